@@ -1,0 +1,120 @@
+package io.kitevend.audit;
+
+import io.kitevend.token.BuildkiteClaims;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one record of one request, filled in as the request moves along and written once at the
+ * end, whatever happened. It holds a hash of the token, never the token, and the issued access
+ * key id (which joins it to CloudTrail), never the secret key or session token.
+ */
+public final class AuditRecord {
+    public static final String KIND_VEND = "vend";
+    /** Fixed-width UTC time with milliseconds, so that text order is time order. */
+    public static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    private final String requestId;
+    private final Instant time;
+    private final String kind;
+    private Decision decision = Decision.ERROR;
+    private String reason = "unfinished";
+    private String detail;
+    private int status;
+    private final Map<String, Object> claims = new LinkedHashMap<>();
+    private String tokenSha256;
+    private String binding;
+    private String roleArn;
+    private String sessionName;
+    private String sourceIdentity;
+    private Integer durationSeconds;
+    private String accessKeyId;
+    private Instant expiration;
+    private String sourceIp;
+    private String userAgent;
+    private long latencyMillis;
+
+    public AuditRecord(String requestId, Instant time, String kind) {
+        this.requestId = requestId;
+        this.time = time;
+        this.kind = kind;
+    }
+
+    public void claims(BuildkiteClaims c) {
+        claims.put("organization_slug", c.organizationSlug());
+        claims.put("pipeline_slug", c.pipelineSlug());
+        claims.put("build_number", c.buildNumber());
+        claims.put("build_branch", c.buildBranch());
+        claims.put("build_tag", c.buildTag());
+        claims.put("build_commit", c.buildCommit());
+        claims.put("step_key", c.stepKey());
+        claims.put("job_id", c.jobId());
+        claims.put("agent_id", c.agentId());
+        claims.put("build_source", c.buildSource());
+        claims.put("jti", c.jti());
+        claims.put("sub", c.subject());
+    }
+
+    public void outcome(Decision decision, String reason, String detail, int status) {
+        this.decision = decision;
+        this.reason = reason;
+        this.detail = detail;
+        this.status = status;
+    }
+
+    public void tokenSha256(String v) { tokenSha256 = v; }
+    public void binding(String v) { binding = v; }
+    public void roleArn(String v) { roleArn = v; }
+    public void sessionName(String v) { sessionName = v; }
+    public void sourceIdentity(String v) { sourceIdentity = v; }
+    public void durationSeconds(Integer v) { durationSeconds = v; }
+    public void accessKeyId(String v) { accessKeyId = v; }
+    public void expiration(Instant v) { expiration = v; }
+    public void sourceIp(String v) { sourceIp = v; }
+    public void userAgent(String v) { userAgent = v == null || v.length() <= 512 ? v : v.substring(0, 512); }
+    public void latencyMillis(long v) { latencyMillis = v; }
+
+    public String requestId() { return requestId; }
+    public Instant time() { return time; }
+    public String kind() { return kind; }
+    public Decision decision() { return decision; }
+    public String reason() { return reason; }
+    public String detail() { return detail; }
+    public int status() { return status; }
+    public String organization() { return (String) claims.get("organization_slug"); }
+    public String pipeline() { return (String) claims.get("pipeline_slug"); }
+    public String binding() { return binding; }
+    public String accessKeyId() { return accessKeyId; }
+
+    /** The record as flat, ordered fields; the shape of the log line and of the stored item. */
+    public Map<String, Object> fields() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("request_id", requestId);
+        m.put("time", TIME.format(time));
+        m.put("kind", kind);
+        m.put("decision", decision.code());
+        m.put("reason", reason);
+        m.put("detail", detail);
+        m.put("status", status);
+        claims.forEach((k, v) -> {
+            if (v != null) {
+                m.put(k, v);
+            }
+        });
+        m.put("token_sha256", tokenSha256);
+        m.put("binding", binding);
+        m.put("role_arn", roleArn);
+        m.put("session_name", sessionName);
+        m.put("source_identity", sourceIdentity);
+        m.put("duration_seconds", durationSeconds);
+        m.put("access_key_id", accessKeyId);
+        m.put("expiration", expiration == null ? null : expiration.toString());
+        m.put("source_ip", sourceIp);
+        m.put("user_agent", userAgent);
+        m.put("latency_ms", latencyMillis);
+        m.values().removeIf(java.util.Objects::isNull);
+        return m;
+    }
+}

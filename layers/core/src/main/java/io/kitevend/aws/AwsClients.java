@@ -1,0 +1,70 @@
+package io.kitevend.aws;
+
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * Builds the SDK clients with one lightweight HTTP client (the JDK's URL connection, which is
+ * also what fetches the JWKS), explicit region, and bounded time per call so that a slow
+ * dependency becomes a 503 well inside the function's timeout.
+ */
+public final class AwsClients {
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(6);
+
+    private final AwsSettings settings;
+    private final List<ExecutionInterceptor> interceptors;
+    private final SdkHttpClient http;
+
+    public AwsClients(AwsSettings settings) {
+        this(settings, List.of());
+    }
+
+    /** Interceptors see every call; tests use them to count calls. */
+    public AwsClients(AwsSettings settings, List<ExecutionInterceptor> interceptors) {
+        this.settings = settings;
+        this.interceptors = List.copyOf(interceptors);
+        this.http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(ATTEMPT_TIMEOUT)
+                .build();
+    }
+
+    public AwsSettings settings() {
+        return settings;
+    }
+
+    private ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder()
+                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                .apiCallTimeout(CALL_TIMEOUT)
+                .executionInterceptors(interceptors)
+                .build();
+    }
+
+    public DynamoDbClient dynamo() {
+        var builder = DynamoDbClient.builder()
+                .httpClient(http)
+                .region(settings.region())
+                .credentialsProvider(settings.credentials())
+                .overrideConfiguration(overrides());
+        settings.endpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    public StsClient sts() {
+        var builder = StsClient.builder()
+                .httpClient(http)
+                .region(settings.region())
+                .credentialsProvider(settings.credentials())
+                .overrideConfiguration(overrides());
+        settings.endpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+}

@@ -1,0 +1,15 @@
+package io.kitevend.binding;
+
+import java.util.List;
+
+/** What the bindings of a pipeline say about one job: use one binding, refuse, or ask to choose. */
+public sealed interface BindingDecision {
+
+    record Selected(CompiledBinding binding) implements BindingDecision {}
+
+    /** No binding applies. {@code reason} is a stable code for the audit; {@code detail} is for admins. */
+    record NoMatch(String reason, String detail) implements BindingDecision {}
+
+    /** Several bindings match and the request named none of them. */
+    record Ambiguous(List<String> names) implements BindingDecision {}
+}

@@ -1,0 +1,74 @@
+package io.kitevend.binding;
+
+import io.kitevend.token.BuildkiteClaims;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Deny by default: picks the one binding that lets this job assume a role, if there is one. */
+public final class BindingMatcher {
+    private BindingMatcher() {}
+
+    public static BindingDecision decide(List<CompiledBinding> candidates, BuildkiteClaims claims, String requestedName) {
+        String unsafe = claimWithControlCharacters(claims);
+        if (unsafe != null) {
+            return new BindingDecision.NoMatch("claim_control_characters", "claim " + unsafe + " contains control characters");
+        }
+        List<CompiledBinding> matched = new ArrayList<>();
+        for (CompiledBinding candidate : candidates) {
+            if (candidate.matches(claims)) {
+                matched.add(candidate);
+            }
+        }
+        if (requestedName != null) {
+            for (CompiledBinding b : matched) {
+                if (b.name().equals(requestedName)) {
+                    return new BindingDecision.Selected(b);
+                }
+            }
+            return new BindingDecision.NoMatch("requested_binding_not_matched",
+                    "binding '" + requestedName + "' does not exist for this pipeline or does not match this job");
+        }
+        if (matched.isEmpty()) {
+            return new BindingDecision.NoMatch("no_matching_binding",
+                    candidates.isEmpty() ? "no bindings for this pipeline" : candidates.size() + " binding(s) checked, none matched");
+        }
+        if (matched.size() > 1) {
+            return new BindingDecision.Ambiguous(matched.stream().map(CompiledBinding::name).sorted().toList());
+        }
+        return new BindingDecision.Selected(matched.get(0));
+    }
+
+    /** Returns the name of a claim whose value has control characters, or null. */
+    static String claimWithControlCharacters(BuildkiteClaims claims) {
+        String[][] fields = {
+                {"organization_slug", claims.organizationSlug()}, {"pipeline_slug", claims.pipelineSlug()},
+                {"build_branch", claims.buildBranch()}, {"build_tag", claims.buildTag()},
+                {"build_commit", claims.buildCommit()}, {"step_key", claims.stepKey()},
+                {"job_id", claims.jobId()}, {"agent_id", claims.agentId()},
+                {"build_source", claims.buildSource()}, {"runner_environment", claims.runnerEnvironment()},
+                {"sub", claims.subject()}};
+        for (String[] f : fields) {
+            if (hasControl(f[1])) {
+                return f[0];
+            }
+        }
+        for (var e : claims.optional().entrySet()) {
+            if (hasControl(e.getKey()) || hasControl(e.getValue())) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    public static boolean hasControl(String s) {
+        if (s == null) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,154 @@
+package io.kitevend.binding;
+
+import io.kitevend.DependencyUnavailableException;
+import io.kitevend.aws.AwsErrors;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * Bindings in DynamoDB. The table's key is organization + name (so a name is unique per
+ * organization and a write can be conditional on it). The index {@code by-pipeline} is keyed by
+ * {@code org/pipeline} for exact pipelines and {@code org/*} for every glob pipeline of the
+ * organization, so the bindings of one pipeline take one query, plus one for the globs.
+ */
+public final class DynamoBindingStore implements BindingStore {
+    public static final String ORGANIZATION = "organization";
+    public static final String NAME = "name";
+    public static final String PIPELINE_KEY = "pipeline_key";
+    public static final String BY_PIPELINE = "by-pipeline";
+    static final String GLOB_MARK = "*";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoBindingStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    public static String pipelineKey(Binding b) {
+        return b.organization() + "/" + (b.hasGlobPipeline() ? GLOB_MARK : b.pipeline());
+    }
+
+    @Override
+    public List<Binding> exactPipeline(String organization, String pipeline) throws DependencyUnavailableException {
+        return queryPipelineKey(organization + "/" + pipeline);
+    }
+
+    @Override
+    public List<Binding> globPipelines(String organization) throws DependencyUnavailableException {
+        return queryPipelineKey(organization + "/" + GLOB_MARK);
+    }
+
+    private List<Binding> queryPipelineKey(String key) throws DependencyUnavailableException {
+        List<Binding> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        try {
+            do {
+                QueryResponse page = dynamo.query(QueryRequest.builder()
+                        .tableName(table)
+                        .indexName(BY_PIPELINE)
+                        .keyConditionExpression("#pk = :pk")
+                        .expressionAttributeNames(Map.of("#pk", PIPELINE_KEY))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(key)))
+                        .exclusiveStartKey(start)
+                        .build());
+                page.items().forEach(item -> out.add(fromItem(item)));
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("binding-store", e);
+        }
+        return out;
+    }
+
+    @Override
+    public void put(Binding binding) throws DependencyUnavailableException {
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(toItem(binding)).build());
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("binding-store", e);
+        }
+    }
+
+    public static Map<String, AttributeValue> toItem(Binding b) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(ORGANIZATION, AttributeValue.fromS(b.organization()));
+        item.put(NAME, AttributeValue.fromS(b.name()));
+        item.put(PIPELINE_KEY, AttributeValue.fromS(pipelineKey(b)));
+        item.put("pipeline", AttributeValue.fromS(b.pipeline()));
+        Map<String, AttributeValue> conditions = new LinkedHashMap<>();
+        b.conditions().forEach((claim, globs) -> conditions.put(claim,
+                AttributeValue.fromL(globs.stream().map(AttributeValue::fromS).toList())));
+        item.put("conditions", AttributeValue.fromM(conditions));
+        item.put("role_arn", AttributeValue.fromS(b.roleArn()));
+        item.put("max_duration_seconds", AttributeValue.fromN(Integer.toString(b.maxDurationSeconds())));
+        item.put("session_tags", AttributeValue.fromL(b.sessionTags().stream().map(AttributeValue::fromS).toList()));
+        item.put("enabled", AttributeValue.fromBool(b.enabled()));
+        item.put("version", AttributeValue.fromN(Long.toString(b.version())));
+        putIfSet(item, "session_policy", b.sessionPolicy());
+        putIfSet(item, "external_id", b.externalId());
+        putIfSet(item, "description", b.description());
+        putIfSet(item, "created_at", b.createdAt() == null ? null : b.createdAt().toString());
+        putIfSet(item, "created_by", b.createdBy());
+        putIfSet(item, "updated_at", b.updatedAt() == null ? null : b.updatedAt().toString());
+        putIfSet(item, "updated_by", b.updatedBy());
+        return item;
+    }
+
+    public static Binding fromItem(Map<String, AttributeValue> item) {
+        Map<String, List<String>> conditions = new LinkedHashMap<>();
+        AttributeValue cond = item.get("conditions");
+        if (cond != null && cond.hasM()) {
+            cond.m().forEach((claim, globs) -> conditions.put(claim,
+                    globs.hasL() ? globs.l().stream().map(AttributeValue::s).toList() : List.of()));
+        }
+        AttributeValue tags = item.get("session_tags");
+        return Binding.builder()
+                .name(s(item, NAME))
+                .organization(s(item, ORGANIZATION))
+                .pipeline(s(item, "pipeline"))
+                .conditions(conditions)
+                .roleArn(s(item, "role_arn"))
+                .maxDurationSeconds(item.containsKey("max_duration_seconds")
+                        ? Integer.parseInt(item.get("max_duration_seconds").n()) : Binding.DEFAULT_MAX_DURATION_SECONDS)
+                .sessionPolicy(s(item, "session_policy"))
+                .sessionTags(tags != null && tags.hasL() ? tags.l().stream().map(AttributeValue::s).toList() : null)
+                .externalId(s(item, "external_id"))
+                // A binding is only enabled when it says so.
+                .enabled(item.containsKey("enabled") && Boolean.TRUE.equals(item.get("enabled").bool()))
+                .description(s(item, "description"))
+                .version(item.containsKey("version") ? Long.parseLong(item.get("version").n()) : 0)
+                .createdAt(instant(item, "created_at"))
+                .createdBy(s(item, "created_by"))
+                .updatedAt(instant(item, "updated_at"))
+                .updatedBy(s(item, "updated_by"))
+                .build();
+    }
+
+    private static void putIfSet(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, AttributeValue.fromS(value));
+        }
+    }
+
+    private static String s(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        String v = s(item, name);
+        return v == null ? null : Instant.parse(v);
+    }
+}

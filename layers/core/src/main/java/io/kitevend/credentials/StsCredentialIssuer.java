@@ -1,0 +1,62 @@
+package io.kitevend.credentials;
+
+import io.kitevend.DependencyUnavailableException;
+import io.kitevend.aws.AwsErrors;
+import java.util.List;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
+import software.amazon.awssdk.services.sts.model.Tag;
+
+/** {@code sts:AssumeRole} with session name, source identity, tags, duration, policy and external id. */
+public final class StsCredentialIssuer implements CredentialIssuer {
+    private final StsClient sts;
+
+    public StsCredentialIssuer(StsClient sts) {
+        this.sts = sts;
+    }
+
+    @Override
+    public IssuedCredentials issue(SessionRequest request) throws RoleRefusedException, DependencyUnavailableException {
+        List<Tag> tags = request.tags().entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList();
+        AssumeRoleRequest.Builder call = AssumeRoleRequest.builder()
+                .roleArn(request.roleArn())
+                .roleSessionName(request.sessionName())
+                .sourceIdentity(request.sourceIdentity())
+                .durationSeconds(request.durationSeconds());
+        if (!tags.isEmpty()) {
+            call.tags(tags);
+        }
+        if (request.sessionPolicy() != null) {
+            call.policy(request.sessionPolicy());
+        }
+        if (request.externalId() != null) {
+            call.externalId(request.externalId());
+        }
+        AssumeRoleResponse response;
+        try {
+            response = sts.assumeRole(call.build());
+        } catch (AwsServiceException e) {
+            if (AwsErrors.isTransient(e)) {
+                throw AwsErrors.unavailable("sts", e);
+            }
+            String code = AwsErrors.errorCode(e);
+            if ("AccessDenied".equals(code) || "AccessDeniedException".equals(code)) {
+                throw new RoleRefusedException(RoleRefusedException.TRUST_DENIED,
+                        "STS AccessDenied assuming " + request.roleArn());
+            }
+            throw new RoleRefusedException(RoleRefusedException.REFUSED,
+                    "STS " + code + " assuming " + request.roleArn());
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("sts", e);
+        }
+        Credentials c = response.credentials();
+        return new IssuedCredentials(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), c.expiration(),
+                response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn(), false);
+    }
+}

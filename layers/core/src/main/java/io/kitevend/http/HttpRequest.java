@@ -1,0 +1,33 @@
+package io.kitevend.http;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An HTTP request as kitevend's use cases see it, whatever carried it (API Gateway, the local
+ * runner). Header names are lower case. {@code body} is the decoded text, or null when empty.
+ */
+public record HttpRequest(
+        String requestId,
+        Instant receivedAt,
+        String method,
+        String path,
+        Map<String, String> headers,
+        String body,
+        String sourceIp,
+        String userAgent) {
+
+    public HttpRequest {
+        Map<String, String> lower = new TreeMap<>();
+        if (headers != null) {
+            headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+        }
+        headers = Map.copyOf(lower);
+    }
+
+    public String header(String name) {
+        return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+}

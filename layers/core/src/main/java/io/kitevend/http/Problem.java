@@ -1,0 +1,39 @@
+package io.kitevend.http;
+
+import io.kitevend.json.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An RFC 9457 problem. {@code detail} is written for the caller and must never hold a token, a
+ * secret, a stack trace or another pipeline's data.
+ */
+public record Problem(ProblemType type, String detail, Map<String, Object> extensions, Long retryAfterSeconds) {
+    public static final String CONTENT_TYPE = "application/problem+json";
+
+    public Problem {
+        extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
+    }
+
+    public static Problem of(ProblemType type, String detail) {
+        return new Problem(type, detail, Map.of(), null);
+    }
+
+    public HttpResponse toResponse(String requestId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type.uri());
+        body.put("title", type.title());
+        body.put("status", type.status());
+        body.put("detail", detail);
+        body.put("code", type.code());
+        body.put("request_id", requestId);
+        extensions.forEach(body::putIfAbsent);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", CONTENT_TYPE);
+        headers.put("cache-control", "no-store");
+        if (retryAfterSeconds != null) {
+            headers.put("retry-after", Long.toString(retryAfterSeconds));
+        }
+        return new HttpResponse(type.status(), headers, Json.write(body));
+    }
+}
