@@ -29,13 +29,29 @@ public final class BindingMatcher {
                     "binding '" + requestedName + "' does not exist for this pipeline or does not match this job");
         }
         if (matched.isEmpty()) {
-            return new BindingDecision.NoMatch("no_matching_binding",
-                    candidates.isEmpty() ? "no bindings for this pipeline" : candidates.size() + " binding(s) checked, none matched");
+            return new BindingDecision.NoMatch("no_matching_binding", whyNone(candidates, claims));
         }
         if (matched.size() > 1) {
             return new BindingDecision.Ambiguous(matched.stream().map(CompiledBinding::name).sorted().toList());
         }
         return new BindingDecision.Selected(matched.get(0));
+    }
+
+    /** For the audit record: why each candidate (the first few) did not match. */
+    private static String whyNone(List<CompiledBinding> candidates, BuildkiteClaims claims) {
+        if (candidates.isEmpty()) {
+            return "no bindings for this pipeline";
+        }
+        StringBuilder sb = new StringBuilder("no binding matched:");
+        int shown = 0;
+        for (CompiledBinding c : candidates) {
+            if (shown++ == 5) {
+                sb.append(" and ").append(candidates.size() - 5).append(" more");
+                break;
+            }
+            sb.append(shown > 1 ? "; " : " ").append(c.name()).append(" (").append(c.mismatch(claims)).append(')');
+        }
+        return sb.toString();
     }
 
     /** Returns the name of a claim whose value has control characters, or null. */

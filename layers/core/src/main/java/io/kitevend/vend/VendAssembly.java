@@ -1,6 +1,7 @@
 package io.kitevend.vend;
 
 import io.kitevend.audit.AuditLog;
+import io.kitevend.audit.AuditStore;
 import io.kitevend.audit.AuditTrail;
 import io.kitevend.audit.DynamoAuditStore;
 import io.kitevend.aws.AwsClients;
@@ -17,6 +18,7 @@ import io.kitevend.token.TokenVerifier;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -25,6 +27,12 @@ public record VendAssembly(VendService service, TokenVerifier verifier, CachedBi
                            DynamoDbClient dynamo, StsClient sts, VendConfig config) {
 
     public static VendAssembly create(VendConfig config, AwsClients aws, Clock clock, PrintStream log) {
+        return create(config, aws, clock, log, UnaryOperator.identity());
+    }
+
+    /** As above; {@code auditStore} may wrap the DynamoDB audit store (the local runner keeps recent records). */
+    public static VendAssembly create(VendConfig config, AwsClients aws, Clock clock, PrintStream log,
+                                      UnaryOperator<AuditStore> auditStore) {
         DynamoDbClient dynamo = aws.dynamo();
         StsClient sts = aws.sts();
         TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
@@ -38,7 +46,7 @@ public record VendAssembly(VendService service, TokenVerifier verifier, CachedBi
                 invalid -> log.println(Json.write(Map.of("level", "WARN",
                         "message", "stored binding skipped: " + invalid.getMessage()))));
         AuditTrail audit = new AuditTrail(
-                new DynamoAuditStore(dynamo, config.auditTable(), config.auditRetention(), config.auditShards()),
+                auditStore.apply(new DynamoAuditStore(dynamo, config.auditTable(), config.auditRetention(), config.auditShards())),
                 new AuditLog(log));
         VendService service = new VendService(verifier, replay, bindings, new StsCredentialIssuer(sts), audit, clock);
         return new VendAssembly(service, verifier, bindings, dynamo, sts, config);

@@ -1,0 +1,254 @@
+package io.kitevend.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.kitevend.audit.AuditLog;
+import io.kitevend.audit.AuditTrail;
+import io.kitevend.aws.AwsClients;
+import io.kitevend.aws.AwsSettings;
+import io.kitevend.aws.Tables;
+import io.kitevend.binding.Binding;
+import io.kitevend.binding.BindingCompiler;
+import io.kitevend.binding.BindingStore;
+import io.kitevend.binding.BindingsDocument;
+import io.kitevend.binding.CachedBindings;
+import io.kitevend.binding.DynamoBindingStore;
+import io.kitevend.binding.InMemoryBindingStore;
+import io.kitevend.config.Settings;
+import io.kitevend.config.VendConfig;
+import io.kitevend.credentials.SimulatedCredentialIssuer;
+import io.kitevend.function.vend.VendHandler;
+import io.kitevend.http.Problem;
+import io.kitevend.http.ProblemType;
+import io.kitevend.json.Json;
+import io.kitevend.replay.InMemoryReplayGuard;
+import io.kitevend.replay.ReplayGuard;
+import io.kitevend.token.SigningKeys;
+import io.kitevend.token.TokenVerifier;
+import io.kitevend.vend.VendAssembly;
+import io.kitevend.vend.VendService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * Every function's routes on 127.0.0.1, each request turned into the API Gateway event Lambda
+ * would send and given to the real handler class. Also serves the dev issuer (discovery, JWKS,
+ * token minting) and the recent audit records, under paths API Gateway would never route.
+ */
+public final class LocalRunner implements AutoCloseable {
+    /** API Gateway's own limit on a request body. */
+    static final int MAX_GATEWAY_BODY = 10 * 1024 * 1024;
+
+    public enum Mode { EMBEDDED, ENDPOINT, AWS }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new LinkedHashMap<>();
+    private final DevIssuer devIssuer;
+    private final RecentAudit audit;
+    private final VendConfig config;
+    private final Mode mode;
+    private final PrintStream requestLog;
+    private final Clock clock = Clock.systemUTC();
+
+    private LocalRunner(RunnerOptions options, PrintStream out, PrintStream requestLog) throws Exception {
+        this.requestLog = requestLog;
+        this.mode = options.aws ? Mode.AWS : options.awsEndpoint != null ? Mode.ENDPOINT : Mode.EMBEDDED;
+        if (options.aws && options.awsEndpoint != null) {
+            throw new IllegalArgumentException("choose one of --aws and --aws-endpoint");
+        }
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port), 128);
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        devIssuer = options.issuer == null ? new DevIssuer(base, clock) : null;
+        config = VendConfig.from(new Settings(options.environment(base)));
+        BindingCompiler compiler = new BindingCompiler(config.bindingRules());
+        List<Binding> seed = List.of();
+        if (options.bindings != null) {
+            seed = BindingsDocument.parse(Files.readString(options.bindings), compiler);
+        }
+
+        VendService vend;
+        if (mode == Mode.EMBEDDED) {
+            audit = new RecentAudit(null);
+            InMemoryBindingStore store = new InMemoryBindingStore();
+            seed.forEach(store::put);
+            var bindings = new CachedBindings(store, compiler, config.bindingsCacheTtl(), clock,
+                    e -> out.println("skipped binding: " + e.getMessage()));
+            ReplayGuard replay = config.replayProtection() ? new InMemoryReplayGuard(clock) : ReplayGuard.DISABLED;
+            vend = new VendService(new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock),
+                    replay, bindings, new SimulatedCredentialIssuer(clock), new AuditTrail(audit, new AuditLog(out)), clock);
+        } else {
+            var credentials = mode == Mode.ENDPOINT && System.getenv("AWS_ACCESS_KEY_ID") == null
+                    ? StaticCredentialsProvider.create(AwsBasicCredentials.create("kitevend-local", "kitevend-local"))
+                    : DefaultCredentialsProvider.builder().build();
+            AwsClients aws = new AwsClients(new AwsSettings(config.region(), config.awsEndpoint(), credentials));
+            RecentAudit[] recent = new RecentAudit[1];
+            VendAssembly assembly = VendAssembly.create(config, aws, clock, out, store -> recent[0] = new RecentAudit(store));
+            audit = recent[0];
+            if (mode == Mode.ENDPOINT) {
+                Tables.ensure(assembly.dynamo(), config.bindingsTable(), config.auditTable(), config.replayTable());
+            }
+            BindingStore store = new DynamoBindingStore(assembly.dynamo(), config.bindingsTable());
+            for (Binding b : seed) {
+                store.put(b);
+            }
+            vend = assembly.service();
+        }
+        routes.put("POST /v1/credentials", new VendHandler(vend, clock));
+
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static LocalRunner start(RunnerOptions options, PrintStream out, PrintStream requestLog) throws Exception {
+        return new LocalRunner(options, out, requestLog);
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public VendConfig config() {
+        return config;
+    }
+
+    public DevIssuer devIssuer() {
+        return devIssuer;
+    }
+
+    public List<Map<String, Object>> auditRecords() {
+        return audit.records();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        long started = System.nanoTime();
+        String requestId = UUID.randomUUID().toString();
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        int status;
+        try {
+            status = route(exchange, method, path, requestId);
+        } catch (RuntimeException e) {
+            // A bug in the runner itself: say so without details, as API Gateway would.
+            status = 500;
+            sendProblem(exchange, Problem.of(ProblemType.INTERNAL_ERROR, "The local runner failed."), requestId);
+        } finally {
+            exchange.close();
+        }
+        requestLog.printf("%s %s %s %d %dms request_id=%s%n", Instant.now(), method, path, status,
+                (System.nanoTime() - started) / 1_000_000, requestId);
+    }
+
+    private int route(HttpExchange exchange, String method, String path, String requestId) throws IOException {
+        if (devIssuer != null && method.equals("GET") && path.equals("/.well-known/jwks")) {
+            return sendJson(exchange, 200, devIssuer.jwksJson());
+        }
+        if (devIssuer != null && method.equals("GET") && path.equals("/.well-known/openid-configuration")) {
+            return sendJson(exchange, 200, devIssuer.discoveryJson());
+        }
+        if (devIssuer != null && method.equals("POST") && path.equals("/dev/token")) {
+            return mintToken(exchange, requestId);
+        }
+        if (method.equals("GET") && path.equals("/dev/audit")) {
+            return sendJson(exchange, 200, Json.write(Map.of("records", audit.records())));
+        }
+        String routeKey = method + " " + path;
+        var handler = routes.get(routeKey);
+        if (handler == null) {
+            boolean pathKnown = routes.keySet().stream().anyMatch(k -> k.endsWith(" " + path));
+            return sendProblem(exchange, pathKnown
+                    ? Problem.of(ProblemType.METHOD_NOT_ALLOWED, "This path does not accept " + method + ".")
+                    : Problem.of(ProblemType.NOT_FOUND, "No route for " + method + " " + path + "."), requestId);
+        }
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(MAX_GATEWAY_BODY + 1);
+        }
+        if (body.length > MAX_GATEWAY_BODY) {
+            return sendProblem(exchange, Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The request is over 10 MiB."), requestId);
+        }
+        APIGatewayV2HTTPEvent event = ApiGatewayEvents.toEvent(exchange, body, routeKey, requestId, clock.instant());
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        ApiGatewayEvents.send(exchange, response, requestId);
+        return response.getStatusCode();
+    }
+
+    private int mintToken(HttpExchange exchange, String requestId) throws IOException {
+        JsonNode req;
+        try (InputStream in = exchange.getRequestBody()) {
+            req = Json.readTree(new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return sendProblem(exchange, Problem.of(ProblemType.MALFORMED_REQUEST, "Send a JSON object."), requestId);
+        }
+        if (req == null || !req.isObject()) {
+            return sendProblem(exchange, Problem.of(ProblemType.MALFORMED_REQUEST, "Send a JSON object."), requestId);
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        JsonNode claims = req.get("claims");
+        if (claims != null && claims.isObject()) {
+            claims.fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
+        }
+        try {
+            String token = devIssuer.mint(new DevIssuer.TokenRequest(
+                    text(req, "organization"), text(req, "pipeline"),
+                    req.has("audience") ? text(req, "audience") : config.token().audience(),
+                    text(req, "branch"), text(req, "tag"), text(req, "step_key"), text(req, "build_source"),
+                    req.has("build_number") ? req.get("build_number").asLong() : null,
+                    req.has("lifetime") ? req.get("lifetime").asInt() : null, extra));
+            return sendJson(exchange, 200, Json.write(Map.of("token", token)));
+        } catch (IllegalArgumentException e) {
+            return sendProblem(exchange, Problem.of(ProblemType.MALFORMED_REQUEST, e.getMessage()), requestId);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static int sendJson(HttpExchange exchange, int status, String json) throws IOException {
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        ApiGatewayEvents.write(exchange, status, json.getBytes(StandardCharsets.UTF_8));
+        return status;
+    }
+
+    private static int sendProblem(HttpExchange exchange, Problem problem, String requestId) throws IOException {
+        var response = problem.toResponse(requestId);
+        response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        ApiGatewayEvents.write(exchange, response.status(), response.body().getBytes(StandardCharsets.UTF_8));
+        return response.status();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

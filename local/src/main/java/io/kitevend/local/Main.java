@@ -1,0 +1,91 @@
+package io.kitevend.local;
+
+import io.kitevend.binding.BindingsDocument;
+import io.kitevend.config.ConfigException;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The {@code ./kitevend} command line. */
+@Command(name = "kitevend", mixinStandardHelpOptions = true, version = "kitevend 0.1.0",
+        description = "Credential broker for Buildkite: run it locally, mint dev tokens, try it out.",
+        subcommands = {Main.Dev.class, TokenCommand.class, DemoCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("kitevend: " + explain(e));
+                    return 2;
+                })
+                .execute(args);
+    }
+
+    /** A one-line reason for a failure a user can fix (bad setting, bad file); no stack traces. */
+    static String explain(Exception e) {
+        if (e instanceof ConfigException ce) {
+            return "invalid setting " + ce.getMessage();
+        }
+        if (e instanceof BindingsDocument.InvalidDocumentException d) {
+            StringBuilder sb = new StringBuilder("the bindings file has problems:");
+            d.errors().forEach(f -> sb.append("\n  ").append(f.field()).append(": ").append(f.message()));
+            return sb.toString();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException nf) {
+            return "no such file: " + nf.getFile();
+        }
+        if (e instanceof java.net.BindException) {
+            return "cannot listen on that port (already in use?)";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "dev", mixinStandardHelpOptions = true,
+            description = {"Serve every kitevend function on 127.0.0.1, as API Gateway would call them.",
+                    "Without --aws-endpoint or --aws everything is in memory and STS is SIMULATED."})
+    static final class Dev implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        RunnerOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = System.out;
+            LocalRunner runner = LocalRunner.start(options, out, System.err);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                runner.close();
+                System.err.println("kitevend dev: stopped");
+                stopped.countDown();
+            }, "kitevend-shutdown"));
+            if (runner.mode() == LocalRunner.Mode.EMBEDDED) {
+                System.err.println("WARNING: STS is SIMULATED: credentials from this runner are marked \"Simulated\": true"
+                        + " and are refused by AWS. Use --aws-endpoint URL or --aws for real STS.");
+            }
+            System.err.println("kitevend dev: mode " + runner.mode().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", issuer " + runner.config().token().issuer()
+                    + ", audience " + runner.config().token().audience()
+                    + ", organizations " + String.join(",", runner.config().token().organizations()));
+            if (runner.devIssuer() != null) {
+                System.err.println("kitevend dev: mint a token with: ./kitevend token --url " + runner.url()
+                        + " --org ORG --pipeline PIPELINE");
+            }
+            System.err.println("kitevend dev: listening on " + runner.url());
+            stopped.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.kitevend.local;
+
+import io.kitevend.config.VendConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The local runner's settings. Every setting of the vend function has an option here; they are
+ * handed to the function's own configuration code as the environment variables Lambda would set,
+ * so the runner validates them exactly as a deployment would.
+ */
+public final class RunnerOptions {
+    @Option(names = "--port", description = "Port on 127.0.0.1 (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int port = 8787;
+
+    @Option(names = "--bindings", paramLabel = "FILE", description = "Bindings to load at start (YAML; see examples/bindings.yaml).")
+    Path bindings;
+
+    @Option(names = "--aws-endpoint", paramLabel = "URL",
+            description = "Use DynamoDB and STS at this endpoint (moto, LocalStack, Floci) instead of memory; tables are created if missing.")
+    URI awsEndpoint;
+
+    @Option(names = "--aws", description = "Use real AWS through the default credentials chain (tables must exist).")
+    boolean aws;
+
+    @Option(names = "--region", description = "AWS region. Default: $AWS_REGION, else us-east-1.")
+    String region;
+
+    @Option(names = "--issuer", paramLabel = "URL", description = "Trust this issuer instead of the built-in dev issuer (e.g. https://agent.buildkite.com).")
+    String issuer;
+
+    @Option(names = "--jwks-url", paramLabel = "URL", description = "JWKS of --issuer. Default: ISSUER/.well-known/jwks.")
+    String jwksUrl;
+
+    @Option(names = "--audience", description = "Token audience to require. Default: ${DEFAULT-VALUE}.")
+    String audience = "kitevend-local";
+
+    @Option(names = "--organizations", paramLabel = "SLUGS", description = "Comma-separated organization slugs to accept. Default: ${DEFAULT-VALUE}.")
+    String organizations = "acme";
+
+    @Option(names = "--algorithms", description = "RS256 and/or ES256. Default: RS256.")
+    String algorithms;
+
+    @Option(names = "--clock-skew", paramLabel = "SECONDS", description = "Allowed clock difference. Default: 30.")
+    Long clockSkew;
+
+    @Option(names = "--token-max-age", paramLabel = "SECONDS", description = "Refuse tokens issued longer ago. Default: 900.")
+    Long tokenMaxAge;
+
+    @Option(names = "--jwks-cache", paramLabel = "SECONDS", description = "JWKS cache time. Default: 300.")
+    Long jwksCache;
+
+    @Option(names = "--jwks-min-refresh", paramLabel = "SECONDS", description = "Minimum interval between JWKS refreshes. Default: 30.")
+    Long jwksMinRefresh;
+
+    @Option(names = "--jwks-outage-tolerance", paramLabel = "SECONDS", description = "Keep using the last keys this long while the JWKS fails. Default: 14400.")
+    Long jwksOutageTolerance;
+
+    @Option(names = "--role-path", description = "Bindings may only grant roles under this IAM path. Default: /kitevend/.")
+    String rolePath;
+
+    @Option(names = "--allowed-accounts", paramLabel = "IDS", description = "Comma-separated AWS accounts bindings may grant roles in. Default: any.")
+    String allowedAccounts;
+
+    @Option(names = "--bindings-cache", paramLabel = "SECONDS", description = "How long bindings are cached. Default: 30.")
+    Long bindingsCache;
+
+    @Option(names = "--replay-protection", arity = "1", paramLabel = "true|false", description = "Accept each token once. Default: true.")
+    Boolean replayProtection;
+
+    @Option(names = "--audit-retention-days", paramLabel = "DAYS", description = "Audit record TTL. Default: 400.")
+    Long auditRetentionDays;
+
+    @Option(names = "--audit-shards", paramLabel = "N", description = "Audit partitions per day. Default: 4.")
+    Long auditShards;
+
+    @Option(names = "--bindings-table", description = "Default: ${DEFAULT-VALUE}.")
+    String bindingsTable = "kitevend-bindings";
+
+    @Option(names = "--audit-table", description = "Default: ${DEFAULT-VALUE}.")
+    String auditTable = "kitevend-audit";
+
+    @Option(names = "--replay-table", description = "Default: ${DEFAULT-VALUE}.")
+    String replayTable = "kitevend-replay";
+
+    /** The vend function's environment, as Lambda would see it. */
+    Map<String, String> environment(String devIssuer) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String regionName = region != null ? region
+                : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : "us-east-1";
+        env.put(VendConfig.REGION, regionName);
+        if (awsEndpoint != null) {
+            env.put(VendConfig.AWS_ENDPOINT, awsEndpoint.toString());
+        }
+        env.put(VendConfig.ISSUER, issuer != null ? issuer : devIssuer);
+        put(env, VendConfig.JWKS_URL, jwksUrl);
+        env.put(VendConfig.AUDIENCE, audience);
+        env.put(VendConfig.ORGANIZATIONS, organizations);
+        put(env, VendConfig.ALGORITHMS, algorithms);
+        put(env, VendConfig.CLOCK_SKEW, clockSkew);
+        put(env, VendConfig.TOKEN_MAX_AGE, tokenMaxAge);
+        put(env, VendConfig.JWKS_CACHE, jwksCache);
+        put(env, VendConfig.JWKS_REFRESH_INTERVAL, jwksMinRefresh);
+        put(env, VendConfig.JWKS_OUTAGE_TOLERANCE, jwksOutageTolerance);
+        put(env, VendConfig.ROLE_PATH, rolePath);
+        put(env, VendConfig.ALLOWED_ACCOUNTS, allowedAccounts);
+        put(env, VendConfig.BINDINGS_CACHE, bindingsCache);
+        put(env, VendConfig.REPLAY_PROTECTION, replayProtection);
+        put(env, VendConfig.AUDIT_RETENTION_DAYS, auditRetentionDays);
+        put(env, VendConfig.AUDIT_SHARDS, auditShards);
+        env.put(VendConfig.BINDINGS_TABLE, bindingsTable);
+        env.put(VendConfig.AUDIT_TABLE, auditTable);
+        env.put(VendConfig.REPLAY_TABLE, replayTable);
+        return env;
+    }
+
+    private static void put(Map<String, String> env, String name, Object value) {
+        if (value != null) {
+            env.put(name, value.toString());
+        }
+    }
+}
