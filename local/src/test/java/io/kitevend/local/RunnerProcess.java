@@ -1,0 +1,87 @@
+package io.kitevend.local;
+
+import io.kitevend.testing.Emulators;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code ./kitevend ARGS} as a separate process, the way a user starts it; its output is collected. */
+final class RunnerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+
+    final Process process;
+    final List<String> stdout = new CopyOnWriteArrayList<>();
+    final List<String> stderr = new CopyOnWriteArrayList<>();
+    private volatile URI url;
+
+    private RunnerProcess(Process process) {
+        this.process = process;
+        pump(process.getInputStream(), stdout);
+        pump(process.getErrorStream(), stderr);
+    }
+
+    static RunnerProcess start(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Emulators.repoRoot().resolve("kitevend").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(Emulators.repoRoot().toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        return new RunnerProcess(pb.start());
+    }
+
+    /** Waits for the "listening on URL" line of {@code ./kitevend dev}. */
+    URI awaitListening() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            for (String line : stderr) {
+                Matcher m = LISTENING.matcher(line);
+                if (m.find()) {
+                    url = URI.create(m.group(1));
+                    return url;
+                }
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("runner exited with " + process.exitValue() + ": " + stderr);
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("runner did not start: " + stderr);
+    }
+
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("runner did not exit: " + stderr);
+        }
+        return process.exitValue();
+    }
+
+    private static void pump(java.io.InputStream in, List<String> sink) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    sink.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
