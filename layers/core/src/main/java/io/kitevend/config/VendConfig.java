@@ -55,6 +55,7 @@ public record VendConfig(
     private static final Pattern ORG_SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
     private static final Pattern ROLE_PATH_SHAPE = Pattern.compile("/([\\x21-\\x7E&&[^/]]+/)*");
 
     public static VendConfig from(Settings s) {
@@ -135,6 +136,7 @@ public record VendConfig(
 
     private static boolean isLoopback(URI uri) {
         String host = uri.getHost();
-        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+        // Only an IPv4 literal in 127/8 is loopback; a DNS name such as 127.example.com is not.
+        return host != null && (host.equals("localhost") || LOOPBACK_V4.matcher(host).matches() || host.equals("[::1]"));
     }
 }
