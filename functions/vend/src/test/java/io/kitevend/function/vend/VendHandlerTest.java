@@ -5,24 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.binding.Binding;
 import io.kitevend.config.ConfigException;
 import io.kitevend.config.Settings;
 import io.kitevend.config.VendConfig;
 import io.kitevend.json.Json;
-import io.kitevend.testing.Emulators;
 import io.kitevend.testing.VendFixture;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,8 +38,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in-memory {@link VendFixture} (real token verification, simulated STS).
  */
 class VendHandlerTest {
-    private static final Path EVENTS = Emulators.repoRoot().resolve("events");
-    private static final String PLACEHOLDER = "PLACEHOLDER_TOKEN";
     private static final String JSON = "application/json";
     private static final String PROBLEM_JSON = "application/problem+json";
     /** A fully qualified Java name (package.Class) or a stack frame: never in a body. */
@@ -111,8 +103,8 @@ class VendHandlerTest {
 
     @Test
     void placeholderLeftInPlaceIsRefusedLikeAnyBadToken() {
-        APIGatewayV2HTTPEvent event = rawEvent("vend-request.json");
-        assertThat(event.getHeaders().get("authorization")).isEqualTo("Bearer " + PLACEHOLDER);
+        APIGatewayV2HTTPEvent event = SampleEvents.asStored("vend-request.json");
+        assertThat(event.getHeaders().get("authorization")).isEqualTo("Bearer " + SampleEvents.PLACEHOLDER);
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
 
@@ -255,8 +247,9 @@ class VendHandlerTest {
 
         JsonNode problem = assertProblem(response, event, 409, "ambiguous_binding");
         assertThat(problem.get("bindings").isArray()).isTrue();
-        assertThat(Json.mapper().convertValue(problem.get("bindings"), List.class))
-                .containsExactly("deploy-any", "deploy-main");
+        List<String> names = new ArrayList<>();
+        problem.get("bindings").forEach(name -> names.add(name.asText()));
+        assertThat(names).containsExactly("deploy-any", "deploy-main");
         assertThat(fixture.lastAudit()).containsEntry("decision", "deny").containsEntry("reason", "ambiguous_binding");
     }
 
@@ -298,29 +291,7 @@ class VendHandlerTest {
 
     /** The sample event with the placeholder replaced by a freshly minted, valid token. */
     private APIGatewayV2HTTPEvent event(String file) {
-        return deserialize(read(file).replace(PLACEHOLDER, fixture.minter.sign()));
-    }
-
-    /** The sample event exactly as it is in the repository. */
-    private APIGatewayV2HTTPEvent rawEvent(String file) {
-        return deserialize(read(file));
-    }
-
-    private static String read(String file) {
-        try {
-            return Files.readString(EVENTS.resolve(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private APIGatewayV2HTTPEvent deserialize(String json) {
-        try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
-            return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, getClass().getClassLoader())
-                    .fromJson(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SampleEvents.withToken(file, fixture.minter.sign());
     }
 
     private static String requestId(APIGatewayV2HTTPEvent event) {
