@@ -35,7 +35,7 @@ class RunnerLifecycleIT {
         RunnerProcess runner = RunnerProcess.start("dev", "--port", "0");
         runner.awaitListening();
         var children = runner.process.toHandle().descendants().toList();
-        runner.process.destroy(); // SIGTERM
+        runner.terminate();
         int exit = runner.awaitExit();
         assertThat(exit).isIn(0, 143);
         // The last lines may still be in the pipe when the process is gone.

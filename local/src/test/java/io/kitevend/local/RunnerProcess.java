@@ -77,8 +77,22 @@ final class RunnerProcess implements AutoCloseable {
         t.start();
     }
 
+    /**
+     * Sends SIGTERM as a user or a supervisor would. (Process.destroy() also sends it, but closes
+     * our ends of the pipes first, so the process's last words would be lost.)
+     */
+    void terminate() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
+        if (process.isAlive()) {
+            terminate();
+        }
+        if (process.waitFor(30, TimeUnit.SECONDS)) {
+            return;
+        }
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
