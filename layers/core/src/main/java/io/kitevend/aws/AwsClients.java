@@ -3,6 +3,7 @@ package io.kitevend.aws;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -16,7 +17,11 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class AwsClients {
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(6);
+    /**
+     * At most this per call, retries included: a request makes at most five calls (replay, two
+     * binding queries when cold, STS, audit), so a slow dependency costs ~15 s before the 503.
+     */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
 
     private final AwsSettings settings;
     private final List<ExecutionInterceptor> interceptors;
@@ -44,6 +49,8 @@ public final class AwsClients {
         return ClientOverrideConfiguration.builder()
                 .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
                 .apiCallTimeout(CALL_TIMEOUT)
+                // Three attempts with backoff, the same for every service (DynamoDB's legacy default is ten).
+                .retryStrategy(RetryMode.STANDARD)
                 .executionInterceptors(interceptors)
                 .build();
     }

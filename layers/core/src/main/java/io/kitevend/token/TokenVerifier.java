@@ -25,7 +25,6 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,7 +33,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code jwk}, {@code x5c}) and no {@code crit}. Keys come only from the pinned issuer's JWKS.
  */
 public final class TokenVerifier {
-    private static final Set<String> KEY_REFERENCE_HEADERS = Set.of("jku", "x5u", "jwk", "x5c", "x5t", "x5t#S256");
+    private static final Map<String, TokenRejection> KEY_REFERENCE_HEADERS = Map.of(
+            "jwk", TokenRejection.HEADER_JWK,
+            "jku", TokenRejection.HEADER_JKU,
+            "x5u", TokenRejection.HEADER_X5U,
+            "x5c", TokenRejection.HEADER_X5C,
+            "x5t", TokenRejection.HEADER_X5C,
+            "x5t#S256", TokenRejection.HEADER_X5C);
 
     private final TokenPolicy policy;
     private final SigningKeys keys;
@@ -110,11 +115,13 @@ public final class TokenVerifier {
         String alg = algNode != null && algNode.isTextual() ? algNode.asText() : "";
         JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
         if (!policy.algorithms().contains(algorithm)) {
-            throw reject(TokenRejection.ALGORITHM_NOT_ALLOWED, "algorithm '" + printable(alg) + "' is not allowed");
+            throw reject(alg.equalsIgnoreCase("none") ? TokenRejection.ALGORITHM_NONE : TokenRejection.ALGORITHM_NOT_ALLOWED,
+                    "algorithm '" + printable(alg) + "' is not allowed");
         }
-        for (String name : KEY_REFERENCE_HEADERS) {
-            if (header.has(name)) {
-                throw reject(TokenRejection.HEADER_KEY_REFERENCE, "header parameter '" + name + "' is not accepted");
+        // Keys come only from the pinned issuer's JWKS; a token naming or carrying its own key is refused.
+        for (var reference : KEY_REFERENCE_HEADERS.entrySet()) {
+            if (header.has(reference.getKey())) {
+                throw reject(reference.getValue(), "header parameter '" + reference.getKey() + "' is not accepted");
             }
         }
         if (header.has("crit")) {

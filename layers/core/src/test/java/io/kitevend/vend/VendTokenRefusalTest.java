@@ -113,7 +113,7 @@ class VendTokenRefusalTest {
                 }),
                 refused("organization not in the allowlist", TokenRejection.ORGANIZATION_NOT_ALLOWED,
                         f -> send(f, f.minter.sign(f.minter.claims("other-org", "deploy", "main")))),
-                refused("alg none", TokenRejection.ALGORITHM_NOT_ALLOWED, "'none'", f -> {
+                refused("alg none", TokenRejection.ALGORITHM_NONE, "'none'", f -> {
                     String header = "{\"alg\":\"none\",\"kid\":\"" + f.minter.key().getKeyID() + "\"}";
                     String token = b64(header) + "." + payloadOf(f.minter.sign()) + ".";
                     return send(f, token);
@@ -131,13 +131,13 @@ class VendTokenRefusalTest {
                 }),
                 refused("unpublished key with its own kid", TokenRejection.KEY_UNKNOWN,
                         f -> send(f, minter(f, attackerKey).sign())),
-                refused("key embedded in the jwk header", TokenRejection.HEADER_KEY_REFERENCE, "'jwk'", f -> {
+                refused("key embedded in the jwk header", TokenRejection.HEADER_JWK, "'jwk'", f -> {
                     var impostor = new RSAKey.Builder(attackerKey).keyID(f.minter.key().getKeyID()).build();
                     return send(f, minter(f, impostor).sign(f.minter.claims(), h -> h.jwk(impostor.toPublicJWK())));
                 }),
-                refused("jku pointing at another JWKS", TokenRejection.HEADER_KEY_REFERENCE, "'jku'",
+                refused("jku pointing at another JWKS", TokenRejection.HEADER_JKU, "'jku'",
                         f -> send(f, minter(f, attackerKey).sign(f.minter.claims(), h -> h.jwkURL(attackerJwks.jwksUrl())))),
-                refused("x5u pointing elsewhere", TokenRejection.HEADER_KEY_REFERENCE, "'x5u'",
+                refused("x5u pointing elsewhere", TokenRejection.HEADER_X5U, "'x5u'",
                         f -> send(f, minter(f, attackerKey).sign(f.minter.claims(), h -> h.x509CertURL(attackerJwks.jwksUrl())))),
                 refused("crit header", TokenRejection.CRITICAL_HEADER,
                         f -> send(f, f.minter.sign(f.minter.claims(),
