@@ -12,7 +12,9 @@ kitevend_find_jdk() {
   for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk-arm64 \
       /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-25-openjdk-arm64 /usr/lib/jvm/*25* \
       /Library/Java/JavaVirtualMachines/*25*/Contents/Home; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+    if [ -z "$candidate" ] || [ ! -x "$candidate/bin/java" ] || [ ! -x "$candidate/bin/javac" ]; then
+      continue
+    fi
     major=$(kitevend_java_major "$candidate/bin/java")
     if [ -n "$major" ] && [ "$major" -ge 25 ]; then
       export JAVA_HOME="$candidate"

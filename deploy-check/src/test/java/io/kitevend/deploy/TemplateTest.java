@@ -1,0 +1,169 @@
+package io.kitevend.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kitevend.config.Settings;
+import io.kitevend.config.VendConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The rules every deployment of kitevend relies on, checked on template.yaml itself. */
+class TemplateTest {
+    /** Variables Lambda sets itself, or only local runs and tests use. */
+    private static final Set<String> NOT_FROM_TEMPLATE = Set.of("AWS_REGION", VendConfig.AWS_ENDPOINT);
+
+    /** Which configuration each function's handler reads. */
+    private static final Map<String, Function<Settings, ?>> CONFIG_OF_HANDLER = Map.of(
+            "io.kitevend.function.vend.VendHandler::handleRequest", VendConfig::from);
+
+    static Template template;
+
+    @BeforeAll
+    static void load() throws Exception {
+        template = Template.load();
+    }
+
+    @Test
+    void everyFunctionIsJava25OnArmWithSnapStartTheLiveAliasAndTheCoreLayer() {
+        Map<String, JsonNode> functions = template.resources("AWS::Serverless::Function");
+        assertThat(functions).isNotEmpty();
+        functions.forEach((name, fn) -> {
+            JsonNode p = fn.get("Properties");
+            assertThat(p.path("Runtime").asText()).as(name).isEqualTo("java25");
+            assertThat(p.path("Architectures").toString()).as(name).contains("arm64");
+            assertThat(p.path("SnapStart").path("ApplyOn").asText()).as(name).isEqualTo("PublishedVersions");
+            assertThat(p.path("AutoPublishAlias").asText()).as(name).isEqualTo("live");
+            assertThat(p.path("Layers").toString()).as(name).contains("CoreLayer");
+            assertThat(p.path("LoggingConfig").path("LogFormat").asText()).as(name).isEqualTo("JSON");
+            assertThat(fn.path("Metadata").path("BuildMethod").asText()).as(name).isEqualTo("makefile");
+        });
+    }
+
+    @Test
+    void eachFunctionSetsExactlyTheVariablesItsConfigurationReads() {
+        template.resources("AWS::Serverless::Function").forEach((name, fn) -> {
+            JsonNode p = fn.get("Properties");
+            String handler = p.path("Handler").asText();
+            assertThat(CONFIG_OF_HANDLER).as("a configuration is known for " + handler).containsKey(handler);
+            Map<String, String> env = new HashMap<>();
+            List<String> declared = new ArrayList<>();
+            p.path("Environment").path("Variables").fields().forEachRemaining(e -> {
+                declared.add(e.getKey());
+                env.put(e.getKey(), plausibleValue(e.getKey(), e.getValue()));
+            });
+            env.put("AWS_REGION", "eu-west-1");
+            Settings settings = new Settings(env);
+            CONFIG_OF_HANDLER.get(handler).apply(settings);   // also proves the values the template sets are valid
+            Set<String> read = new TreeSet<>(settings.variablesRead());
+            read.removeAll(NOT_FROM_TEMPLATE);
+            assertThat(new TreeSet<>(declared)).as(name).isEqualTo(read);
+        });
+    }
+
+    /** Literal values are used as they are; references to parameters or resources get a valid stand-in. */
+    private static String plausibleValue(String variable, JsonNode value) {
+        if (value.isTextual() && !value.asText().contains("${")) {
+            String text = value.asText();
+            return switch (variable) {
+                case "KITEVEND_AUDIENCE", "KITEVEND_ORGANIZATIONS", "KITEVEND_ROLE_PATH", "KITEVEND_ALLOWED_ACCOUNTS",
+                     "KITEVEND_BINDINGS_TABLE", "KITEVEND_AUDIT_TABLE", "KITEVEND_REPLAY_TABLE" ->
+                        // !Ref parameter/resource: YAML gives its name; substitute a value of the right shape.
+                        switch (variable) {
+                            case "KITEVEND_ORGANIZATIONS" -> "acme";
+                            case "KITEVEND_ROLE_PATH" -> "/kitevend/";
+                            case "KITEVEND_ALLOWED_ACCOUNTS" -> "123456789012";
+                            case "KITEVEND_AUDIENCE" -> "kitevend";
+                            default -> "stack-" + text + "-ABC123";
+                        };
+                default -> text.matches("[A-Z][A-Za-z]+") ? parameterDefault(text) : text;
+            };
+        }
+        return "123456789012";
+    }
+
+    private static String parameterDefault(String parameter) {
+        JsonNode p = template.root.path("Parameters").path(parameter);
+        assertThat(p.isMissingNode()).as("parameter " + parameter + " exists").isFalse();
+        return p.path("Default").asText();
+    }
+
+    @Test
+    void noPolicyGrantsAWildcardAction() {
+        List<String> actions = new ArrayList<>();
+        collectActions(template.root.get("Resources"), actions);
+        assertThat(actions).isNotEmpty();
+        assertThat(actions).allSatisfy(a -> assertThat(a).doesNotContain("*"));
+    }
+
+    @Test
+    void theVendFunctionMayOnlyAssumeRolesUnderThePathWithTheThreeStsActions() {
+        JsonNode statements = template.resources("AWS::Serverless::Function").get("VendFunction")
+                .at("/Properties/Policies/0/Statement");
+        JsonNode sts = null;
+        for (JsonNode s : statements) {
+            if (s.toString().contains("sts:")) {
+                sts = s;
+            }
+        }
+        assertThat(sts).isNotNull();
+        assertThat(sts.get("Action")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity");
+        assertThat(sts.get("Resource").asText()).contains(":role${TargetRolePath}*");
+        assertThat(sts.path("Condition").path("StringEquals").has("aws:ResourceAccount")).isTrue();
+        for (JsonNode s : statements) {
+            if (s.toString().contains("dynamodb:")) {
+                assertThat(s.get("Action")).extracting(JsonNode::asText)
+                        .isSubsetOf("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem");
+            }
+        }
+    }
+
+    @Test
+    void tablesMatchTheKeysTheCodeUses() {
+        JsonNode bindings = template.root.at("/Resources/BindingsTable/Properties");
+        assertThat(bindings.at("/KeySchema").toString()).contains("organization").contains("name");
+        assertThat(bindings.at("/GlobalSecondaryIndexes/0/IndexName").asText()).isEqualTo("by-pipeline");
+        assertThat(bindings.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean()).isTrue();
+        assertThat(bindings.at("/DeletionProtectionEnabled").asBoolean()).isTrue();
+        JsonNode audit = template.root.at("/Resources/AuditTable/Properties");
+        assertThat(audit.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo("expires_at");
+        assertThat(audit.at("/GlobalSecondaryIndexes").toString()).contains("by-pipeline").contains("by-request-id");
+        JsonNode replay = template.root.at("/Resources/ReplayTable/Properties");
+        assertThat(replay.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo("expires_at");
+        assertThat(replay.at("/KeySchema/0/AttributeName").asText()).isEqualTo("jti");
+        // The code's own table definitions (used by tests and the local runner) agree.
+        var codeAudit = io.kitevend.aws.Tables.audit("x");
+        assertThat(codeAudit.keySchema().toString()).contains("pk").contains("sk");
+        assertThat(codeAudit.globalSecondaryIndexes()).extracting(i -> i.indexName())
+                .containsExactlyInAnyOrder("by-pipeline", "by-request-id");
+    }
+
+    private static void collectActions(JsonNode node, List<String> out) {
+        if (node == null) {
+            return;
+        }
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                if (e.getKey().equals("Action") || e.getKey().equals("NotAction")) {
+                    if (e.getValue().isArray()) {
+                        e.getValue().forEach(a -> out.add(a.asText()));
+                    } else {
+                        out.add(e.getValue().asText());
+                    }
+                } else {
+                    collectActions(e.getValue(), out);
+                }
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> collectActions(n, out));
+        }
+    }
+}
