@@ -8,11 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
@@ -58,8 +62,12 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-        String body = context.requestBody().map(b -> {
-            try (InputStream in = b.contentStreamProvider().newStream()) {
+        // The query protocol (STS, IAM) leaves the form in the request itself, not in requestBody().
+        Optional<ContentStreamProvider> content = context.requestBody().map(RequestBody::contentStreamProvider)
+                .or(() -> context.httpRequest() instanceof SdkHttpFullRequest full
+                        ? full.contentStreamProvider() : Optional.empty());
+        String body = content.map(provider -> {
+            try (InputStream in = provider.newStream()) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

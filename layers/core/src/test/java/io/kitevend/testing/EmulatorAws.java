@@ -53,6 +53,24 @@ public final class EmulatorAws {
                 .build();
     }
 
+    /**
+     * Creates the role {@code /kitevend/<name>} trusting the emulator account's root for
+     * {@code sts:AssumeRole}, {@code sts:TagSession} and {@code sts:SetSourceIdentity}; returns its ARN.
+     */
+    public static String createKitevendRole(URI endpoint, String name) {
+        String account;
+        try (StsClient sts = sts(endpoint, TEST_CREDENTIALS.resolveCredentials())) {
+            account = sts.getCallerIdentity().account();
+        }
+        String trust = """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+                 "Principal":{"AWS":"arn:aws:iam::%s:root"},
+                 "Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"]}]}""".formatted(account);
+        try (IamClient iam = iam(endpoint)) {
+            return iam.createRole(b -> b.path("/kitevend/").roleName(name).assumeRolePolicyDocument(trust)).role().arn();
+        }
+    }
+
     /** A unique table name, so that tests sharing one emulator never see each other's items. */
     public static String table(String prefix) {
         return prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
