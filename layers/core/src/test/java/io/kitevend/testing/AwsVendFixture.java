@@ -46,7 +46,7 @@ public final class AwsVendFixture implements AutoCloseable {
                 new PrintStream(logBytes, true, StandardCharsets.UTF_8));
     }
 
-    /** Stores a binding in the bindings table (the cache may hold older reads; see {@link #assembly}). */
+    /** Stores a binding; bind before the first vend, since the vend path caches what it read. */
     public void bind(Binding binding) throws Exception {
         new DynamoBindingStore(assembly.dynamo(), config.bindingsTable()).put(binding);
     }

@@ -36,7 +36,7 @@ public final class EmulatorAws {
 
     public static IamClient iam(URI endpoint, AwsCredentialsProvider credentials) {
         return IamClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(Region.US_EAST_1)
                 .endpointOverride(endpoint)
                 .credentialsProvider(credentials)
@@ -46,7 +46,7 @@ public final class EmulatorAws {
     /** An STS client that signs with the given (for example, vended) credentials. */
     public static StsClient sts(URI endpoint, AwsCredentials credentials) {
         return StsClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(Region.US_EAST_1)
                 .endpointOverride(endpoint)
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
