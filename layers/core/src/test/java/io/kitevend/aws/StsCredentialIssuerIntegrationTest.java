@@ -1,0 +1,17 @@
+package io.kitevend.aws;
+
+import io.kitevend.testing.Emulators;
+import java.net.URI;
+import org.junit.jupiter.api.Tag;
+
+/**
+ * {@link io.kitevend.credentials.StsCredentialIssuer} against moto (IAM not enforced here; see
+ * {@link VendedCredentialsEnforcedIntegrationTest} for a moto that enforces it).
+ */
+@Tag("integration")
+class StsCredentialIssuerIntegrationTest extends StsIssuerChecks {
+    @Override
+    protected URI endpoint() {
+        return Emulators.moto();
+    }
+}
