@@ -5,7 +5,10 @@ import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.replay.DynamoReplayGuard;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -70,7 +73,12 @@ public final class Tables {
             } catch (ResourceInUseException exists) {
                 continue;
             }
-            dynamo.waiter().waitUntilTableExists(b -> b.tableName(create.tableName()));
+            try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamo)
+                    .overrideConfiguration(o -> o.maxAttempts(300)
+                            .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(200))))
+                    .build()) {
+                waiter.waitUntilTableExists(b -> b.tableName(create.tableName()));
+            }
         }
         enableTtl(dynamo, audit, DynamoAuditStore.TTL_ATTRIBUTE);
         enableTtl(dynamo, replay, DynamoReplayGuard.TTL_ATTRIBUTE);

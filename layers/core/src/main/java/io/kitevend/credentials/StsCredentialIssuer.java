@@ -46,7 +46,11 @@ public final class StsCredentialIssuer implements CredentialIssuer {
                 throw AwsErrors.unavailable("sts", e);
             }
             String code = AwsErrors.errorCode(e);
-            if ("AccessDenied".equals(code) || "AccessDeniedException".equals(code)) {
+            if (code == null) {
+                code = "HTTP " + e.statusCode();
+            }
+            // Some emulators send an error body the SDK cannot read; a bare 403 is still a refusal of trust.
+            if ("AccessDenied".equals(code) || "AccessDeniedException".equals(code) || e.statusCode() == 403) {
                 throw new RoleRefusedException(RoleRefusedException.TRUST_DENIED,
                         "STS AccessDenied assuming " + request.roleArn());
             }
