@@ -2,6 +2,8 @@ package io.kitevend.aws;
 
 import java.time.Duration;
 import java.util.List;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -56,18 +58,19 @@ public final class AwsClients {
     }
 
     public DynamoDbClient dynamo() {
-        var builder = DynamoDbClient.builder()
-                .httpClient(http)
-                .region(settings.region())
-                .credentialsProvider(settings.credentials())
-                .overrideConfiguration(overrides());
-        settings.endpoint().ifPresent(builder::endpointOverride);
-        return builder.build();
+        return client(DynamoDbClient.builder());
     }
 
     public StsClient sts() {
-        var builder = StsClient.builder()
-                .httpClient(http)
+        return client(StsClient.builder());
+    }
+
+    /**
+     * Builds any service's client the same way: the one HTTP client, the region, the credentials,
+     * the limits. The builder may carry service settings already (say, S3 path-style access).
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+        builder.httpClient(http)
                 .region(settings.region())
                 .credentialsProvider(settings.credentials())
                 .overrideConfiguration(overrides());
