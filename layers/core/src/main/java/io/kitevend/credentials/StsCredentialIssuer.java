@@ -21,6 +21,28 @@ public final class StsCredentialIssuer implements CredentialIssuer {
 
     @Override
     public IssuedCredentials issue(SessionRequest request) throws RoleRefusedException, DependencyUnavailableException {
+        AssumeRoleResponse response;
+        try {
+            response = sts.assumeRole(assumeRoleRequest(request));
+        } catch (AwsServiceException e) {
+            if (AwsErrors.isTransient(e)) {
+                throw AwsErrors.unavailable("sts", e);
+            }
+            String code = AwsErrors.errorCode(e);
+            if ("AccessDenied".equals(code) || "AccessDeniedException".equals(code)) {
+                throw new RoleRefusedException(RoleRefusedException.TRUST_DENIED,
+                        "STS AccessDenied assuming " + request.roleArn());
+            }
+            throw new RoleRefusedException(RoleRefusedException.REFUSED,
+                    "STS " + code + " assuming " + request.roleArn());
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("sts", e);
+        }
+        return credentials(response);
+    }
+
+    /** The AssumeRole call for a session request (also built, never sent, by the SnapStart priming). */
+    public static AssumeRoleRequest assumeRoleRequest(SessionRequest request) {
         List<Tag> tags = request.tags().entrySet().stream()
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
                 .toList();
@@ -38,23 +60,11 @@ public final class StsCredentialIssuer implements CredentialIssuer {
         if (request.externalId() != null) {
             call.externalId(request.externalId());
         }
-        AssumeRoleResponse response;
-        try {
-            response = sts.assumeRole(call.build());
-        } catch (AwsServiceException e) {
-            if (AwsErrors.isTransient(e)) {
-                throw AwsErrors.unavailable("sts", e);
-            }
-            String code = AwsErrors.errorCode(e);
-            if ("AccessDenied".equals(code) || "AccessDeniedException".equals(code)) {
-                throw new RoleRefusedException(RoleRefusedException.TRUST_DENIED,
-                        "STS AccessDenied assuming " + request.roleArn());
-            }
-            throw new RoleRefusedException(RoleRefusedException.REFUSED,
-                    "STS " + code + " assuming " + request.roleArn());
-        } catch (SdkException e) {
-            throw AwsErrors.unavailable("sts", e);
-        }
+        return call.build();
+    }
+
+    /** The credentials of an AssumeRole answer. */
+    public static IssuedCredentials credentials(AssumeRoleResponse response) {
         Credentials c = response.credentials();
         return new IssuedCredentials(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), c.expiration(),
                 response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn(), false);
