@@ -11,6 +11,8 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -31,6 +33,7 @@ import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.credentials.IssuedCredentials;
 import io.kitevend.credentials.SessionRequest;
 import io.kitevend.credentials.SessionRequests;
+import io.kitevend.credentials.StsCredentialIssuer;
 import io.kitevend.http.ApiGateway;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.HttpResponse;
@@ -52,42 +55,59 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.crac.Context;
 import org.crac.Resource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.AssumedRoleUser;
+import software.amazon.awssdk.services.sts.model.Credentials;
+import software.amazon.awssdk.utils.DateUtils;
 
 /**
  * The vend function's SnapStart hooks (design §9). {@link #beforeCheckpoint} runs the real code
- * of a vend, without its side effects, so that the snapshot holds loaded and compiled classes:
+ * of a vend, without its side effects, {@link #ROUNDS} times, so that the snapshot holds loaded
+ * and compiled classes:
  * <ul>
- *   <li>token verification of a token signed with a throw-away key, through a {@link TokenVerifier}
- *       with the deployment's policy over in-memory keys ({@link SigningKeys#fromJwkSet}), once
- *       accepted and once refused;</li>
- *   <li>a synthetic binding compiled with the deployment's rules, matched, and turned into an STS
- *       session request; its DynamoDB item form;</li>
- *   <li>JSON: a problem and a credentials body written and read back, the API Gateway mapping, an
- *       audit record and its log line (to a discarded stream);</li>
- *   <li>read-only AWS calls through the function's own clients: a DynamoDB {@code GetItem} of a
- *       key that cannot exist on the bindings table, the bindings lookup of a pipeline that cannot
- *       exist ({@code Query} on {@code by-pipeline}), and STS {@code GetCallerIdentity}.</li>
+ *   <li>{@code token}: a token signed with a throw-away key (one per configured algorithm) through
+ *       a {@link TokenVerifier} with the deployment's policy over in-memory keys
+ *       ({@link SigningKeys#fromJwkSet}), once accepted and once refused;</li>
+ *   <li>{@code jwks}: once, the issuer's JWKS fetched through a {@link SigningKeys} of its own that
+ *       is then dropped (the function's verifier holds no keys in the snapshot);</li>
+ *   <li>{@code bindings}: a synthetic binding compiled with the deployment's rules, matched, turned
+ *       into an STS session request, and its DynamoDB item form both ways;</li>
+ *   <li>{@code json}: the API Gateway mapping, a credentials body and two problems written and read
+ *       back, an audit record and its log line (to a discarded stream);</li>
+ *   <li>{@code dynamodb}: a {@code GetItem} of a key no binding can have on the bindings table and
+ *       the bindings lookup of a pipeline that cannot exist (two {@code Query} calls on
+ *       {@code by-pipeline}), through the function's own client; the replay write's request is
+ *       built, never sent;</li>
+ *   <li>{@code sts}: {@code GetCallerIdentity}; the {@code AssumeRole} request of the priming job
+ *       is built and an answer read from a model object, never sent.</li>
  * </ul>
  * Never {@code AssumeRole}, never a write to any table. A failing step (no network, no
- * permission) is logged and skipped: priming never fails the checkpoint.
+ * permission) is logged and not run again: priming never fails the checkpoint.
  *
- * <p>Nothing unique is kept for the snapshot: the throw-away key, its random source and the
- * token are dropped when priming ends; the identifiers used are fixed strings; the bindings cache
- * is emptied and the credentials provider forgotten, so that the snapshot holds no credentials.
- * {@link #afterRestore} forgets both again, so a restored environment resolves its own
- * credentials and reads bindings on its first request. The JDK's own random sources (behind
- * {@code UUID.randomUUID}, RSA blinding and TLS) are {@code NativePRNG} on Linux, which reads
- * {@code /dev/urandom} for every output, so they do not repeat across restored environments;
- * kitevend keeps no {@code SecureRandom} of its own in the vend function. Keep-alive connections
- * opened here are not reused after a restore: the JDK drops idle connections after 5 seconds.
+ * <p>Nothing unique is kept for the snapshot: the throw-away keys, their random source and the
+ * tokens are dropped when priming ends; the identifiers used are fixed strings; the bindings
+ * cache is emptied and the credentials provider forgotten, so that the snapshot holds no
+ * credentials. {@link #afterRestore} forgets both again, so a restored environment resolves its
+ * own credentials and reads bindings on its first request. The JDK's own random sources (behind
+ * {@code UUID.randomUUID}, RSA blinding and TLS) are {@code NativePRNG} on Linux, which mixes
+ * every output with bytes read from {@code /dev/urandom} (buffered for at most 100 ms of wall
+ * time), so they do not repeat across restored environments; the vend function keeps no
+ * {@code SecureRandom} of its own ({@code SimulatedCredentialIssuer} is not used in Lambda).
+ * Keep-alive connections opened here are not reused after a restore: the JDK does not hand out a
+ * connection idle for longer than its keep-alive time (5 seconds unless the server says otherwise).
  */
 public final class VendPriming implements Resource {
     /** The organization of the priming lookups: never a valid slug, so never a stored binding's. */
@@ -97,9 +117,13 @@ public final class VendPriming implements Resource {
     static final String REQUEST_ID = "kitevend-priming";
 
     /** The steps, in order. */
-    public static final List<String> STEPS = List.of("token", "bindings", "json", "dynamodb", "sts");
+    public static final List<String> STEPS = List.of("token", "jwks", "bindings", "json", "dynamodb", "sts");
+
+    /** How many times the steps run: enough for the JIT to compile the hottest code, a second or so. */
+    public static final int ROUNDS = 10;
 
     private final VendAssembly assembly;
+    private final int rounds;
     private final Runnable forgetCredentials;
     private final Clock clock;
     private final PrintStream log;
@@ -111,7 +135,15 @@ public final class VendPriming implements Resource {
      * @param log where the one line per hook goes (standard output in Lambda)
      */
     public VendPriming(VendAssembly assembly, Runnable forgetCredentials, Clock clock, PrintStream log) {
+        this(assembly, ROUNDS, forgetCredentials, clock, log);
+    }
+
+    VendPriming(VendAssembly assembly, int rounds, Runnable forgetCredentials, Clock clock, PrintStream log) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1");
+        }
         this.assembly = assembly;
+        this.rounds = rounds;
         this.forgetCredentials = forgetCredentials;
         this.clock = clock;
         this.log = log;
@@ -150,19 +182,27 @@ public final class VendPriming implements Resource {
         return lastReport;
     }
 
-    /** Runs every step, then forgets what the steps cached. Never throws. */
+    /**
+     * Runs every step {@link #ROUNDS} times (the JIT compiles what runs often; a step that failed
+     * is not run again), then forgets what the steps cached. Never throws.
+     */
     public Report prime() {
         long started = System.nanoTime();
         Map<String, String> steps = new LinkedHashMap<>();
         try {
-            BuildkiteClaims[] claims = new BuildkiteClaims[1];
-            step(steps, "token", () -> claims[0] = primeTokens());
-            BuildkiteClaims job = claims[0] != null ? claims[0] : syntheticClaims();
-            CompiledBinding[] binding = new CompiledBinding[1];
-            step(steps, "bindings", () -> binding[0] = primeBindings(job));
-            step(steps, "json", () -> primeJson(job, binding[0]));
-            step(steps, "dynamodb", this::primeDynamo);
-            step(steps, "sts", () -> assembly.sts().getCallerIdentity());
+            Job job = new Job();
+            for (int round = 1; round <= rounds; round++) {
+                boolean first = round == 1;
+                step(steps, "token", () -> job.claims = primeTokens(job));
+                if (first) {
+                    step(steps, "jwks", this::primeJwksFetch);
+                }
+                BuildkiteClaims claims = job.claims != null ? job.claims : syntheticClaims();
+                step(steps, "bindings", () -> job.binding = primeBindings(claims));
+                step(steps, "json", () -> primeJson(claims, job.binding));
+                step(steps, "dynamodb", this::primeDynamo);
+                step(steps, "sts", () -> primeSts(claims, job.binding));
+            }
         } finally {
             String forgotten = forget();
             if (forgotten != null) {
@@ -176,9 +216,17 @@ public final class VendPriming implements Resource {
         line.put("message", report.allOk() ? "snapstart priming done" : "snapstart priming done; some steps failed and were skipped");
         line.put("hook", "beforeCheckpoint");
         line.put("steps", report.steps());
+        line.put("rounds", rounds);
         line.put("millis", report.millis());
         logLine(line);
         return report;
+    }
+
+    /** What one priming carries from round to round; dropped when it ends. */
+    private static final class Job {
+        final Map<JWSAlgorithm, JWK> keys = new LinkedHashMap<>();
+        BuildkiteClaims claims;
+        CompiledBinding binding;
     }
 
     /** Empties the bindings cache and drops the credentials; null, or why it could not. */
@@ -193,7 +241,12 @@ public final class VendPriming implements Resource {
         void run() throws Exception;
     }
 
+    /** Runs the step unless it failed before; its outcome stays its first failure, if any. */
     private static void step(Map<String, String> steps, String name, Step step) {
+        String before = steps.get(name);
+        if (before != null && !before.equals("ok")) {
+            return;
+        }
         try {
             step.run();
             steps.put(name, "ok");
@@ -204,17 +257,11 @@ public final class VendPriming implements Resource {
 
     // ------------------------------------------------------------------ token
 
-    private BuildkiteClaims primeTokens() throws Exception {
+    private BuildkiteClaims primeTokens(Job job) throws Exception {
         TokenPolicy policy = assembly.config().token();
         BuildkiteClaims accepted = null;
-        for (JWSAlgorithm alg : policy.algorithms().stream().sorted(java.util.Comparator.comparing(JWSAlgorithm::getName)).toList()) {
-            // A random source of its own, dropped with the key when this method returns.
-            SecureRandom random = new SecureRandom();
-            JWK key = JWSAlgorithm.Family.EC.contains(alg)
-                    ? new ECKeyGenerator(Curve.P_256).keyID(SLUG + "-" + alg.getName().toLowerCase(java.util.Locale.ROOT))
-                            .keyUse(KeyUse.SIGNATURE).algorithm(alg).secureRandom(random).generate()
-                    : new RSAKeyGenerator(RSAKeyGenerator.MIN_KEY_SIZE_BITS).keyID(SLUG + "-" + alg.getName().toLowerCase(java.util.Locale.ROOT))
-                            .keyUse(KeyUse.SIGNATURE).algorithm(alg).secureRandom(random).generate();
+        for (JWSAlgorithm alg : policy.algorithms().stream().sorted(Comparator.comparing(JWSAlgorithm::getName)).toList()) {
+            JWK key = job.keys.computeIfAbsent(alg, VendPriming::throwAwayKey);
             // The JWKS document as the URL source reads it, then the verifier over those keys.
             JWKSet published = JWKSet.parse(new JWKSet(key).toPublicJWKSet().toString());
             TokenVerifier verifier = new TokenVerifier(policy, SigningKeys.fromJwkSet(published, policy), clock);
@@ -233,6 +280,21 @@ public final class VendPriming implements Resource {
             throw new IllegalStateException("no algorithm configured");
         }
         return accepted;
+    }
+
+    /** A key pair made here, with a random source of its own; both are dropped when priming ends. */
+    private static JWK throwAwayKey(JWSAlgorithm alg) {
+        SecureRandom random = new SecureRandom();
+        String kid = SLUG + "-" + alg.getName().toLowerCase(Locale.ROOT);
+        try {
+            return JWSAlgorithm.Family.EC.contains(alg)
+                    ? new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg)
+                            .secureRandom(random).generate()
+                    : new RSAKeyGenerator(RSAKeyGenerator.MIN_KEY_SIZE_BITS).keyID(kid).keyUse(KeyUse.SIGNATURE)
+                            .algorithm(alg).secureRandom(random).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot make a " + alg + " key: " + e.getMessage(), e);
+        }
     }
 
     private JWTClaimsSet claims(TokenPolicy policy, String audience) {
@@ -277,6 +339,16 @@ public final class VendPriming implements Resource {
         return new BuildkiteClaims(policy.issuer(), SLUG, REQUEST_ID, now, now.plusSeconds(60),
                 organization(policy), SLUG, 1, "main", null, null, SLUG,
                 "00000000-0000-0000-0000-000000000000", null, "api", "self-hosted", Map.of("agent_tag:queue", "default"));
+    }
+
+    /**
+     * One fetch of the issuer's JWKS through a {@link SigningKeys} of its own, dropped afterwards:
+     * the fetching and parsing code is warmed, and the function's verifier holds no keys, so a
+     * restored environment fetches them on its first request.
+     */
+    private void primeJwksFetch() throws Exception {
+        TokenPolicy policy = assembly.config().token();
+        SigningKeys.fromUrl(policy).select(new JWKSelector(new JWKMatcher.Builder().build()));
     }
 
     // ------------------------------------------------------------------ bindings
@@ -360,8 +432,39 @@ public final class VendPriming implements Resource {
                 .key(Map.of(DynamoBindingStore.ORGANIZATION, AttributeValue.fromS(ORGANIZATION),
                         DynamoBindingStore.NAME, AttributeValue.fromS(PIPELINE)))
                 .build());
-        // The real lookup path: two queries on the by-pipeline index, cached, then forgotten.
+        // The real lookup path: two queries on the by-pipeline index, cached, then forgotten
+        // (so that the next round reads again).
         assembly.bindings().candidates(ORGANIZATION, PIPELINE);
+        assembly.bindings().invalidate();
+        // The shapes of the replay and audit writes, built and never sent.
+        PutItemRequest.builder()
+                .tableName(assembly.config().replayTable())
+                .item(Map.of("jti", AttributeValue.fromS(REQUEST_ID), "expires_at", AttributeValue.fromN("0")))
+                .conditionExpression("attribute_not_exists(#jti)")
+                .expressionAttributeNames(Map.of("#jti", "jti"))
+                .build();
+        PutItemResponse.builder().build();
+        ConditionalCheckFailedException.builder().message(SLUG).build();
+    }
+
+    /**
+     * STS: one {@code GetCallerIdentity}, the only call; the AssumeRole request of the priming
+     * job is built and its answer read from a model object, neither sent nor received.
+     */
+    private void primeSts(BuildkiteClaims claims, CompiledBinding binding) throws Exception {
+        assembly.sts().getCallerIdentity();
+        if (binding == null) {
+            return;
+        }
+        SessionRequest session = SessionRequests.forJob(binding.binding(), claims, null);
+        StsCredentialIssuer.assumeRoleRequest(session);
+        Instant expiration = DateUtils.parseIso8601Date(DateUtils.formatIso8601Date(clock.instant().plusSeconds(900)));
+        StsCredentialIssuer.credentials(AssumeRoleResponse.builder()
+                .credentials(Credentials.builder().accessKeyId("KITEVENDPRIMING00000").secretAccessKey(SLUG)
+                        .sessionToken(SLUG).expiration(expiration).build())
+                .assumedRoleUser(AssumedRoleUser.builder().assumedRoleId(SLUG)
+                        .arn("arn:aws:sts::000000000000:assumed-role/" + SLUG + "/" + session.sessionName()).build())
+                .build());
     }
 
     // ------------------------------------------------------------------ helpers

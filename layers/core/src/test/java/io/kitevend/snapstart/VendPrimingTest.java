@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * The SnapStart priming with AWS out of reach (a loopback port nobody listens on): the AWS steps
@@ -42,6 +47,8 @@ class VendPrimingTest {
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
     private final AtomicInteger credentialLookups = new AtomicInteger();
+    /** Every SDK call started, as Operation. */
+    private final List<String> calls = new CopyOnWriteArrayList<>();
     private final RefreshableCredentialsProvider credentials = new RefreshableCredentialsProvider(() -> {
         credentialLookups.incrementAndGet();
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
@@ -70,7 +77,13 @@ class VendPrimingTest {
 
     private VendPriming priming(Map<String, String> changes, Runnable forgetCredentials) {
         VendConfig config = VendConfig.from(new Settings(environment(changes)));
-        AwsClients aws = new AwsClients(new AwsSettings(config.region(), config.awsEndpoint(), credentials));
+        AwsClients aws = new AwsClients(new AwsSettings(config.region(), config.awsEndpoint(), credentials),
+                List.of(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        calls.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+                    }
+                }));
         VendAssembly assembly = VendAssembly.create(config, aws, Clock.systemUTC(), log);
         return new VendPriming(assembly, forgetCredentials, Clock.systemUTC(), log);
     }
@@ -95,6 +108,7 @@ class VendPrimingTest {
         VendPriming.Report report = priming.lastReport();
         assertThat(report.steps()).containsOnlyKeys(VendPriming.STEPS);
         assertThat(report.steps()).containsEntry("token", "ok").containsEntry("bindings", "ok").containsEntry("json", "ok");
+        assertThat(report.steps().get("jwks")).startsWith("failed: ");
         assertThat(report.steps().get("dynamodb")).startsWith("failed: ");
         assertThat(report.steps().get("sts")).startsWith("failed: ");
         assertThat(report.allOk()).isFalse();
@@ -104,8 +118,20 @@ class VendPrimingTest {
         assertThat(lines.get(0).get("hook").asText()).isEqualTo("beforeCheckpoint");
         assertThat(lines.get(0).get("level").asText()).isEqualTo("WARN");
         assertThat(lines.get(0).get("steps").get("sts").asText()).startsWith("failed: ");
+        assertThat(lines.get(0).get("rounds").asInt()).isEqualTo(VendPriming.ROUNDS);
         assertThat(lines.get(1).get("hook").asText()).isEqualTo("afterRestore");
         assertThat(lines.get(1).get("level").asText()).isEqualTo("INFO");
+    }
+
+    @Test
+    void aStepThatFailedIsNotRunAgainInLaterRounds() {
+        VendPriming priming = priming(Map.of(), credentials::refresh);
+
+        priming.beforeCheckpoint(null);
+
+        // Round one's GetItem and GetCallerIdentity failed; no later round tried again (the
+        // bindings lookup comes after the GetItem in the same step, so it never ran).
+        assertThat(calls).containsExactly("GetItem", "GetCallerIdentity");
     }
 
     @Test

@@ -138,15 +138,17 @@ class VendPrimingIntegrationTest {
 
         assertThat(priming.lastReport().steps()).as("every step reached moto").allSatisfy((step, outcome) ->
                 assertThat(outcome).as(step).isEqualTo("ok"));
-        assertThat(calls.seen).as("the read-only calls were made")
-                .contains("DynamoDb:GetItem", "Sts:GetCallerIdentity")
-                .filteredOn("DynamoDb:Query"::equals).hasSize(2);
-        assertThat(calls.seen).as("and nothing else").allMatch(READ_ONLY::contains);
-        assertThat(calls.seen).doesNotContain("Sts:AssumeRole");
+        // Each round: one GetItem, the two queries of a bindings lookup, one GetCallerIdentity.
+        assertThat(calls.seen).as("the read-only calls were made, every round")
+                .containsOnly("DynamoDb:GetItem", "DynamoDb:Query", "Sts:GetCallerIdentity")
+                .hasSize(4 * VendPriming.ROUNDS);
+        assertThat(calls.seen).filteredOn("DynamoDb:Query"::equals).hasSize(2 * VendPriming.ROUNDS);
+        assertThat(calls.seen).filteredOn("Sts:GetCallerIdentity"::equals).hasSize(VendPriming.ROUNDS);
+        assertThat(calls.seen).as("and nothing else").allMatch(READ_ONLY::contains).doesNotContain("Sts:AssumeRole");
         assertThat(count(AUDIT)).isZero();
         assertThat(count(REPLAY)).isZero();
         assertThat(count(BINDINGS)).isEqualTo(1);
-        assertThat(jwks.fetches()).as("the issuer's keys are not fetched into the snapshot").isZero();
+        assertThat(jwks.fetches()).as("the issuer's JWKS fetched once, to warm the fetching code").isEqualTo(1);
     }
 
     @Test
@@ -175,9 +177,12 @@ class VendPrimingIntegrationTest {
         priming.afterRestore(null);
         calls.seen.clear();
 
+        int fetchesBefore = jwks.fetches();
+
         APIGatewayV2HTTPResponse response = vend(new VendHandler(assembly.service(), Clock.systemUTC()));
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        assertThat(jwks.fetches()).as("the function's verifier held no keys from priming").isEqualTo(fetchesBefore + 1);
         JsonNode body = Json.readTree(response.getBody());
         assertThat(body.get("AccessKeyId").asText()).startsWith("ASIA");
         assertThat(body.get("Binding").asText()).isEqualTo("deploy-main");
