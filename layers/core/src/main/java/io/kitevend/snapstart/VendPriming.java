@@ -55,6 +55,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -152,7 +153,7 @@ public final class VendPriming implements Resource {
     /** What priming did: each step's outcome, {@code "ok"} or why it failed. */
     public record Report(Map<String, String> steps, long millis) {
         public Report {
-            steps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(steps));
+            steps = Collections.unmodifiableMap(new LinkedHashMap<>(steps));
         }
 
         public boolean allOk() {
@@ -203,6 +204,9 @@ public final class VendPriming implements Resource {
                 step(steps, "dynamodb", this::primeDynamo);
                 step(steps, "sts", () -> primeSts(claims, job.binding));
             }
+        } catch (RuntimeException | LinkageError e) {
+            // Outside any step (the stand-in claims, say): reported like a step, never thrown.
+            steps.put("priming", "failed: " + e.getClass().getSimpleName() + ": " + cut(String.valueOf(e.getMessage())));
         } finally {
             String forgotten = forget();
             if (forgotten != null) {
