@@ -21,26 +21,9 @@ public final class StsCredentialIssuer implements CredentialIssuer {
 
     @Override
     public IssuedCredentials issue(SessionRequest request) throws RoleRefusedException, DependencyUnavailableException {
-        List<Tag> tags = request.tags().entrySet().stream()
-                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
-                .toList();
-        AssumeRoleRequest.Builder call = AssumeRoleRequest.builder()
-                .roleArn(request.roleArn())
-                .roleSessionName(request.sessionName())
-                .sourceIdentity(request.sourceIdentity())
-                .durationSeconds(request.durationSeconds());
-        if (!tags.isEmpty()) {
-            call.tags(tags);
-        }
-        if (request.sessionPolicy() != null) {
-            call.policy(request.sessionPolicy());
-        }
-        if (request.externalId() != null) {
-            call.externalId(request.externalId());
-        }
         AssumeRoleResponse response;
         try {
-            response = sts.assumeRole(call.build());
+            response = sts.assumeRole(assumeRoleRequest(request));
         } catch (AwsServiceException e) {
             if (AwsErrors.isTransient(e)) {
                 throw AwsErrors.unavailable("sts", e);
@@ -59,6 +42,33 @@ public final class StsCredentialIssuer implements CredentialIssuer {
         } catch (SdkException e) {
             throw AwsErrors.unavailable("sts", e);
         }
+        return credentials(response);
+    }
+
+    /** The AssumeRole call for a session request (also built, never sent, by the SnapStart priming). */
+    public static AssumeRoleRequest assumeRoleRequest(SessionRequest request) {
+        List<Tag> tags = request.tags().entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList();
+        AssumeRoleRequest.Builder call = AssumeRoleRequest.builder()
+                .roleArn(request.roleArn())
+                .roleSessionName(request.sessionName())
+                .sourceIdentity(request.sourceIdentity())
+                .durationSeconds(request.durationSeconds());
+        if (!tags.isEmpty()) {
+            call.tags(tags);
+        }
+        if (request.sessionPolicy() != null) {
+            call.policy(request.sessionPolicy());
+        }
+        if (request.externalId() != null) {
+            call.externalId(request.externalId());
+        }
+        return call.build();
+    }
+
+    /** The credentials of an AssumeRole answer. */
+    public static IssuedCredentials credentials(AssumeRoleResponse response) {
         Credentials c = response.credentials();
         return new IssuedCredentials(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), c.expiration(),
                 response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn(), false);

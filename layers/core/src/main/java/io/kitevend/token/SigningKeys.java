@@ -45,7 +45,32 @@ public final class SigningKeys {
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("JWKS URL is not a URL: " + policy.jwksUrl(), e);
         }
-        FetchHealth health = new FetchHealth(url);
+        return over(url, policy);
+    }
+
+    /**
+     * Keys held in memory, behind the same cache, rate limit, retry and outage handling as
+     * {@link #fromUrl}; nothing is fetched. The SnapStart priming verifies a token signed with a
+     * throw-away key through it, so that the real classes are loaded and compiled.
+     */
+    public static SigningKeys fromJwkSet(JWKSet keys, TokenPolicy policy) {
+        JWKSet published = keys.toPublicJWKSet();
+        return over(new JWKSetSource<>() {
+            @Override
+            public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator refresh, long now, SecurityContext context) {
+                return published;
+            }
+
+            @Override
+            public void close() {
+                // nothing held
+            }
+        }, policy);
+    }
+
+    private static SigningKeys over(JWKSetSource<SecurityContext> origin, TokenPolicy policy) {
+        int timeout = (int) policy.jwksTimeout().toMillis();
+        FetchHealth health = new FetchHealth(origin);
         JWKSource<SecurityContext> source = JWKSourceBuilder.create(health)
                 .cache(policy.jwksCacheTtl().toMillis(), timeout)
                 .refreshAheadCache(false)

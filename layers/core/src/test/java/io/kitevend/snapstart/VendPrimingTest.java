@@ -1,0 +1,187 @@
+package io.kitevend.snapstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kitevend.aws.AwsClients;
+import io.kitevend.aws.AwsSettings;
+import io.kitevend.config.Settings;
+import io.kitevend.config.VendConfig;
+import io.kitevend.json.Json;
+import io.kitevend.vend.VendAssembly;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * The SnapStart priming with AWS out of reach (a loopback port nobody listens on): the AWS steps
+ * fail and are reported, the steps that need no network succeed, nothing is thrown, and the
+ * credentials are forgotten all the same. The moto run is {@code VendPrimingIntegrationTest}.
+ */
+class VendPrimingTest {
+    private static String unreachable;
+
+    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    private final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+    private final AtomicInteger credentialLookups = new AtomicInteger();
+    /** Every SDK call started, as Operation. */
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final RefreshableCredentialsProvider credentials = new RefreshableCredentialsProvider(() -> {
+        credentialLookups.incrementAndGet();
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    });
+
+    @BeforeAll
+    static void findAClosedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            unreachable = "http://127.0.0.1:" + socket.getLocalPort();
+        }
+    }
+
+    private static Map<String, String> environment(Map<String, String> changes) {
+        Map<String, String> env = new HashMap<>();
+        env.put(VendConfig.REGION, "us-east-1");
+        env.put(VendConfig.AWS_ENDPOINT, unreachable);
+        env.put(VendConfig.ISSUER, unreachable);
+        env.put(VendConfig.AUDIENCE, "https://kitevend.test");
+        env.put(VendConfig.ORGANIZATIONS, "acme");
+        env.put(VendConfig.BINDINGS_TABLE, "kitevend-bindings");
+        env.put(VendConfig.AUDIT_TABLE, "kitevend-audit");
+        env.put(VendConfig.REPLAY_TABLE, "kitevend-replay");
+        env.putAll(changes);
+        return env;
+    }
+
+    private VendPriming priming(Map<String, String> changes, Runnable forgetCredentials) {
+        VendConfig config = VendConfig.from(new Settings(environment(changes)));
+        AwsClients aws = new AwsClients(new AwsSettings(config.region(), config.awsEndpoint(), credentials),
+                List.of(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        calls.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+                    }
+                }));
+        VendAssembly assembly = VendAssembly.create(config, aws, Clock.systemUTC(), log);
+        return new VendPriming(assembly, forgetCredentials, Clock.systemUTC(), log);
+    }
+
+    private List<JsonNode> logLines() throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : logBytes.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(Json.readTree(line));
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void unreachableAwsFailsOnlyTheAwsStepsAndTheHooksDoNotThrow() throws IOException {
+        VendPriming priming = priming(Map.of(), credentials::refresh);
+
+        assertThatCode(() -> priming.beforeCheckpoint(null)).doesNotThrowAnyException();
+        assertThatCode(() -> priming.afterRestore(null)).doesNotThrowAnyException();
+
+        VendPriming.Report report = priming.lastReport();
+        assertThat(report.steps()).containsOnlyKeys(VendPriming.STEPS);
+        assertThat(report.steps()).containsEntry("token", "ok").containsEntry("bindings", "ok").containsEntry("json", "ok");
+        assertThat(report.steps().get("jwks")).startsWith("failed: ");
+        assertThat(report.steps().get("dynamodb")).startsWith("failed: ");
+        assertThat(report.steps().get("sts")).startsWith("failed: ");
+        assertThat(report.allOk()).isFalse();
+
+        List<JsonNode> lines = logLines();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0).get("hook").asText()).isEqualTo("beforeCheckpoint");
+        assertThat(lines.get(0).get("level").asText()).isEqualTo("WARN");
+        assertThat(lines.get(0).get("steps").get("sts").asText()).startsWith("failed: ");
+        assertThat(lines.get(0).get("rounds").asInt()).isEqualTo(VendPriming.ROUNDS);
+        assertThat(lines.get(1).get("hook").asText()).isEqualTo("afterRestore");
+        assertThat(lines.get(1).get("level").asText()).isEqualTo("INFO");
+    }
+
+    @Test
+    void aStepThatFailedIsNotRunAgainInLaterRounds() {
+        VendPriming priming = priming(Map.of(), credentials::refresh);
+
+        priming.beforeCheckpoint(null);
+
+        // Round one's GetItem and GetCallerIdentity failed; no later round tried again (the
+        // bindings lookup comes after the GetItem in the same step, so it never ran).
+        assertThat(calls).containsExactly("GetItem", "GetCallerIdentity");
+    }
+
+    @Test
+    void theCredentialsTheFailedCallsResolvedAreForgottenBeforeTheSnapshot() {
+        VendPriming priming = priming(Map.of(), credentials::refresh);
+
+        priming.beforeCheckpoint(null);
+
+        // The SDK signs before it connects, so the failed calls did resolve credentials.
+        assertThat(credentialLookups.get()).isEqualTo(1);
+        assertThat(credentials.holdsProvider()).isFalse();
+    }
+
+    @Test
+    void aFailureToForgetIsReportedNotThrown() throws IOException {
+        VendPriming priming = priming(Map.of(), () -> {
+            throw new IllegalStateException("provider stuck");
+        });
+
+        assertThatCode(() -> priming.beforeCheckpoint(null)).doesNotThrowAnyException();
+        assertThatCode(() -> priming.afterRestore(null)).doesNotThrowAnyException();
+
+        assertThat(priming.lastReport().steps().get("forget")).contains("provider stuck");
+        List<JsonNode> lines = logLines();
+        assertThat(lines.get(1).get("level").asText()).isEqualTo("WARN");
+        assertThat(lines.get(1).get("message").asText()).contains("provider stuck");
+    }
+
+    static Stream<Arguments> deployments() {
+        return Stream.of(
+                Arguments.of("RS256 only (the default)", Map.of()),
+                Arguments.of("ES256 only", Map.of(VendConfig.ALGORITHMS, "ES256")),
+                Arguments.of("RS256 and ES256", Map.of(VendConfig.ALGORITHMS, "RS256,ES256")),
+                Arguments.of("several organizations", Map.of(VendConfig.ORGANIZATIONS, "zeta,acme,mid")),
+                Arguments.of("roles limited to two accounts", Map.of(VendConfig.ALLOWED_ACCOUNTS, "210987654321,123456789012")),
+                Arguments.of("a deeper role path", Map.of(VendConfig.ROLE_PATH, "/ci/kitevend/")),
+                Arguments.of("short token lifetime, no clock skew",
+                        Map.of(VendConfig.TOKEN_MAX_AGE, "60", VendConfig.CLOCK_SKEW, "0")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("deployments")
+    void theOfflineStepsWorkForEveryValidDeployment(String name, Map<String, String> changes) {
+        VendPriming priming = priming(changes, credentials::refresh);
+
+        VendPriming.Report report = priming.prime();
+
+        assertThat(report.steps())
+                .containsEntry("token", "ok")
+                .containsEntry("bindings", "ok")
+                .containsEntry("json", "ok");
+    }
+}
