@@ -39,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -64,7 +65,10 @@ public final class LocalRunner implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new LinkedHashMap<>();
+    private final Routes routes = new Routes();
+    private final IamAuthorizer iam;
+    /** The key made at start when none was configured (its secret is shown to the user once), else null. */
+    private final IamAuthorizer.AccessKey generatedAdminKey;
     private final DevIssuer devIssuer;
     private final RecentAudit audit;
     private final VendConfig config;
@@ -82,6 +86,9 @@ public final class LocalRunner implements AutoCloseable {
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         devIssuer = options.issuer == null ? new DevIssuer(base, clock) : null;
         config = VendConfig.from(new Settings(options.environment(base)));
+        List<IamAuthorizer.AccessKey> adminKeys = options.adminKeys();
+        generatedAdminKey = adminKeys.isEmpty() ? IamAuthorizer.generateLocalAdminKey(new SecureRandom()) : null;
+        iam = new IamAuthorizer(generatedAdminKey == null ? adminKeys : List.of(generatedAdminKey), config.region().id(), clock);
         BindingCompiler compiler = new BindingCompiler(config.bindingRules());
         List<Binding> seed = List.of();
         if (options.bindings != null) {
@@ -115,7 +122,7 @@ public final class LocalRunner implements AutoCloseable {
             }
             vend = assembly.service();
         }
-        routes.put("POST /v1/credentials", new VendHandler(vend, clock));
+        mount("POST /v1/credentials", Routes.Authorization.NONE, new VendHandler(vend, clock));
 
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
@@ -143,6 +150,28 @@ public final class LocalRunner implements AutoCloseable {
         return devIssuer;
     }
 
+    /**
+     * Routes {@code routeKey} ({@code "METHOD /path"}, path parameters as {@code {name}}, e.g.
+     * {@code "PUT /v1/admin/bindings/{organization}/{name}"}) to a handler, as an API Gateway route
+     * with this authorization. With {@link Routes.Authorization#AWS_IAM} only requests signed with
+     * one of the runner's admin keys reach the handler, with {@code requestContext.authorizer.iam}
+     * filled in; every other request is answered 403 {@code {"message":"Forbidden"}}.
+     */
+    public void mount(String routeKey, Routes.Authorization authorization,
+            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+        routes.add(routeKey, authorization, handler);
+    }
+
+    /** The access keys IAM-authorized routes accept. */
+    public IamAuthorizer iamAuthorizer() {
+        return iam;
+    }
+
+    /** The admin key made at start because none was configured. */
+    public java.util.Optional<IamAuthorizer.AccessKey> generatedAdminKey() {
+        return java.util.Optional.ofNullable(generatedAdminKey);
+    }
+
     public List<Map<String, Object>> auditRecords() {
         return audit.records();
     }
@@ -153,8 +182,9 @@ public final class LocalRunner implements AutoCloseable {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         int status;
+        StringBuilder note = new StringBuilder();
         try {
-            status = route(exchange, method, path, requestId);
+            status = route(exchange, method, path, requestId, note);
         } catch (RuntimeException e) {
             // A bug in the runner itself: say so without details, as API Gateway would.
             status = 500;
@@ -162,11 +192,11 @@ public final class LocalRunner implements AutoCloseable {
         } finally {
             exchange.close();
         }
-        requestLog.printf("%s %s %s %d %dms request_id=%s%n", Instant.now(), method, path, status,
-                (System.nanoTime() - started) / 1_000_000, requestId);
+        requestLog.printf("%s %s %s %d %dms request_id=%s%s%n", Instant.now(), method, path, status,
+                (System.nanoTime() - started) / 1_000_000, requestId, note);
     }
 
-    private int route(HttpExchange exchange, String method, String path, String requestId) throws IOException {
+    private int route(HttpExchange exchange, String method, String path, String requestId, StringBuilder note) throws IOException {
         if (devIssuer != null && method.equals("GET") && path.equals("/.well-known/jwks")) {
             return sendJson(exchange, 200, devIssuer.jwksJson());
         }
@@ -179,10 +209,10 @@ public final class LocalRunner implements AutoCloseable {
         if (method.equals("GET") && path.equals("/dev/audit")) {
             return sendJson(exchange, 200, Json.write(Map.of("records", audit.records())));
         }
-        String routeKey = method + " " + path;
-        var handler = routes.get(routeKey);
-        if (handler == null) {
-            boolean pathKnown = routes.keySet().stream().anyMatch(k -> k.endsWith(" " + path));
+        String rawPath = exchange.getRequestURI().getRawPath();
+        var match = routes.match(method, rawPath);
+        if (match.isEmpty()) {
+            boolean pathKnown = routes.pathKnown(rawPath);
             return sendProblem(exchange, pathKnown
                     ? Problem.of(ProblemType.METHOD_NOT_ALLOWED, "This path does not accept " + method + ".")
                     : Problem.of(ProblemType.NOT_FOUND, "No route for " + method + " " + path + "."), requestId);
@@ -194,8 +224,27 @@ public final class LocalRunner implements AutoCloseable {
         if (body.length > MAX_GATEWAY_BODY) {
             return sendProblem(exchange, Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The request is over 10 MiB."), requestId);
         }
-        APIGatewayV2HTTPEvent event = ApiGatewayEvents.toEvent(exchange, body, routeKey, requestId, clock.instant());
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        Routes.Route route = match.get().route();
+        IamAuthorizer.Caller caller = null;
+        if (route.authorization() == Routes.Authorization.AWS_IAM) {
+            IamAuthorizer.Result result = iam.authorize(method, rawPath, exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders(), body);
+            if (result instanceof IamAuthorizer.Denied denied) {
+                note.append(" iam=denied:").append(denied.reason());
+                return sendForbidden(exchange, requestId);
+            }
+            caller = ((IamAuthorizer.Allowed) result).caller();
+            note.append(" iam=").append(caller.userArn());
+        }
+        APIGatewayV2HTTPEvent event = ApiGatewayEvents.toEvent(exchange, body, route.routeKey(), requestId, clock.instant());
+        if (!match.get().pathParameters().isEmpty()) {
+            event.setPathParameters(match.get().pathParameters());
+        }
+        if (caller != null) {
+            event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                    .withIam(caller.toIam()).build());
+        }
+        APIGatewayV2HTTPResponse response = route.handler().handleRequest(event, null);
         ApiGatewayEvents.send(exchange, response, requestId);
         return response.getStatusCode();
     }
@@ -237,6 +286,14 @@ public final class LocalRunner implements AutoCloseable {
         exchange.getResponseHeaders().set("content-type", "application/json");
         ApiGatewayEvents.write(exchange, status, json.getBytes(StandardCharsets.UTF_8));
         return status;
+    }
+
+    /** API Gateway's refusal of a request its IAM authorization does not accept. */
+    private static int sendForbidden(HttpExchange exchange, String requestId) throws IOException {
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.getResponseHeaders().set("apigw-requestid", requestId);
+        ApiGatewayEvents.write(exchange, 403, IamAuthorizer.FORBIDDEN_BODY.getBytes(StandardCharsets.UTF_8));
+        return 403;
     }
 
     private static int sendProblem(HttpExchange exchange, Problem problem, String requestId) throws IOException {

@@ -3,31 +3,77 @@ package io.kitevend.local;
 import io.kitevend.binding.BindingsDocument;
 import io.kitevend.config.ConfigException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /** The {@code ./kitevend} command line. */
 @Command(name = "kitevend", mixinStandardHelpOptions = true, version = "kitevend 0.1.0",
         description = "Credential broker for Buildkite: run it locally, mint dev tokens, try it out.",
-        subcommands = {Main.Dev.class, TokenCommand.class, DemoCommand.class})
+        subcommands = {Main.Dev.class, TokenCommand.class, DemoCommand.class,
+                BindingsCommand.class, ExplainCommand.class, AuditCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Credentials for the admin commands instead of the SDK's default chain (tests); null: the default chain. */
+    AwsCredentialsProvider credentials;
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     static int run(String... args) {
-        return new CommandLine(new Main())
+        return commandLine(new Main()).execute(args);
+    }
+
+    /** Runs the CLI in this JVM with these credentials and streams (for tests). */
+    static int run(AwsCredentialsProvider credentials, PrintWriter out, PrintWriter err, String... args) {
+        Main main = new Main();
+        main.credentials = credentials;
+        return commandLine(main).setOut(out).setErr(err).execute(args);
+    }
+
+    private static CommandLine commandLine(Main main) {
+        return new CommandLine(main)
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("kitevend: " + explain(e));
                     return 2;
-                })
-                .execute(args);
+                });
+    }
+
+    /**
+     * What {@code ./kitevend dev} says about its IAM-authorized routes: with a key it made, how to
+     * use it (the secret is shown because it exists only in this process); with configured keys,
+     * only which principals may call (never a secret).
+     */
+    static List<String> adminAccessNotice(LocalRunner runner) {
+        List<String> lines = new ArrayList<>();
+        String cli = "./kitevend bindings list" + (runner.url().toString().equals(AdminCommand.DEFAULT_URL) ? "" : " --url " + runner.url())
+;
+        var generated = runner.generatedAdminKey();
+        if (generated.isPresent()) {
+            var key = generated.get();
+            lines.add("kitevend dev: admin routes require SigV4 (IAM authorization, as API Gateway). A key was made for "
+                    + key.principalArn() + "; to use it:");
+            lines.add("  export AWS_ACCESS_KEY_ID=" + key.accessKeyId() + " AWS_SECRET_ACCESS_KEY=" + key.secretAccessKey()
+                    + " AWS_REGION=" + runner.iamAuthorizer().region());
+            lines.add("  unset AWS_SESSION_TOKEN AWS_PROFILE");
+            lines.add("  " + cli);
+        } else {
+            List<String> principals = runner.iamAuthorizer().keys().stream()
+                    .map(k -> k.accessKeyId() + " -> " + k.principalArn()).toList();
+            lines.add("kitevend dev: admin routes require SigV4 (IAM authorization) with one of "
+                    + principals.size() + " configured key(s): " + String.join(", ", principals));
+        }
+        return lines;
     }
 
     /** A one-line reason for a failure a user can fix (bad setting, bad file); no stack traces. */
@@ -42,6 +88,9 @@ public final class Main implements Runnable {
         }
         if (e instanceof java.nio.file.NoSuchFileException nf) {
             return "no such file: " + nf.getFile();
+        }
+        if (e instanceof IllegalArgumentException && e.getMessage() != null) {
+            return e.getMessage();
         }
         if (e instanceof java.net.BindException) {
             return "cannot listen on that port (already in use?)";
@@ -83,6 +132,7 @@ public final class Main implements Runnable {
                 System.err.println("kitevend dev: mint a token with: ./kitevend token --url " + runner.url()
                         + " --org ORG --pipeline PIPELINE");
             }
+            adminAccessNotice(runner).forEach(System.err::println);
             System.err.println("kitevend dev: listening on " + runner.url());
             stopped.await();
             return 0;

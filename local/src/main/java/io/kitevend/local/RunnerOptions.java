@@ -1,9 +1,12 @@
 package io.kitevend.local;
 
 import io.kitevend.config.VendConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -85,6 +88,29 @@ public final class RunnerOptions {
 
     @Option(names = "--replay-table", description = "Default: ${DEFAULT-VALUE}.")
     String replayTable = "kitevend-replay";
+
+    @Option(names = "--admin-key", paramLabel = "AKID:SECRET:PRINCIPAL_ARN",
+            description = {"An access key the IAM-authorized (admin) routes accept, as the principal it stands for "
+                    + "(e.g. arn:aws:sts::123456789012:assumed-role/Admins/alice). Repeatable.",
+                    "Without --admin-key and --admin-keys the runner makes a key for "
+                    + IamAuthorizer.LOCAL_ADMIN_ARN + " and prints it."})
+    List<String> adminKey = new ArrayList<>();
+
+    @Option(names = "--admin-keys", paramLabel = "FILE",
+            description = "Access keys from a file: one a line, ACCESS_KEY_ID SECRET_ACCESS_KEY PRINCIPAL_ARN [SESSION_TOKEN]; # comments.")
+    Path adminKeysFile;
+
+    /** The admin keys configured with --admin-key and --admin-keys (empty when none). */
+    List<IamAuthorizer.AccessKey> adminKeys() throws IOException {
+        List<IamAuthorizer.AccessKey> keys = new ArrayList<>();
+        for (String spec : adminKey) {
+            keys.add(IamAuthorizer.parseKey(spec));
+        }
+        if (adminKeysFile != null) {
+            keys.addAll(IamAuthorizer.readKeysFile(adminKeysFile));
+        }
+        return keys;
+    }
 
     /** The vend function's environment, as Lambda would see it. */
     Map<String, String> environment(String devIssuer) {

@@ -29,11 +29,23 @@ final class RunnerProcess implements AutoCloseable {
     }
 
     static RunnerProcess start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** Starts with changes to the inherited environment: each entry set, or removed when its value is null. */
+    static RunnerProcess start(java.util.Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Emulators.repoRoot().resolve("kitevend").toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(Emulators.repoRoot().toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         return new RunnerProcess(pb.start());
     }
 
