@@ -2,8 +2,6 @@ package io.kitevend.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,28 +22,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 
 /**
  * API Gateway's {@code AWS_IAM} authorization, simulated for the local runner: a request to an
  * IAM-protected route must carry a SigV4 signature (service {@code execute-api}, the runner's
  * region) made with one of the configured access keys. The signature is recomputed over the
- * received request with the AWS SDK's own signer, the signing time taken from {@code X-Amz-Date},
+ * received request as SigV4 defines it, the signing time taken from {@code X-Amz-Date},
  * and compared in constant time. Whatever the reason for a refusal, the caller sees what API
  * Gateway answers: 403 {@code {"message":"Forbidden"}}; the reason is only for the runner's log.
  *
  * <p>Each access key stands for one principal ARN; a successful check yields the
  * {@code requestContext.authorizer.iam} block API Gateway would give the function.
  *
- * <p>Limits of the simulation: only the Authorization header form is accepted (no presigned
- * query strings), and because the SDK's signer always signs {@code x-amz-content-sha256}, the
- * client must sign that header too (every AWS SDK v2 client does).
+ * <p>Limit of the simulation: only the Authorization header form is accepted (no presigned
+ * query strings).
  */
 public final class IamAuthorizer {
     public static final String SERVICE = "execute-api";
@@ -64,7 +54,6 @@ public final class IamAuthorizer {
     private static final Pattern HEADER_NAME = Pattern.compile("[a-z0-9!#$%&'*+.^_`|~-]+");
     private static final Pattern ACCESS_KEY_SHAPE = Pattern.compile("[A-Z0-9]{16,128}");
     private static final Pattern PRINCIPAL_SHAPE = Pattern.compile("arn:aws[a-z-]*:(iam|sts)::(\\d{12}):(\\S+)");
-    private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
     /** One access key the runner accepts, the principal it stands for and, for temporary keys, the session token. */
     public record AccessKey(String accessKeyId, String secretAccessKey, String principalArn, String sessionToken) {
@@ -230,52 +219,117 @@ public final class IamAuthorizer {
             }
         }
 
-        ParsedAuthorization expected;
-        try {
-            expected = expectedAuthorization(key, auth, method, rawPath, rawQuery, h, body, signedAt);
-        } catch (IllegalArgumentException | URISyntaxException e) {
-            return new Denied("unsignable_request");
-        }
-        if (expected == null || !expected.signedHeaders().equals(auth.signedHeaders())) {
+        // A session token must be covered by the signature, or anyone who sees it could add it.
+        if (token != null && !auth.signedHeaders().contains("x-amz-security-token")) {
             return new Denied("signed_headers_mismatch");
         }
-        if (!MessageDigest.isEqual(expected.signature().getBytes(StandardCharsets.US_ASCII),
+        String expected = expectedSignature(key, auth, method, rawPath, rawQuery, h, body, amzDate);
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 auth.signature().getBytes(StandardCharsets.US_ASCII))) {
             return new Denied("signature_mismatch");
         }
         return new Allowed(callerOf(key));
     }
 
-    /** Signs a copy of the received request (only its signed headers) with the key, at the time it claims. */
-    private ParsedAuthorization expectedAuthorization(AccessKey key, ParsedAuthorization auth, String method, String rawPath,
-            String rawQuery, Map<String, List<String>> h, byte[] body, Instant signedAt) throws URISyntaxException {
-        String host = single(h, "host");
-        if (host == null || host.isEmpty()) {
-            return null;
-        }
-        URI uri = new URI("http://" + host + rawPath + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
-        if (uri.getHost() == null) {
-            return null;
-        }
-        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()
-                .method(SdkHttpMethod.fromValue(method))
-                .uri(uri);
+    /**
+     * The signature the key would give this request, computed as SigV4 defines it for services
+     * other than S3: the canonical request over the received method, path (each segment encoded once
+     * more), sorted query, the headers the client chose to sign and the payload hash; then the
+     * string to sign and the derived signing key. Clients that sign {@code x-amz-content-sha256}
+     * (AWS SDKs) and those that do not (botocore) are both accepted, as API Gateway accepts them.
+     */
+    static String expectedSignature(AccessKey key, ParsedAuthorization auth, String method, String rawPath,
+            String rawQuery, Map<String, List<String>> h, byte[] body, String amzDate) {
+        StringBuilder canonicalHeaders = new StringBuilder();
         for (String name : auth.signedHeaders()) {
-            if (!name.equals("host")) {
-                request.putHeader(name, h.get(name));
+            List<String> values = h.get(name).stream().map(v -> v.strip().replaceAll("\\s+", " ")).toList();
+            canonicalHeaders.append(name).append(':').append(String.join(",", values)).append('\n');
+        }
+        String contentSha = single(h, "x-amz-content-sha256");
+        String canonicalRequest = method + "\n"
+                + canonicalUri(rawPath) + "\n"
+                + canonicalQuery(rawQuery) + "\n"
+                + canonicalHeaders + "\n"
+                + String.join(";", auth.signedHeaders()) + "\n"
+                + (contentSha != null ? contentSha : sha256Hex(body));
+        String scope = auth.date() + "/" + auth.region() + "/" + auth.service() + "/aws4_request";
+        String stringToSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
+                + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
+        byte[] signingKey = hmac(("AWS4" + key.secretAccessKey()).getBytes(StandardCharsets.UTF_8), auth.date());
+        signingKey = hmac(signingKey, auth.region());
+        signingKey = hmac(signingKey, auth.service());
+        signingKey = hmac(signingKey, "aws4_request");
+        return HexFormat.of().formatHex(hmac(signingKey, stringToSign));
+    }
+
+    /** Each segment of the path as received (encoded once by the client) is encoded once more. */
+    private static String canonicalUri(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty()) {
+            return "/";
+        }
+        StringBuilder out = new StringBuilder();
+        String[] segments = rawPath.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (i > 0) {
+                out.append('/');
+            }
+            out.append(uriEncode(segments[i]));
+        }
+        return out.toString();
+    }
+
+    /** Parameters decoded, encoded strictly, and sorted by name, then value. */
+    private static String canonicalQuery(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return "";
+        }
+        List<String[]> params = new ArrayList<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.add(new String[] {uriEncode(percentDecode(name)), uriEncode(percentDecode(value))});
+        }
+        params.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
+        StringBuilder out = new StringBuilder();
+        for (String[] p : params) {
+            if (!out.isEmpty()) {
+                out.append('&');
+            }
+            out.append(p[0]).append('=').append(p[1]);
+        }
+        return out.toString();
+    }
+
+    /** RFC 3986 encoding: only A-Z a-z 0-9 - _ . ~ stay as they are. */
+    private static String uriEncode(String s) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "-_.~".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
             }
         }
-        AwsCredentialsIdentity identity = key.sessionToken() == null
-                ? AwsCredentialsIdentity.create(key.accessKeyId(), key.secretAccessKey())
-                : AwsSessionCredentialsIdentity.create(key.accessKeyId(), key.secretAccessKey(), key.sessionToken());
-        var signed = SIGNER.sign(r -> r
-                .identity(identity)
-                .request(request.build())
-                .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
-                .putProperty(AwsV4HttpSigner.REGION_NAME, auth.region())
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, auth.service())
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
-        return signed.request().firstMatchingHeader("Authorization").map(ParsedAuthorization::parse).orElse(null);
+        return out.toString();
+    }
+
+    private static String percentDecode(String s) {
+        return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] hmac(byte[] key, String data) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The fields of a SigV4 Authorization header. */
