@@ -109,8 +109,8 @@ public final class AuditReportService {
     }
 
     static String subject(AuditReport r) {
-        return String.format(Locale.ROOT, "kitevend audit report %s: %d allowed, %d refused, %d new pairs",
-                r.window().day(), r.totals().allow(), r.totals().deny(), r.newPairs().pairs().size());
+        return String.format(Locale.ROOT, "kitevend audit report %s: %d vends, %d refused, %d new pairs",
+                r.window().day(), r.vends().total(), r.refusals().total(), r.newPairs().pairs().size());
     }
 
     static String message(AuditReport r, ReportStore.Written written) {
