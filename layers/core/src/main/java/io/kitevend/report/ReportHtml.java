@@ -439,15 +439,23 @@ public final class ReportHtml {
         return seconds + " s";
     }
 
-    /** The axis top: the first of 4, 8, 20, 40, 80, 200, ... at or above {@code v} (quarters stay whole); 0 for 0. */
+    /**
+     * The axis top: four times a round quarter (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of
+     * ten, whole numbers below 10), so the grid labels are round and the top is at most a third
+     * above the highest bar; 0 for 0.
+     */
     static long niceCeiling(long v) {
         if (v <= 0) {
             return 0;
         }
-        for (long step = 1; ; step *= 10) {
-            for (long m : new long[] {4, 8, 20}) {
-                if (m * step >= v) {
-                    return m * step;
+        long quarter = (v + 3) / 4;
+        if (quarter < 10) {
+            return 4 * quarter;
+        }
+        for (long pow = 1; ; pow *= 10) {
+            for (long m : new long[] {10, 12, 15, 20, 25, 30, 40, 50, 60, 80}) {
+                if (m * pow >= quarter) {
+                    return 4 * m * pow;
                 }
             }
         }
