@@ -1,0 +1,25 @@
+package io.kitevend.report;
+
+import io.kitevend.config.ReportConfig;
+import io.kitevend.json.Json;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+
+/** The audit report use case put together from its configuration with the AWS adapters. */
+public record ReportAssembly(AuditReportService service, ReportConfig config) {
+
+    public static ReportAssembly create(ReportConfig config, ReportClients aws, Clock clock, PrintStream log) {
+        var dynamo = aws.dynamo();
+        AuditRecordSource records = new DynamoAuditReader(dynamo, config.auditTable(), config.auditShards());
+        BindingSource bindings = new DynamoBindingReader(dynamo, config.bindingsTable(), config.organizations(),
+                problem -> log.println(Json.write(Map.of("level", "WARN",
+                        "message", "stored binding skipped by the report: " + problem))));
+        ReportStore store = new S3ReportStore(aws.s3(), config.bucket());
+        ReportNotifier notifier = config.topicArn()
+                .<ReportNotifier>map(arn -> new SnsReportNotifier(aws.sns(), arn))
+                .orElse(ReportNotifier.NONE);
+        return new ReportAssembly(
+                new AuditReportService(records, bindings, store, notifier, config.options(), clock, log), config);
+    }
+}
