@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public final class AuditRecord {
     public static final String KIND_VEND = "vend";
+    /** A request to the admin API: a change of a binding, or a refused attempt. */
+    public static final String KIND_ADMIN = "admin";
     /** Fixed-width UTC time with milliseconds, so that text order is time order. */
     public static final java.time.format.DateTimeFormatter TIME =
             java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
@@ -35,6 +37,11 @@ public final class AuditRecord {
     private String sourceIp;
     private String userAgent;
     private long latencyMillis;
+    private String principal;
+    private String action;
+    private String bindingOrganization;
+    private String before;
+    private String after;
 
     public AuditRecord(String requestId, Instant time, String kind) {
         this.requestId = requestId;
@@ -75,6 +82,16 @@ public final class AuditRecord {
     public void sourceIp(String v) { sourceIp = v; }
     public void userAgent(String v) { userAgent = v == null || v.length() <= 512 ? v : v.substring(0, 512); }
     public void latencyMillis(long v) { latencyMillis = v; }
+    /** Admin records: who made the request (an IAM principal ARN or {@code jwt:ISSUER#SUBJECT}). */
+    public void principal(String v) { principal = v; }
+    /** Admin records: what was done or attempted ({@code create}, {@code replace}, {@code delete}, ...). */
+    public void action(String v) { action = v; }
+    /** Admin records: the organization of the binding changed. */
+    public void bindingOrganization(String v) { bindingOrganization = v; }
+    /** Admin records: the binding before the change, as JSON (null when it was created). */
+    public void before(String json) { before = json; }
+    /** Admin records: the binding after the change, as JSON (null when it was deleted). */
+    public void after(String json) { after = json; }
 
     public String requestId() { return requestId; }
     public Instant time() { return time; }
@@ -87,6 +104,8 @@ public final class AuditRecord {
     public String pipeline() { return (String) claims.get("pipeline_slug"); }
     public String binding() { return binding; }
     public String accessKeyId() { return accessKeyId; }
+    public String principal() { return principal; }
+    public String action() { return action; }
 
     /** The record as flat, ordered fields; the shape of the log line and of the stored item. */
     public Map<String, Object> fields() {
@@ -98,6 +117,8 @@ public final class AuditRecord {
         m.put("reason", reason);
         m.put("detail", detail);
         m.put("status", status);
+        m.put("principal", principal);
+        m.put("action", action);
         claims.forEach((k, v) -> {
             if (v != null) {
                 m.put(k, v);
@@ -105,6 +126,7 @@ public final class AuditRecord {
         });
         m.put("token_sha256", tokenSha256);
         m.put("binding", binding);
+        m.put("binding_organization", bindingOrganization);
         m.put("role_arn", roleArn);
         m.put("session_name", sessionName);
         m.put("source_identity", sourceIdentity);
@@ -113,6 +135,8 @@ public final class AuditRecord {
         m.put("expiration", expiration == null ? null : expiration.toString());
         m.put("source_ip", sourceIp);
         m.put("user_agent", userAgent);
+        m.put("before", before);
+        m.put("after", after);
         m.put("latency_ms", latencyMillis);
         m.values().removeIf(java.util.Objects::isNull);
         return m;

@@ -28,6 +28,12 @@ public final class BindingsDocument {
     static final Set<String> FIELDS = Set.of("name", "organization", "pipeline", "conditions", "role_arn",
             "max_duration_seconds", "session_policy", "session_tags", "external_id", "enabled", "description");
 
+    /**
+     * Fields of the JSON form that the store sets ({@link #toJson} writes them). They are accepted
+     * and ignored on input, so that what the admin API answers can be edited and sent back.
+     */
+    public static final Set<String> READ_ONLY_FIELDS = Set.of("version", "created_at", "created_by", "updated_at", "updated_by");
+
     private BindingsDocument() {}
 
     /** Thrown when a document cannot be used; carries every problem found. */
@@ -47,6 +53,16 @@ public final class BindingsDocument {
 
     /** Parses YAML (JSON is accepted too, as YAML is its superset) and validates every binding. */
     public static List<Binding> parse(String text, BindingCompiler compiler) throws InvalidDocumentException {
+        return parse(text, compiler::validate);
+    }
+
+    /**
+     * As {@link #parse(String, BindingCompiler)}, with the caller's rules: {@code validator} returns
+     * every problem of one binding (the admin API adds the deployment's organizations to the
+     * compiler's rules).
+     */
+    public static List<Binding> parse(String text, java.util.function.Function<Binding, List<FieldError>> validator)
+            throws InvalidDocumentException {
         JsonNode root;
         try {
             root = YAML.readTree(text);
@@ -73,7 +89,7 @@ public final class BindingsDocument {
             List<FieldError> local = new ArrayList<>();
             Binding b = fromJson(list.get(i), local);
             if (b != null) {
-                local.addAll(compiler.validate(b));
+                local.addAll(validator.apply(b));
                 if (b.organization() != null && b.name() != null && !names.add(b.organization() + "/" + b.name())) {
                     local.add(new FieldError("name", "duplicate_name", "is used twice in this organization"));
                 }
@@ -101,7 +117,7 @@ public final class BindingsDocument {
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!FIELDS.contains(field)) {
+            if (!FIELDS.contains(field) && !READ_ONLY_FIELDS.contains(field)) {
                 errors.add(new FieldError(field, "unknown_field", "is not a known binding field"));
             }
         }

@@ -8,24 +8,35 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * Bindings in DynamoDB. The table's key is organization + name (so a name is unique per
  * organization and a write can be conditional on it). The index {@code by-pipeline} is keyed by
  * {@code org/pipeline} for exact pipelines and {@code org/*} for every glob pipeline of the
  * organization, so the bindings of one pipeline take one query, plus one for the globs.
+ *
+ * <p>The admin API's writes are single conditional writes (no transactions): create on
+ * {@code attribute_not_exists(name)}, replace and delete on {@code version = :expected}. Of two
+ * writers holding the same version exactly one wins; the item is always one writer's whole binding.
  */
 public final class DynamoBindingStore implements BindingStore {
     public static final String ORGANIZATION = "organization";
     public static final String NAME = "name";
     public static final String PIPELINE_KEY = "pipeline_key";
     public static final String BY_PIPELINE = "by-pipeline";
+    public static final String VERSION = "version";
     static final String GLOB_MARK = "*";
 
     private final DynamoDbClient dynamo;
@@ -81,6 +92,122 @@ public final class DynamoBindingStore implements BindingStore {
         }
     }
 
+    @Override
+    public Optional<Binding> get(String organization, String name) throws DependencyUnavailableException {
+        try {
+            GetItemResponse got = dynamo.getItem(b -> b.tableName(table).key(key(organization, name)).consistentRead(true));
+            return got.hasItem() && !got.item().isEmpty() ? Optional.of(fromItem(got.item())) : Optional.empty();
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("binding-store", e);
+        }
+    }
+
+    @Override
+    public BindingPage list(String organization, String afterName, int limit) throws DependencyUnavailableException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        // Read one more than asked for, to know whether another page follows.
+        List<Binding> read = new ArrayList<>();
+        Map<String, String> names = new HashMap<>(Map.of("#org", ORGANIZATION));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":org", AttributeValue.fromS(organization)));
+        String condition = "#org = :org";
+        if (afterName != null) {
+            condition += " AND #name > :after";
+            names.put("#name", NAME);
+            values.put(":after", AttributeValue.fromS(afterName));
+        }
+        Map<String, AttributeValue> start = null;
+        try {
+            do {
+                QueryResponse page = dynamo.query(QueryRequest.builder()
+                        .tableName(table)
+                        .keyConditionExpression(condition)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .exclusiveStartKey(start)
+                        .limit(limit + 1 - read.size())
+                        .consistentRead(true)
+                        .build());
+                page.items().forEach(item -> read.add(fromItem(item)));
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null && read.size() <= limit);
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("binding-store", e);
+        }
+        if (read.size() <= limit) {
+            return new BindingPage(read, null);
+        }
+        List<Binding> page = read.subList(0, limit);
+        return new BindingPage(page, page.get(limit - 1).name());
+    }
+
+    @Override
+    public void create(Binding binding) throws BindingConflictException, DependencyUnavailableException {
+        try {
+            dynamo.putItem(PutItemRequest.builder()
+                    .tableName(table)
+                    .item(toItem(binding))
+                    .conditionExpression("attribute_not_exists(#name)")
+                    .expressionAttributeNames(Map.of("#name", NAME))
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            throw new BindingConflictException(BindingConflictException.Kind.EXISTS, binding.organization(), binding.name());
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("binding-store", e);
+        }
+    }
+
+    @Override
+    public Binding replace(Binding binding, long expectedVersion) throws BindingConflictException, DependencyUnavailableException {
+        PutItemResponse put;
+        try {
+            put = dynamo.putItem(PutItemRequest.builder()
+                    .tableName(table)
+                    .item(toItem(binding))
+                    .conditionExpression("#version = :expected")
+                    .expressionAttributeNames(Map.of("#version", VERSION))
+                    .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))))
+                    .returnValues(ReturnValue.ALL_OLD)
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            throw conflict(binding.organization(), binding.name());
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("binding-store", e);
+        }
+        return fromItem(put.attributes());
+    }
+
+    @Override
+    public Binding delete(String organization, String name, long expectedVersion)
+            throws BindingConflictException, DependencyUnavailableException {
+        DeleteItemResponse deleted;
+        try {
+            deleted = dynamo.deleteItem(b -> b
+                    .tableName(table)
+                    .key(key(organization, name))
+                    .conditionExpression("#version = :expected")
+                    .expressionAttributeNames(Map.of("#version", VERSION))
+                    .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))))
+                    .returnValues(ReturnValue.ALL_OLD));
+        } catch (ConditionalCheckFailedException e) {
+            throw conflict(organization, name);
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("binding-store", e);
+        }
+        return fromItem(deleted.attributes());
+    }
+
+    /** The condition on the version failed: tell a binding that is gone from one that moved on. */
+    private BindingConflictException conflict(String organization, String name) throws DependencyUnavailableException {
+        return new BindingConflictException(get(organization, name).isPresent()
+                ? BindingConflictException.Kind.STALE : BindingConflictException.Kind.MISSING, organization, name);
+    }
+
+    private static Map<String, AttributeValue> key(String organization, String name) {
+        return Map.of(ORGANIZATION, AttributeValue.fromS(organization), NAME, AttributeValue.fromS(name));
+    }
+
     public static Map<String, AttributeValue> toItem(Binding b) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(ORGANIZATION, AttributeValue.fromS(b.organization()));
@@ -95,7 +222,7 @@ public final class DynamoBindingStore implements BindingStore {
         item.put("max_duration_seconds", AttributeValue.fromN(Integer.toString(b.maxDurationSeconds())));
         item.put("session_tags", AttributeValue.fromL(b.sessionTags().stream().map(AttributeValue::fromS).toList()));
         item.put("enabled", AttributeValue.fromBool(b.enabled()));
-        item.put("version", AttributeValue.fromN(Long.toString(b.version())));
+        item.put(VERSION, AttributeValue.fromN(Long.toString(b.version())));
         putIfSet(item, "session_policy", b.sessionPolicy());
         putIfSet(item, "external_id", b.externalId());
         putIfSet(item, "description", b.description());

@@ -59,12 +59,35 @@ public record VendConfig(
     private static final Pattern ROLE_PATH_SHAPE = Pattern.compile("/([\\x21-\\x7E&&[^/]]+/)*");
 
     public static VendConfig from(Settings s) {
+        Region region = region(s);
+        Optional<URI> endpoint = awsEndpoint(s);
+        TokenPolicy token = tokenPolicy(s);
+        BindingRules rules = bindingRules(s);
+        return new VendConfig(
+                region, endpoint, token, rules,
+                table(s, BINDINGS_TABLE), table(s, AUDIT_TABLE), table(s, REPLAY_TABLE),
+                s.seconds(BINDINGS_CACHE, Duration.ofSeconds(30), 0, 3600),
+                auditRetention(s),
+                auditShards(s),
+                s.bool(REPLAY_PROTECTION, true));
+    }
+
+    /** {@value #REGION}, which must look like an AWS region name. Shared with the other functions' configurations. */
+    public static Region region(Settings s) {
         String regionName = s.required(REGION);
         if (!regionName.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
             throw new ConfigException(REGION, "is not an AWS region name: '" + regionName + "'");
         }
-        Optional<URI> endpoint = s.optional(AWS_ENDPOINT).map(v -> s.httpsUri(AWS_ENDPOINT, v, true));
+        return Region.of(regionName);
+    }
 
+    /** {@value #AWS_ENDPOINT}: an emulator's URL for local runs and tests; unset in AWS. */
+    public static Optional<URI> awsEndpoint(Settings s) {
+        return s.optional(AWS_ENDPOINT).map(v -> s.httpsUri(AWS_ENDPOINT, v, true));
+    }
+
+    /** How Buildkite job tokens are verified: issuer, JWKS, audience, organizations, algorithms, times. */
+    public static TokenPolicy tokenPolicy(Settings s) {
         String issuer = s.httpsUri(ISSUER, DEFAULT_ISSUER, true).toString();
         URI jwks = s.httpsUri(JWKS_URL, stripSlash(issuer) + "/.well-known/jwks", true);
         if (issuer.startsWith("http:") && !isLoopback(URI.create(issuer))) {
@@ -100,9 +123,12 @@ public record VendConfig(
             throw new ConfigException(JWKS_REFRESH_INTERVAL, "must be shorter than " + JWKS_CACHE);
         }
         Duration outage = s.seconds(JWKS_OUTAGE_TOLERANCE, Duration.ofHours(4), 0, 7 * 86_400);
-        TokenPolicy token = new TokenPolicy(issuer, jwks, audience, orgs, algorithms, skew, maxAge,
+        return new TokenPolicy(issuer, jwks, audience, orgs, algorithms, skew, maxAge,
                 jwksCache, jwksRefresh, outage, Duration.ofSeconds(2));
+    }
 
+    /** What a binding may grant: {@value #ROLE_PATH} and {@value #ALLOWED_ACCOUNTS}. */
+    public static BindingRules bindingRules(Settings s) {
         String rolePath = s.string(ROLE_PATH, "/kitevend/");
         if (!ROLE_PATH_SHAPE.matcher(rolePath).matches()) {
             throw new ConfigException(ROLE_PATH, "must be an IAM path such as /kitevend/ (starts and ends with /)");
@@ -113,16 +139,21 @@ public record VendConfig(
                 throw new ConfigException(ALLOWED_ACCOUNTS, "'" + account + "' is not a 12-digit AWS account id");
             }
         }
-        return new VendConfig(
-                Region.of(regionName), endpoint, token, new BindingRules(rolePath, accounts),
-                table(s, BINDINGS_TABLE), table(s, AUDIT_TABLE), table(s, REPLAY_TABLE),
-                s.seconds(BINDINGS_CACHE, Duration.ofSeconds(30), 0, 3600),
-                Duration.ofDays(s.longValue(AUDIT_RETENTION_DAYS, 400, 1, 3650)),
-                (int) s.longValue(AUDIT_SHARDS, 4, 1, 64),
-                s.bool(REPLAY_PROTECTION, true));
+        return new BindingRules(rolePath, accounts);
     }
 
-    private static String table(Settings s, String variable) {
+    /** {@value #AUDIT_RETENTION_DAYS}: how long audit records are kept (TTL), default 400 days. */
+    public static Duration auditRetention(Settings s) {
+        return Duration.ofDays(s.longValue(AUDIT_RETENTION_DAYS, 400, 1, 3650));
+    }
+
+    /** {@value #AUDIT_SHARDS}: partitions per day of the audit table; writers and readers must agree. */
+    public static int auditShards(Settings s) {
+        return (int) s.longValue(AUDIT_SHARDS, 4, 1, 64);
+    }
+
+    /** A required DynamoDB table name. */
+    public static String table(Settings s, String variable) {
         String name = s.required(variable);
         if (!TABLE.matcher(name).matches()) {
             throw new ConfigException(variable, "is not a DynamoDB table name: '" + name + "'");

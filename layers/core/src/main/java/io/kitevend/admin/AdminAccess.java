@@ -1,0 +1,159 @@
+package io.kitevend.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kitevend.binding.Glob;
+import io.kitevend.json.Json;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who may use the admin API: principal ARN globs for readers and writers (writers may also read)
+ * and, optionally, a corporate identity provider's JWTs with a groups claim mapped to the same
+ * two roles. Nothing else: no authorizer context, an unknown principal, or a Buildkite job token
+ * is refused.
+ *
+ * @param readers globs over principal ARNs ({@code *} and {@code ?}) that may read
+ * @param writers globs over principal ARNs that may read and change
+ * @param jwtIssuer the only issuer whose JWTs are admin credentials; empty: JWT callers are refused
+ * @param groupsClaim the claim that lists a JWT caller's groups
+ * @param readerGroups groups that may read
+ * @param writerGroups groups that may read and change
+ * @param buildkiteIssuer the Buildkite issuer, whose tokens are never admin credentials
+ */
+public record AdminAccess(List<String> readers, List<String> writers, Optional<String> jwtIssuer, String groupsClaim,
+                          Set<String> readerGroups, Set<String> writerGroups, String buildkiteIssuer) {
+
+    /** Buildkite's issuer, refused whatever the configuration says. */
+    public static final String BUILDKITE_ISSUER = "https://agent.buildkite.com";
+    private static final int MAX_PRINCIPAL = 2048;
+
+    public enum Role {
+        NONE, READER, WRITER;
+
+        public boolean mayRead() {
+            return this != NONE;
+        }
+
+        public boolean mayWrite() {
+            return this == WRITER;
+        }
+    }
+
+    /**
+     * The outcome for one caller. {@code principal} is what the audit records (an IAM ARN or
+     * {@code jwt:ISSUER#SUBJECT}; null when unknown); {@code detail} says why access was refused.
+     */
+    public record Decision(Role role, String principal, String detail) {}
+
+    public AdminAccess {
+        readers = List.copyOf(readers);
+        writers = List.copyOf(writers);
+        readerGroups = Set.copyOf(readerGroups);
+        writerGroups = Set.copyOf(writerGroups);
+    }
+
+    public Decision decide(Caller caller) {
+        return switch (caller) {
+            case Caller.None none -> new Decision(Role.NONE, null, none.why());
+            case Caller.Iam iam -> iam(iam.userArn());
+            case Caller.Jwt jwt -> jwt(jwt.claims());
+        };
+    }
+
+    private Decision iam(String arn) {
+        if (arn == null || arn.isBlank() || arn.length() > MAX_PRINCIPAL || hasControl(arn)) {
+            return new Decision(Role.NONE, null, "the IAM authorizer context has no usable principal ARN");
+        }
+        if (matchesAny(writers, arn)) {
+            return new Decision(Role.WRITER, arn, null);
+        }
+        if (matchesAny(readers, arn)) {
+            return new Decision(Role.READER, arn, null);
+        }
+        return new Decision(Role.NONE, arn, "the principal matches no reader or writer pattern");
+    }
+
+    private Decision jwt(Map<String, String> claims) {
+        String iss = claims.get("iss");
+        String sub = claims.get("sub");
+        String principal = "jwt:" + printable(iss) + "#" + printable(sub);
+        if (iss == null || sub == null || iss.isBlank() || sub.isBlank()) {
+            return new Decision(Role.NONE, principal, "the JWT has no issuer or subject");
+        }
+        if (iss.equals(buildkiteIssuer) || stripSlash(iss).equals(BUILDKITE_ISSUER)
+                || claims.containsKey("pipeline_slug") || claims.containsKey("job_id")) {
+            return new Decision(Role.NONE, principal, "a Buildkite job token is never an admin credential");
+        }
+        if (jwtIssuer.isEmpty()) {
+            return new Decision(Role.NONE, principal, "JWT callers are not accepted (no admin JWT issuer is configured)");
+        }
+        if (!iss.equals(jwtIssuer.get())) {
+            return new Decision(Role.NONE, principal, "the JWT's issuer is not the configured admin issuer");
+        }
+        Set<String> groups = groups(claims.get(groupsClaim));
+        if (groups.stream().anyMatch(writerGroups::contains)) {
+            return new Decision(Role.WRITER, principal, null);
+        }
+        if (groups.stream().anyMatch(readerGroups::contains)) {
+            return new Decision(Role.READER, principal, null);
+        }
+        return new Decision(Role.NONE, principal, "the JWT's groups include no reader or writer group");
+    }
+
+    /**
+     * The groups of a JWT caller. API Gateway passes every claim as a string: a list claim arrives
+     * as {@code [a b c]}; a JSON array or a comma-separated list is read too.
+     */
+    static Set<String> groups(String raw) {
+        Set<String> out = new LinkedHashSet<>();
+        if (raw == null || raw.isBlank()) {
+            return out;
+        }
+        String text = raw.strip();
+        if (text.startsWith("[")) {
+            try {
+                JsonNode array = Json.readTree(text);
+                if (array != null && array.isArray()) {
+                    array.forEach(n -> {
+                        if (n.isTextual() && !n.asText().isBlank()) {
+                            out.add(n.asText());
+                        }
+                    });
+                    return out;
+                }
+            } catch (Exception notJson) {
+                // API Gateway's own form: [a b c]
+            }
+            text = text.substring(1, text.endsWith("]") ? text.length() - 1 : text.length());
+        }
+        Arrays.stream(text.split("[,\\s]+")).map(String::strip).filter(s -> !s.isEmpty()).forEach(out::add);
+        return out;
+    }
+
+    private static boolean matchesAny(List<String> patterns, String arn) {
+        List<Glob> globs = new ArrayList<>(patterns.size());
+        patterns.forEach(p -> globs.add(Glob.compile(p)));
+        return globs.stream().anyMatch(g -> g.matches(arn));
+    }
+
+    private static boolean hasControl(String s) {
+        return s.chars().anyMatch(Character::isISOControl);
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "?";
+        }
+        String cut = s.length() > 512 ? s.substring(0, 512) : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}
