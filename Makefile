@@ -2,12 +2,13 @@
 # ARTIFACTS_DIR set; each target builds with the Maven wrapper on a JDK 25 and copies only what
 # that resource needs:
 #   CoreLayer    -> $(ARTIFACTS_DIR)/java/lib/*.jar   (kitevend-core and its runtime dependencies)
-#   VendFunction -> $(ARTIFACTS_DIR)/io/kitevend/...  (the handler classes only; the rest is in the layer)
+#   VendFunction, AdminFunction, AuditReportFunction
+#                -> $(ARTIFACTS_DIR)/io/kitevend/...  (the handler classes only; the rest is in the layer)
 
 SHELL := /bin/bash
 MVN := . scripts/lib/jdk.sh && kitevend_find_jdk && ./mvnw -q -B -ntp
 
-.PHONY: build-CoreLayer build-VendFunction check-artifacts-dir
+.PHONY: build-CoreLayer build-VendFunction build-AdminFunction build-AuditReportFunction check-artifacts-dir
 
 check-artifacts-dir:
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 1; }
@@ -25,3 +26,13 @@ build-VendFunction: check-artifacts-dir
 	$(MVN) -pl functions/vend -am -DskipTests package
 	mkdir -p "$(ARTIFACTS_DIR)"
 	cp -R functions/vend/target/classes/. "$(ARTIFACTS_DIR)/"
+
+build-AdminFunction: check-artifacts-dir
+	$(MVN) -pl functions/admin -am -DskipTests package
+	mkdir -p "$(ARTIFACTS_DIR)"
+	cp -R functions/admin/target/classes/. "$(ARTIFACTS_DIR)/"
+
+build-AuditReportFunction: check-artifacts-dir
+	$(MVN) -pl functions/audit-report -am -DskipTests package
+	mkdir -p "$(ARTIFACTS_DIR)"
+	cp -R functions/audit-report/target/classes/. "$(ARTIFACTS_DIR)/"

@@ -22,7 +22,9 @@ class TemplateTest {
 
     /** Which configuration each function's handler reads. */
     private static final Map<String, Function<Settings, ?>> CONFIG_OF_HANDLER = Map.of(
-            "io.kitevend.function.vend.VendHandler::handleRequest", VendConfig::from);
+            "io.kitevend.function.vend.VendHandler::handleRequest", VendConfig::from,
+            "io.kitevend.function.admin.AdminHandler::handleRequest", io.kitevend.admin.AdminConfig::from,
+            "io.kitevend.function.report.AuditReportHandler::handleRequest", io.kitevend.config.ReportConfig::from);
 
     static Template template;
 
@@ -37,8 +39,10 @@ class TemplateTest {
         assertThat(functions).isNotEmpty();
         functions.forEach((name, fn) -> {
             JsonNode p = fn.get("Properties");
-            assertThat(p.path("Runtime").asText()).as(name).isEqualTo("java25");
-            assertThat(p.path("Architectures").toString()).as(name).contains("arm64");
+            JsonNode globals = template.root.path("Globals").path("Function");
+            assertThat(p.path("Runtime").asText(globals.path("Runtime").asText())).as(name).isEqualTo("java25");
+            assertThat(p.has("Architectures") ? p.path("Architectures").toString() : globals.path("Architectures").toString())
+                    .as(name).contains("arm64");
             assertThat(p.path("SnapStart").path("ApplyOn").asText()).as(name).isEqualTo("PublishedVersions");
             assertThat(p.path("AutoPublishAlias").asText()).as(name).isEqualTo("live");
             assertThat(p.path("Layers").toString()).as(name).contains("CoreLayer");
@@ -55,6 +59,11 @@ class TemplateTest {
             assertThat(CONFIG_OF_HANDLER).as("a configuration is known for " + handler).containsKey(handler);
             Map<String, String> env = new HashMap<>();
             List<String> declared = new ArrayList<>();
+            template.root.path("Globals").path("Function").path("Environment").path("Variables").fields()
+                    .forEachRemaining(e -> {
+                        declared.add(e.getKey());
+                        env.put(e.getKey(), plausibleValue(e.getKey(), e.getValue()));
+                    });
             p.path("Environment").path("Variables").fields().forEachRemaining(e -> {
                 declared.add(e.getKey());
                 env.put(e.getKey(), plausibleValue(e.getKey(), e.getValue()));
@@ -68,25 +77,31 @@ class TemplateTest {
         });
     }
 
-    /** Literal values are used as they are; references to parameters or resources get a valid stand-in. */
+    /** What a reference (!Ref, !If, !Sub) in the template resolves to in some deployment. */
+    private static final Map<String, String> STAND_INS = Map.ofEntries(
+            Map.entry("KITEVEND_ORGANIZATIONS", "acme"),
+            Map.entry("KITEVEND_AUDIENCE", "kitevend"),
+            Map.entry("KITEVEND_ROLE_PATH", "/kitevend/"),
+            Map.entry("KITEVEND_ALLOWED_ACCOUNTS", "123456789012"),
+            Map.entry("KITEVEND_BINDINGS_TABLE", "kitevend-BindingsTable-ABC123"),
+            Map.entry("KITEVEND_AUDIT_TABLE", "kitevend-AuditTable-ABC123"),
+            Map.entry("KITEVEND_REPLAY_TABLE", "kitevend-ReplayTable-ABC123"),
+            Map.entry("KITEVEND_REPORT_BUCKET", "kitevend-reportbucket-abc123"),
+            Map.entry("KITEVEND_REPORT_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:kitevend-reports"),
+            Map.entry("KITEVEND_ADMIN_READERS", "arn:aws:sts::123456789012:assumed-role/Readers/*"),
+            Map.entry("KITEVEND_ADMIN_WRITERS", "arn:aws:sts::123456789012:assumed-role/Admins/*"));
+
+    /**
+     * Literal values are used as they are; a !Ref to a parameter takes the parameter's default;
+     * other references take a stand-in of the right shape.
+     */
     private static String plausibleValue(String variable, JsonNode value) {
-        if (value.isTextual() && !value.asText().contains("${")) {
-            String text = value.asText();
-            return switch (variable) {
-                case "KITEVEND_AUDIENCE", "KITEVEND_ORGANIZATIONS", "KITEVEND_ROLE_PATH", "KITEVEND_ALLOWED_ACCOUNTS",
-                     "KITEVEND_BINDINGS_TABLE", "KITEVEND_AUDIT_TABLE", "KITEVEND_REPLAY_TABLE" ->
-                        // !Ref parameter/resource: YAML gives its name; substitute a value of the right shape.
-                        switch (variable) {
-                            case "KITEVEND_ORGANIZATIONS" -> "acme";
-                            case "KITEVEND_ROLE_PATH" -> "/kitevend/";
-                            case "KITEVEND_ALLOWED_ACCOUNTS" -> "123456789012";
-                            case "KITEVEND_AUDIENCE" -> "kitevend";
-                            default -> "stack-" + text + "-ABC123";
-                        };
-                default -> text.matches("[A-Z][A-Za-z]+") ? parameterDefault(text) : text;
-            };
+        if (STAND_INS.containsKey(variable)) {
+            return STAND_INS.get(variable);
         }
-        return "123456789012";
+        assertThat(value.isTextual()).as(variable + " is a literal or a !Ref to a parameter").isTrue();
+        String text = value.asText();
+        return template.root.path("Parameters").has(text) ? parameterDefault(text) : text;
     }
 
     private static String parameterDefault(String parameter) {

@@ -6,7 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kitevend.admin.AdminAssembly;
+import io.kitevend.admin.AdminConfig;
 import io.kitevend.audit.AuditLog;
+import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.audit.AuditTrail;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.AwsSettings;
@@ -21,6 +24,7 @@ import io.kitevend.binding.InMemoryBindingStore;
 import io.kitevend.config.Settings;
 import io.kitevend.config.VendConfig;
 import io.kitevend.credentials.SimulatedCredentialIssuer;
+import io.kitevend.function.admin.AdminHandler;
 import io.kitevend.function.vend.VendHandler;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
@@ -58,6 +62,16 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * token minting) and the recent audit records, under paths API Gateway would never route.
  */
 public final class LocalRunner implements AutoCloseable {
+    /** The admin function's routes, all IAM-authorized as in template.yaml. */
+    static final List<String> ADMIN_ROUTES = List.of(
+            "GET /v1/admin/bindings",
+            "GET /v1/admin/bindings/{organization}/{name}",
+            "PUT /v1/admin/bindings/{organization}/{name}",
+            "DELETE /v1/admin/bindings/{organization}/{name}",
+            "POST /v1/admin/apply",
+            "POST /v1/admin/explain",
+            "GET /v1/admin/audit");
+
     /** API Gateway's own limit on a request body. */
     static final int MAX_GATEWAY_BODY = 10 * 1024 * 1024;
 
@@ -95,16 +109,28 @@ public final class LocalRunner implements AutoCloseable {
             seed = BindingsDocument.parse(Files.readString(options.bindings), compiler);
         }
 
+        Map<String, String> adminEnv = new LinkedHashMap<>(options.environment(base));
+        adminEnv.put(AdminConfig.WRITERS, options.adminWriters != null ? options.adminWriters
+                : String.join(",", iam.keys().stream().map(IamAuthorizer.AccessKey::principalArn).distinct().toList()));
+        if (options.adminReaders != null) {
+            adminEnv.put(AdminConfig.READERS, options.adminReaders);
+        }
+        AdminConfig adminConfig = AdminConfig.from(new Settings(adminEnv));
+
         VendService vend;
+        AdminAssembly admin;
         if (mode == Mode.EMBEDDED) {
-            audit = new RecentAudit(null);
+            InMemoryAuditStore memory = new InMemoryAuditStore();
+            audit = new RecentAudit(memory);
             InMemoryBindingStore store = new InMemoryBindingStore();
             seed.forEach(store::put);
             var bindings = new CachedBindings(store, compiler, config.bindingsCacheTtl(), clock,
                     e -> out.println("skipped binding: " + e.getMessage()));
             ReplayGuard replay = config.replayProtection() ? new InMemoryReplayGuard(clock) : ReplayGuard.DISABLED;
-            vend = new VendService(new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock),
-                    replay, bindings, new SimulatedCredentialIssuer(clock), new AuditTrail(audit, new AuditLog(out)), clock);
+            TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
+            vend = new VendService(verifier, replay, bindings, new SimulatedCredentialIssuer(clock),
+                    new AuditTrail(audit, new AuditLog(out)), clock);
+            admin = AdminAssembly.create(adminConfig, store, audit, memory, verifier, clock, out);
         } else {
             var credentials = mode == Mode.ENDPOINT && System.getenv("AWS_ACCESS_KEY_ID") == null
                     ? StaticCredentialsProvider.create(AwsBasicCredentials.create("kitevend-local", "kitevend-local"))
@@ -121,6 +147,11 @@ public final class LocalRunner implements AutoCloseable {
                 store.put(b);
             }
             vend = assembly.service();
+            admin = AdminAssembly.create(adminConfig, aws, clock, out);
+        }
+        AdminHandler adminHandler = new AdminHandler(admin.service(), clock);
+        for (String route : ADMIN_ROUTES) {
+            mount(route, Routes.Authorization.AWS_IAM, adminHandler);
         }
         mount("POST /v1/credentials", Routes.Authorization.NONE, new VendHandler(vend, clock));
 

@@ -96,6 +96,14 @@ public final class RunnerOptions {
                     + IamAuthorizer.LOCAL_ADMIN_ARN + " and prints it."})
     List<String> adminKey = new ArrayList<>();
 
+    @Option(names = "--admin-readers", paramLabel = "PATTERNS",
+            description = "Principal ARN patterns that may read through the admin API (KITEVEND_ADMIN_READERS). Default: none.")
+    String adminReaders;
+
+    @Option(names = "--admin-writers", paramLabel = "PATTERNS",
+            description = "Principal ARN patterns that may change bindings (KITEVEND_ADMIN_WRITERS). Default: the principals of the admin keys.")
+    String adminWriters;
+
     @Option(names = "--admin-keys", paramLabel = "FILE",
             description = "Access keys from a file: one a line, ACCESS_KEY_ID SECRET_ACCESS_KEY PRINCIPAL_ARN [SESSION_TOKEN]; # comments.")
     Path adminKeysFile;
