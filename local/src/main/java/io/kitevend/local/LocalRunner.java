@@ -85,6 +85,7 @@ public final class LocalRunner implements AutoCloseable {
     private final IamAuthorizer.AccessKey generatedAdminKey;
     private final DevIssuer devIssuer;
     private final RecentAudit audit;
+    private final BindingStore bindingStore;
     private final VendConfig config;
     private final Mode mode;
     private final PrintStream requestLog;
@@ -124,6 +125,7 @@ public final class LocalRunner implements AutoCloseable {
             audit = new RecentAudit(memory);
             InMemoryBindingStore store = new InMemoryBindingStore();
             seed.forEach(store::put);
+            bindingStore = store;
             var bindings = new CachedBindings(store, compiler, config.bindingsCacheTtl(), clock,
                     e -> out.println("skipped binding: " + e.getMessage()));
             ReplayGuard replay = config.replayProtection() ? new InMemoryReplayGuard(clock) : ReplayGuard.DISABLED;
@@ -146,6 +148,7 @@ public final class LocalRunner implements AutoCloseable {
             for (Binding b : seed) {
                 store.put(b);
             }
+            bindingStore = store;
             vend = assembly.service();
             admin = AdminAssembly.create(adminConfig, aws, clock, out);
         }
@@ -237,6 +240,9 @@ public final class LocalRunner implements AutoCloseable {
         if (devIssuer != null && method.equals("POST") && path.equals("/dev/token")) {
             return mintToken(exchange, requestId);
         }
+        if (method.equals("GET") && path.equals("/dev/bindings")) {
+            return sendJson(exchange, 200, allBindingsJson());
+        }
         if (method.equals("GET") && path.equals("/dev/audit")) {
             return sendJson(exchange, 200, Json.write(Map.of("records", audit.records())));
         }
@@ -306,6 +312,26 @@ public final class LocalRunner implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return sendProblem(exchange, Problem.of(ProblemType.MALFORMED_REQUEST, e.getMessage()), requestId);
         }
+    }
+
+    /** Every binding of the accepted organizations, as a bindings document (the report's input). */
+    private String allBindingsJson() {
+        var list = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        try {
+            for (String org : config.token().organizations()) {
+                String after = null;
+                do {
+                    var page = bindingStore.list(org, after, 100);
+                    page.bindings().forEach(b -> list.add(BindingsDocument.toJson(b)));
+                    after = page.nextAfter();
+                } while (after != null);
+            }
+        } catch (io.kitevend.DependencyUnavailableException e) {
+            throw new IllegalStateException("bindings store unavailable", e);
+        }
+        var doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        doc.set("bindings", list);
+        return Json.write(doc);
     }
 
     private static String text(JsonNode node, String field) {

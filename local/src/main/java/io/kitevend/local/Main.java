@@ -16,7 +16,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 @Command(name = "kitevend", mixinStandardHelpOptions = true, version = "kitevend 0.1.0",
         description = "Credential broker for Buildkite: run it locally, mint dev tokens, try it out.",
         subcommands = {Main.Dev.class, TokenCommand.class, DemoCommand.class,
-                BindingsCommand.class, ExplainCommand.class, AuditCommand.class})
+                BindingsCommand.class, ExplainCommand.class, AuditCommand.class, ReportCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
