@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.kitevend.secrets.SecretGrant;
 
 /**
  * A binding as an admin writes it and as it is stored: jobs of {@link #pipeline()} in
@@ -20,6 +21,7 @@ public record Binding(
         String sessionPolicy,
         List<String> sessionTags,
         String externalId,
+        Map<String, SecretGrant> secrets,
         boolean enabled,
         String description,
         long version,
@@ -37,6 +39,7 @@ public record Binding(
     public Binding {
         conditions = conditions == null ? Map.of() : copyConditions(conditions);
         sessionTags = sessionTags == null ? DEFAULT_SESSION_TAGS : List.copyOf(sessionTags);
+        secrets = secrets == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
     }
 
     private static Map<String, List<String>> copyConditions(Map<String, List<String>> in) {
@@ -53,7 +56,7 @@ public record Binding(
         return new Builder()
                 .name(name).organization(organization).pipeline(pipeline).conditions(conditions)
                 .roleArn(roleArn).maxDurationSeconds(maxDurationSeconds).sessionPolicy(sessionPolicy)
-                .sessionTags(sessionTags).externalId(externalId).enabled(enabled).description(description)
+                .sessionTags(sessionTags).externalId(externalId).secrets(secrets).enabled(enabled).description(description)
                 .version(version).createdAt(createdAt).createdBy(createdBy).updatedAt(updatedAt).updatedBy(updatedBy);
     }
 
@@ -72,6 +75,7 @@ public record Binding(
         private String sessionPolicy;
         private List<String> sessionTags;
         private String externalId;
+        private Map<String, SecretGrant> secrets = new LinkedHashMap<>();
         private boolean enabled = true;
         private String description;
         private long version;
@@ -90,6 +94,8 @@ public record Binding(
         public Builder sessionPolicy(String v) { sessionPolicy = v; return this; }
         public Builder sessionTags(List<String> v) { sessionTags = v; return this; }
         public Builder externalId(String v) { externalId = v; return this; }
+        public Builder secrets(Map<String, SecretGrant> v) { secrets = v == null ? new LinkedHashMap<>() : new LinkedHashMap<>(v); return this; }
+        public Builder secret(String envName, SecretGrant grant) { secrets.put(envName, grant); return this; }
         public Builder enabled(boolean v) { enabled = v; return this; }
         public Builder description(String v) { description = v; return this; }
         public Builder version(long v) { version = v; return this; }
@@ -100,7 +106,7 @@ public record Binding(
 
         public Binding build() {
             return new Binding(name, organization, pipeline, conditions, roleArn, maxDurationSeconds, sessionPolicy,
-                    sessionTags, externalId, enabled, description, version, createdAt, createdBy, updatedAt, updatedBy);
+                    sessionTags, externalId, secrets, enabled, description, version, createdAt, createdBy, updatedAt, updatedBy);
         }
     }
 }

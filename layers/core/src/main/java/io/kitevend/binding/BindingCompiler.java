@@ -81,6 +81,7 @@ public final class BindingCompiler {
         }
         validateSessionPolicy(b.sessionPolicy(), errors);
         validateSessionTags(b.sessionTags(), errors);
+        validateSecrets(b.secrets(), errors);
         if (b.externalId() != null && !EXTERNAL_ID.matcher(b.externalId()).matches()) {
             errors.add(new FieldError("external_id", "invalid_external_id",
                     "must be 2 to 1224 characters of letters, digits and +=,.@:/-"));
@@ -141,6 +142,52 @@ public final class BindingCompiler {
             errors.add(new FieldError("role_arn", "role_path_not_allowed",
                     "role must be under the IAM path " + rules.rolePath()));
         }
+    }
+
+    /** Environment names a secret may not take: they would change how the job or its tools behave. */
+    private static final Pattern RESERVED_ENV = Pattern.compile("(AWS_|BUILDKITE|KITEVEND_).*|PATH|HOME|SHELL|USER|LD_.*|BASH_ENV|ENV");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,127}");
+    private static final Pattern SECRET_ARN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):secretsmanager:[a-z0-9-]+:\\d{12}:secret:(.+)");
+    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+    public static final int MAX_SECRETS = 50;
+
+    private void validateSecrets(Map<String, io.kitevend.secrets.SecretGrant> secrets, List<FieldError> errors) {
+        if (secrets.isEmpty()) {
+            return;
+        }
+        if (rules.secretPrefix() == null) {
+            errors.add(new FieldError("secrets", "secrets_not_enabled",
+                    "this deployment grants no secrets (no secret prefix is configured)"));
+            return;
+        }
+        if (secrets.size() > MAX_SECRETS) {
+            errors.add(new FieldError("secrets", "too_many_secrets", "must grant at most " + MAX_SECRETS + " secrets"));
+        }
+        secrets.forEach((env, grant) -> {
+            String field = "secrets." + env;
+            if (!ENV_NAME.matcher(env).matches()) {
+                errors.add(new FieldError(field, "invalid_env_name", "must be an environment variable name: [A-Z_][A-Z0-9_]*"));
+            } else if (RESERVED_ENV.matcher(env).matches()) {
+                errors.add(new FieldError(field, "reserved_env_name", "is reserved (AWS_*, BUILDKITE*, KITEVEND_*, PATH and the like)"));
+            }
+            String id = grant == null ? null : grant.secretId();
+            if (id == null || id.isEmpty()) {
+                errors.add(new FieldError(field + ".secret_id", "missing", "is required"));
+                return;
+            }
+            Matcher arn = SECRET_ARN.matcher(id);
+            String name = arn.matches() ? arn.group(2) : id;
+            if (!SECRET_NAME.matcher(name).matches()) {
+                errors.add(new FieldError(field + ".secret_id", "invalid_secret_id", "must be a Secrets Manager secret name or ARN"));
+            } else if (!name.startsWith(rules.secretPrefix())) {
+                errors.add(new FieldError(field + ".secret_id", "secret_prefix_not_allowed",
+                        "secret must be under the prefix " + rules.secretPrefix()));
+            }
+            if (grant.key() != null && (grant.key().isEmpty() || grant.key().length() > 256
+                    || grant.key().chars().anyMatch(Character::isISOControl))) {
+                errors.add(new FieldError(field + ".key", "invalid_key", "must be 1 to 256 characters without control characters"));
+            }
+        });
     }
 
     private static void validateSessionPolicy(String policy, List<FieldError> errors) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kitevend.json.Json;
+import io.kitevend.secrets.SecretGrant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -26,7 +27,7 @@ public final class BindingsDocument {
     private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory()).build();
 
     static final Set<String> FIELDS = Set.of("name", "organization", "pipeline", "conditions", "role_arn",
-            "max_duration_seconds", "session_policy", "session_tags", "external_id", "enabled", "description");
+            "max_duration_seconds", "session_policy", "session_tags", "external_id", "enabled", "description", "secrets");
 
     /**
      * Fields of the JSON form that the store sets ({@link #toJson} writes them). They are accepted
@@ -163,6 +164,34 @@ public final class BindingsDocument {
                 b.conditions(map);
             }
         }
+        JsonNode secrets = node.get("secrets");
+        if (secrets != null && !secrets.isNull()) {
+            if (!secrets.isObject()) {
+                errors.add(new FieldError("secrets", "wrong_type", "must map environment variable names to secret ids"));
+            } else {
+                Map<String, SecretGrant> grants = new LinkedHashMap<>();
+                secrets.fields().forEachRemaining(e -> {
+                    JsonNode v = e.getValue();
+                    if (v.isTextual()) {
+                        grants.put(e.getKey(), SecretGrant.whole(v.asText()));
+                    } else if (v.isObject()) {
+                        for (var it = v.fieldNames(); it.hasNext(); ) {
+                            String f = it.next();
+                            if (!f.equals("secret_id") && !f.equals("key")) {
+                                errors.add(new FieldError("secrets." + e.getKey() + "." + f, "unknown_field", "is not secret_id or key"));
+                            }
+                        }
+                        grants.put(e.getKey(), new SecretGrant(
+                                v.path("secret_id").isTextual() ? v.get("secret_id").asText() : null,
+                                v.path("key").isTextual() ? v.get("key").asText() : null));
+                    } else {
+                        errors.add(new FieldError("secrets." + e.getKey(), "wrong_type",
+                                "must be a secret id, or {secret_id, key} for one key of a JSON secret"));
+                    }
+                });
+                b.secrets(grants);
+            }
+        }
         return b.build();
     }
 
@@ -186,6 +215,16 @@ public final class BindingsDocument {
         b.sessionTags().forEach(tags::add);
         if (b.externalId() != null) {
             n.put("external_id", b.externalId());
+        }
+        if (!b.secrets().isEmpty()) {
+            ObjectNode secrets = n.putObject("secrets");
+            b.secrets().forEach((env, grant) -> {
+                if (grant.key() == null) {
+                    secrets.put(env, grant.secretId());
+                } else {
+                    secrets.putObject(env).put("secret_id", grant.secretId()).put("key", grant.key());
+                }
+            });
         }
         n.put("enabled", b.enabled());
         if (b.description() != null) {

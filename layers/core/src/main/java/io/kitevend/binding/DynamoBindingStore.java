@@ -2,6 +2,7 @@ package io.kitevend.binding;
 
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.aws.AwsErrors;
+import io.kitevend.secrets.SecretGrant;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -225,6 +226,18 @@ public final class DynamoBindingStore implements BindingStore {
         item.put(VERSION, AttributeValue.fromN(Long.toString(b.version())));
         putIfSet(item, "session_policy", b.sessionPolicy());
         putIfSet(item, "external_id", b.externalId());
+        if (!b.secrets().isEmpty()) {
+            Map<String, AttributeValue> secrets = new LinkedHashMap<>();
+            b.secrets().forEach((env, grant) -> {
+                Map<String, AttributeValue> g = new LinkedHashMap<>();
+                g.put("secret_id", AttributeValue.fromS(grant.secretId()));
+                if (grant.key() != null) {
+                    g.put("key", AttributeValue.fromS(grant.key()));
+                }
+                secrets.put(env, AttributeValue.fromM(g));
+            });
+            item.put("secrets", AttributeValue.fromM(secrets));
+        }
         putIfSet(item, "description", b.description());
         putIfSet(item, "created_at", b.createdAt() == null ? null : b.createdAt().toString());
         putIfSet(item, "created_by", b.createdBy());
@@ -252,6 +265,7 @@ public final class DynamoBindingStore implements BindingStore {
                 .sessionPolicy(s(item, "session_policy"))
                 .sessionTags(tags != null && tags.hasL() ? tags.l().stream().map(AttributeValue::s).toList() : null)
                 .externalId(s(item, "external_id"))
+                .secrets(secrets(item))
                 // A binding is only enabled when it says so.
                 .enabled(item.containsKey("enabled") && Boolean.TRUE.equals(item.get("enabled").bool()))
                 .description(s(item, "description"))
@@ -261,6 +275,15 @@ public final class DynamoBindingStore implements BindingStore {
                 .updatedAt(instant(item, "updated_at"))
                 .updatedBy(s(item, "updated_by"))
                 .build();
+    }
+
+    private static Map<String, SecretGrant> secrets(Map<String, AttributeValue> item) {
+        Map<String, SecretGrant> out = new LinkedHashMap<>();
+        AttributeValue v = item.get("secrets");
+        if (v != null && v.hasM()) {
+            v.m().forEach((env, g) -> out.put(env, new SecretGrant(s(g.m(), "secret_id"), s(g.m(), "key"))));
+        }
+        return out;
     }
 
     private static void putIfSet(Map<String, AttributeValue> item, String name, String value) {

@@ -42,6 +42,7 @@ public record VendConfig(
     public static final String JWKS_OUTAGE_TOLERANCE = "KITEVEND_JWKS_OUTAGE_TOLERANCE_SECONDS";
     public static final String ROLE_PATH = "KITEVEND_ROLE_PATH";
     public static final String ALLOWED_ACCOUNTS = "KITEVEND_ALLOWED_ACCOUNTS";
+    public static final String SECRET_PREFIX = "KITEVEND_SECRET_PREFIX";
     public static final String BINDINGS_TABLE = "KITEVEND_BINDINGS_TABLE";
     public static final String AUDIT_TABLE = "KITEVEND_AUDIT_TABLE";
     public static final String REPLAY_TABLE = "KITEVEND_REPLAY_TABLE";
@@ -54,6 +55,7 @@ public record VendConfig(
 
     private static final Pattern ORG_SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    private static final Pattern SECRET_PREFIX_SHAPE = Pattern.compile("[A-Za-z0-9_+=.@-][A-Za-z0-9/_+=.@-]{0,255}/");
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
     private static final Pattern ROLE_PATH_SHAPE = Pattern.compile("/([\\x21-\\x7E&&[^/]]+/)*");
@@ -127,7 +129,7 @@ public record VendConfig(
                 jwksCache, jwksRefresh, outage, Duration.ofSeconds(2));
     }
 
-    /** What a binding may grant: {@value #ROLE_PATH} and {@value #ALLOWED_ACCOUNTS}. */
+    /** What a binding may grant: {@value #ROLE_PATH}, {@value #ALLOWED_ACCOUNTS} and {@value #SECRET_PREFIX}. */
     public static BindingRules bindingRules(Settings s) {
         String rolePath = s.string(ROLE_PATH, "/kitevend/");
         if (!ROLE_PATH_SHAPE.matcher(rolePath).matches()) {
@@ -139,7 +141,11 @@ public record VendConfig(
                 throw new ConfigException(ALLOWED_ACCOUNTS, "'" + account + "' is not a 12-digit AWS account id");
             }
         }
-        return new BindingRules(rolePath, accounts);
+        String secretPrefix = s.optional(SECRET_PREFIX).orElse(null);
+        if (secretPrefix != null && !SECRET_PREFIX_SHAPE.matcher(secretPrefix).matches()) {
+            throw new ConfigException(SECRET_PREFIX, "must be a Secrets Manager name prefix ending in '/', such as kitevend/");
+        }
+        return new BindingRules(rolePath, accounts, secretPrefix);
     }
 
     /** {@value #AUDIT_RETENTION_DAYS}: how long audit records are kept (TTL), default 400 days. */
