@@ -14,6 +14,7 @@ public final class AuditRecord {
     public static final String KIND_VEND = "vend";
     /** A request to the admin API: a change of a binding, or a refused attempt. */
     public static final String KIND_ADMIN = "admin";
+    public static final String KIND_SECRETS = "secrets";
     /** Fixed-width UTC time with milliseconds, so that text order is time order. */
     public static final java.time.format.DateTimeFormatter TIME =
             java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
@@ -40,6 +41,7 @@ public final class AuditRecord {
     private String principal;
     private String action;
     private String bindingOrganization;
+    private String secrets;
     private String before;
     private String after;
 
@@ -88,6 +90,8 @@ public final class AuditRecord {
     public void action(String v) { action = v; }
     /** Admin records: the organization of the binding changed. */
     public void bindingOrganization(String v) { bindingOrganization = v; }
+    /** Secrets records: what was handed out, as {@code ENV=secret id@version id}, comma-separated; never a value. */
+    public void secrets(java.util.List<String> handedOut) { secrets = String.join(",", handedOut); }
     /** Admin records: the binding before the change, as JSON (null when it was created). */
     public void before(String json) { before = json; }
     /** Admin records: the binding after the change, as JSON (null when it was deleted). */
@@ -135,6 +139,7 @@ public final class AuditRecord {
         m.put("expiration", expiration == null ? null : expiration.toString());
         m.put("source_ip", sourceIp);
         m.put("user_agent", userAgent);
+        m.put("secrets", secrets);
         m.put("before", before);
         m.put("after", after);
         m.put("latency_ms", latencyMillis);

@@ -14,6 +14,7 @@ public enum ProblemType {
     /** Admin API: the caller is not a reader or writer, or not a writer for a change. */
     FORBIDDEN(403, "forbidden", "Forbidden"),
     NOT_FOUND(404, "not_found", "No such resource"),
+    SECRET_NOT_FOUND(404, "secret_not_found", "A secret the binding grants is missing"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method not allowed"),
     AMBIGUOUS_BINDING(409, "ambiguous_binding", "Several bindings match; name one"),
     BINDING_EXISTS(409, "binding_exists", "A binding of that name exists already"),

@@ -1,0 +1,72 @@
+package io.kitevend.secrets;
+
+import io.kitevend.audit.AuditRecord;
+import io.kitevend.audit.AuditTrail;
+import io.kitevend.audit.Decision;
+import io.kitevend.binding.CachedBindings;
+import io.kitevend.http.HttpRequest;
+import io.kitevend.http.Problem;
+import io.kitevend.http.ProblemType;
+import io.kitevend.replay.ReplayGuard;
+import io.kitevend.token.TokenVerifier;
+import io.kitevend.vend.AuditedRequest;
+import io.kitevend.vend.JobGate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/secrets}: the job passes the same gate as for credentials (token, replay,
+ * binding), then gets the secrets its binding grants. Every secret handed out is in the audit
+ * record by id and version, never its value. A granted secret that cannot be had fails the whole
+ * request: a job never gets an empty value in place of a secret.
+ */
+public final class SecretsService {
+    private final JobGate gate;
+    private final SecretSource source;
+    private final AuditedRequest audited;
+
+    public SecretsService(TokenVerifier verifier, ReplayGuard replay, CachedBindings bindings, SecretSource source,
+                          AuditTrail audit, Clock clock) {
+        this.gate = new JobGate(verifier::verify, replay, bindings);
+        this.source = source;
+        this.audited = new AuditedRequest(audit, clock);
+    }
+
+    private record Handed(String binding, Map<String, String> values) {}
+
+    public SecretsResult secrets(HttpRequest request) {
+        var outcome = audited.run(request, AuditRecord.KIND_SECRETS, "secrets", record -> {
+            JobGate.Admitted job = gate.admit(request, record, false);
+            Map<String, String> values = new LinkedHashMap<>();
+            List<String> handed = new ArrayList<>();
+            for (Map.Entry<String, SecretGrant> grant : job.binding().binding().secrets().entrySet()) {
+                SecretGrant g = grant.getValue();
+                try {
+                    SecretValue value = source.fetch(g.secretId());
+                    values.put(grant.getKey(), g.valueOf(value));
+                    handed.add(grant.getKey() + "=" + g.secretId() + (g.key() == null ? "" : "#" + g.key())
+                            + "@" + value.versionId());
+                } catch (SecretUnavailableException e) {
+                    record.secrets(handed);
+                    throw e.missing()
+                            ? JobGate.deny(e.reason(), e.getMessage(), Problem.of(ProblemType.SECRET_NOT_FOUND,
+                                    "The secret the binding grants as " + grant.getKey() + " is missing. An administrator must fix it."))
+                            : new JobGate.Refusal(Decision.ERROR, e.reason(), e.getMessage(), new Problem(
+                                    ProblemType.DEPENDENCY_UNAVAILABLE,
+                                    "The secret the binding grants as " + grant.getKey() + " could not be read; no secrets were handed out.",
+                                    Map.of(), 2L));
+                }
+            }
+            record.secrets(handed);
+            return new Handed(job.binding().name(), values);
+        });
+        return switch (outcome) {
+            case AuditedRequest.Outcome.Done<Handed> done ->
+                    new SecretsResult.Granted(request.requestId(), done.value().binding(), done.value().values(), source.name());
+            case AuditedRequest.Outcome.Refused<Handed> refused -> new SecretsResult.Refused(request.requestId(), refused.problem());
+        };
+    }
+}
