@@ -24,7 +24,8 @@ class TemplateTest {
     private static final Map<String, Function<Settings, ?>> CONFIG_OF_HANDLER = Map.of(
             "io.kitevend.function.vend.VendHandler::handleRequest", VendConfig::from,
             "io.kitevend.function.admin.AdminHandler::handleRequest", io.kitevend.admin.AdminConfig::from,
-            "io.kitevend.function.report.AuditReportHandler::handleRequest", io.kitevend.config.ReportConfig::from);
+            "io.kitevend.function.report.AuditReportHandler::handleRequest", io.kitevend.config.ReportConfig::from,
+            "io.kitevend.function.secrets.SecretsHandler::handleRequest", io.kitevend.secrets.SecretsConfig::from);
 
     static Template template;
 
@@ -108,6 +109,28 @@ class TemplateTest {
         JsonNode p = template.root.path("Parameters").path(parameter);
         assertThat(p.isMissingNode()).as("parameter " + parameter + " exists").isFalse();
         return p.path("Default").asText();
+    }
+
+    @Test
+    void adminRoutesRequireIamAndJobRoutesTakeTheJobToken() {
+        List<String> adminPaths = new ArrayList<>();
+        template.resources("AWS::Serverless::Function").forEach((name, fn) ->
+                fn.at("/Properties/Events").fields().forEachRemaining(e -> {
+                    JsonNode event = e.getValue();
+                    if (!event.path("Type").asText().equals("HttpApi")) {
+                        return;
+                    }
+                    String path = event.at("/Properties/Path").asText();
+                    String authorizer = event.at("/Properties/Auth/Authorizer").asText("");
+                    if (path.startsWith("/v1/admin/")) {
+                        adminPaths.add(path);
+                        assertThat(authorizer).as(name + " " + path).isEqualTo("AWS_IAM");
+                    } else {
+                        assertThat(path).as(name).isIn("/v1/credentials", "/v1/secrets");
+                        assertThat(authorizer).as(name + " " + path).isEmpty();
+                    }
+                }));
+        assertThat(adminPaths).hasSize(7);
     }
 
     @Test
