@@ -50,11 +50,13 @@ public final class SecretsService {
                     handed.add(grant.getKey() + "=" + g.secretId() + (g.key() == null ? "" : "#" + g.key())
                             + "@" + value.versionId());
                 } catch (SecretUnavailableException e) {
-                    record.secrets(handed);
+                    // Nothing is handed out, so the record's secrets field stays empty; what was read
+                    // before the failure goes to the detail.
+                    String detail = e.getMessage() + (handed.isEmpty() ? "" : "; read before it, not handed out: " + handed);
                     throw e.missing()
-                            ? JobGate.deny(e.reason(), e.getMessage(), Problem.of(ProblemType.SECRET_NOT_FOUND,
+                            ? JobGate.deny(e.reason(), detail, Problem.of(ProblemType.SECRET_NOT_FOUND,
                                     "The secret the binding grants as " + grant.getKey() + " is missing. An administrator must fix it."))
-                            : new JobGate.Refusal(Decision.ERROR, e.reason(), e.getMessage(), new Problem(
+                            : new JobGate.Refusal(Decision.ERROR, e.reason(), detail, new Problem(
                                     ProblemType.DEPENDENCY_UNAVAILABLE,
                                     "The secret the binding grants as " + grant.getKey() + " could not be read; no secrets were handed out.",
                                     Map.of(), 2L));
