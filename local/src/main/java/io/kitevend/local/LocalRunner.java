@@ -228,6 +228,16 @@ public final class LocalRunner implements AutoCloseable {
         routes.add(routeKey, authorization, handler);
     }
 
+    /**
+     * As {@link #mount}, for a route key the runner already serves (such as an admin route): its
+     * handler is replaced, so that a test can stand a handler of its own in for a function.
+     */
+    public void replace(String routeKey, Routes.Authorization authorization,
+            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+        routes.remove(routeKey);
+        routes.add(routeKey, authorization, handler);
+    }
+
     /** The access keys IAM-authorized routes accept. */
     public IamAuthorizer iamAuthorizer() {
         return iam;
