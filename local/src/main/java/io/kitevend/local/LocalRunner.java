@@ -25,12 +25,19 @@ import io.kitevend.config.Settings;
 import io.kitevend.config.VendConfig;
 import io.kitevend.credentials.SimulatedCredentialIssuer;
 import io.kitevend.function.admin.AdminHandler;
+import io.kitevend.function.secrets.SecretsHandler;
 import io.kitevend.function.vend.VendHandler;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
+import io.kitevend.replay.DynamoReplayGuard;
 import io.kitevend.replay.InMemoryReplayGuard;
 import io.kitevend.replay.ReplayGuard;
+import io.kitevend.secrets.CachedSecretSource;
+import io.kitevend.secrets.FileSecretSource;
+import io.kitevend.secrets.SecretsConfig;
+import io.kitevend.secrets.SecretsManagerSource;
+import io.kitevend.secrets.SecretsService;
 import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenVerifier;
 import io.kitevend.vend.VendAssembly;
@@ -43,6 +50,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,10 +63,13 @@ import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Every function's routes on 127.0.0.1, each request turned into the API Gateway event Lambda
- * would send and given to the real handler class. Also serves the dev issuer (discovery, JWKS,
+ * would send and given to the real handler class. The job routes ({@code /v1/credentials} and
+ * {@code /v1/secrets}) share one binding store, replay guard and audit trail, as deployed functions
+ * share their tables. Also serves the dev issuer (discovery, JWKS,
  * token minting) and the recent audit records, under paths API Gateway would never route.
  */
 public final class LocalRunner implements AutoCloseable {
@@ -97,10 +108,18 @@ public final class LocalRunner implements AutoCloseable {
         if (options.aws && options.awsEndpoint != null) {
             throw new IllegalArgumentException("choose one of --aws and --aws-endpoint");
         }
+        if (options.secretsFile != null && mode != Mode.EMBEDDED) {
+            throw new IllegalArgumentException("--secrets-file is for the embedded runner; with --aws-endpoint or --aws "
+                    + "secrets come from Secrets Manager");
+        }
+        if (options.secretsFile != null && !Files.isRegularFile(options.secretsFile)) {
+            throw new NoSuchFileException(options.secretsFile.toString());
+        }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port), 128);
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         devIssuer = options.issuer == null ? new DevIssuer(base, clock) : null;
         config = VendConfig.from(new Settings(options.environment(base)));
+        SecretsConfig secretsConfig = SecretsConfig.from(new Settings(options.environment(base)));
         List<IamAuthorizer.AccessKey> adminKeys = options.adminKeys();
         generatedAdminKey = adminKeys.isEmpty() ? IamAuthorizer.generateLocalAdminKey(new SecureRandom()) : null;
         iam = new IamAuthorizer(generatedAdminKey == null ? adminKeys : List.of(generatedAdminKey), config.region().id(), clock);
@@ -119,6 +138,7 @@ public final class LocalRunner implements AutoCloseable {
         AdminConfig adminConfig = AdminConfig.from(new Settings(adminEnv));
 
         VendService vend;
+        SecretsService secrets;
         AdminAssembly admin;
         if (mode == Mode.EMBEDDED) {
             InMemoryAuditStore memory = new InMemoryAuditStore();
@@ -130,8 +150,11 @@ public final class LocalRunner implements AutoCloseable {
                     e -> out.println("skipped binding: " + e.getMessage()));
             ReplayGuard replay = config.replayProtection() ? new InMemoryReplayGuard(clock) : ReplayGuard.DISABLED;
             TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
-            vend = new VendService(verifier, replay, bindings, new SimulatedCredentialIssuer(clock),
-                    new AuditTrail(audit, new AuditLog(out)), clock);
+            AuditTrail trail = new AuditTrail(audit, new AuditLog(out));
+            vend = new VendService(verifier, replay, bindings, new SimulatedCredentialIssuer(clock), trail, clock);
+            // The file is read once, here, so there is nothing to cache: --secrets-cache applies to Secrets Manager.
+            FileSecretSource file = options.secretsFile != null ? FileSecretSource.read(options.secretsFile) : FileSecretSource.empty();
+            secrets = new SecretsService(verifier, replay, bindings, file, trail, clock);
             admin = AdminAssembly.create(adminConfig, store, audit, memory, verifier, clock, out);
         } else {
             var credentials = mode == Mode.ENDPOINT && System.getenv("AWS_ACCESS_KEY_ID") == null
@@ -150,6 +173,14 @@ public final class LocalRunner implements AutoCloseable {
             }
             bindingStore = store;
             vend = assembly.service();
+            // The same tables as the vend path: a token used on one route is refused on the other.
+            ReplayGuard replay = config.replayProtection()
+                    ? new DynamoReplayGuard(assembly.dynamo(), config.replayTable(), config.token().clockSkew())
+                    : ReplayGuard.DISABLED;
+            var source = new CachedSecretSource(new SecretsManagerSource(aws.client(SecretsManagerClient.builder())),
+                    secretsConfig.secretsCacheTtl(), clock);
+            secrets = new SecretsService(assembly.verifier(), replay, assembly.bindings(), source,
+                    new AuditTrail(audit, new AuditLog(out)), clock);
             admin = AdminAssembly.create(adminConfig, aws, clock, out);
         }
         AdminHandler adminHandler = new AdminHandler(admin.service(), clock);
@@ -157,6 +188,7 @@ public final class LocalRunner implements AutoCloseable {
             mount(route, Routes.Authorization.AWS_IAM, adminHandler);
         }
         mount("POST /v1/credentials", Routes.Authorization.NONE, new VendHandler(vend, clock));
+        mount("POST /v1/secrets", Routes.Authorization.NONE, new SecretsHandler(secrets, clock));
 
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
@@ -193,6 +225,16 @@ public final class LocalRunner implements AutoCloseable {
      */
     public void mount(String routeKey, Routes.Authorization authorization,
             RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+        routes.add(routeKey, authorization, handler);
+    }
+
+    /**
+     * As {@link #mount}, for a route key the runner already serves (such as an admin route): its
+     * handler is replaced, so that a test can stand a handler of its own in for a function.
+     */
+    public void replace(String routeKey, Routes.Authorization authorization,
+            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+        routes.remove(routeKey);
         routes.add(routeKey, authorization, handler);
     }
 

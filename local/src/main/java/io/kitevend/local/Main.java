@@ -76,6 +76,16 @@ public final class Main implements Runnable {
         return lines;
     }
 
+    /** What the embedded runner says about where the values of {@code POST /v1/secrets} come from. */
+    static String secretsNotice(RunnerOptions options) {
+        if (options.secretsFile != null) {
+            return "WARNING: secrets come from the LOCAL FILE " + options.secretsFile + ", not Secrets Manager: answers from"
+                    + " /v1/secrets are marked \"source\": \"local-file\". Use --aws-endpoint URL or --aws for Secrets Manager.";
+        }
+        return "WARNING: no --secrets-file: the embedded runner has no secrets, so a binding's granted secrets answer"
+                + " 404 secret_not_found. Give --secrets-file FILE (see examples/secrets.yaml), or use --aws-endpoint URL or --aws.";
+    }
+
     /** A one-line reason for a failure a user can fix (bad setting, bad file); no stack traces. */
     static String explain(Exception e) {
         if (e instanceof ConfigException ce) {
@@ -105,7 +115,7 @@ public final class Main implements Runnable {
 
     @Command(name = "dev", mixinStandardHelpOptions = true,
             description = {"Serve every kitevend function on 127.0.0.1, as API Gateway would call them.",
-                    "Without --aws-endpoint or --aws everything is in memory and STS is SIMULATED."})
+                    "Without --aws-endpoint or --aws everything is in memory, STS is SIMULATED and secrets come from --secrets-file."})
     static final class Dev implements java.util.concurrent.Callable<Integer> {
         @Mixin
         RunnerOptions options;
@@ -123,6 +133,7 @@ public final class Main implements Runnable {
             if (runner.mode() == LocalRunner.Mode.EMBEDDED) {
                 System.err.println("WARNING: STS is SIMULATED: credentials from this runner are marked \"Simulated\": true"
                         + " and are refused by AWS. Use --aws-endpoint URL or --aws for real STS.");
+                System.err.println(secretsNotice(options));
             }
             System.err.println("kitevend dev: mode " + runner.mode().name().toLowerCase(java.util.Locale.ROOT)
                     + ", issuer " + runner.config().token().issuer()

@@ -97,6 +97,11 @@ public final class Routes {
         return route;
     }
 
+    /** Removes the route with this key; returns whether there was one. */
+    boolean remove(String routeKey) {
+        return routes.removeIf(r -> r.routeKey().equals(routeKey));
+    }
+
     List<Route> all() {
         return List.copyOf(routes);
     }

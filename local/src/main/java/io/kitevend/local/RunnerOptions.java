@@ -1,6 +1,7 @@
 package io.kitevend.local;
 
 import io.kitevend.config.VendConfig;
+import io.kitevend.secrets.SecretsConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * The local runner's settings. Every setting of the vend function has an option here; they are
+ * The local runner's settings. Every setting of the vend and secrets functions has an option here; they are
  * handed to the function's own configuration code as the environment variables Lambda would set,
  * so the runner validates them exactly as a deployment would.
  */
@@ -80,6 +81,20 @@ public final class RunnerOptions {
     @Option(names = "--audit-shards", paramLabel = "N", description = "Audit partitions per day. Default: 4.")
     Long auditShards;
 
+    @Option(names = "--secrets-file", paramLabel = "FILE",
+            description = {"Without --aws-endpoint and --aws: hand out secrets from this local file (YAML: secrets: {SECRET_ID: value}; "
+                    + "see examples/secrets.yaml). Answers say \"source\":\"local-file\".",
+                    "Without it the embedded runner has no secrets: a granted secret answers 404."})
+    Path secretsFile;
+
+    @Option(names = "--secret-prefix", paramLabel = "PREFIX",
+            description = "Bindings may only grant secrets whose name starts with this (KITEVEND_SECRET_PREFIX). Default: ${DEFAULT-VALUE}.")
+    String secretPrefix = "kitevend/";
+
+    @Option(names = "--secrets-cache", paramLabel = "SECONDS",
+            description = "How long secret values from Secrets Manager are kept in memory (KITEVEND_SECRETS_CACHE_SECONDS; 0 to 300). Default: 0.")
+    Long secretsCache;
+
     @Option(names = "--bindings-table", description = "Default: ${DEFAULT-VALUE}.")
     String bindingsTable = "kitevend-bindings";
 
@@ -120,7 +135,7 @@ public final class RunnerOptions {
         return keys;
     }
 
-    /** The vend function's environment, as Lambda would see it. */
+    /** The vend and secrets functions' environment, as Lambda would see it. */
     Map<String, String> environment(String devIssuer) {
         Map<String, String> env = new LinkedHashMap<>();
         String regionName = region != null ? region
@@ -142,6 +157,8 @@ public final class RunnerOptions {
         put(env, VendConfig.ROLE_PATH, rolePath);
         put(env, VendConfig.ALLOWED_ACCOUNTS, allowedAccounts);
         put(env, VendConfig.BINDINGS_CACHE, bindingsCache);
+        put(env, VendConfig.SECRET_PREFIX, secretPrefix);
+        put(env, SecretsConfig.SECRETS_CACHE, secretsCache);
         put(env, VendConfig.REPLAY_PROTECTION, replayProtection);
         put(env, VendConfig.AUDIT_RETENTION_DAYS, auditRetentionDays);
         put(env, VendConfig.AUDIT_SHARDS, auditShards);

@@ -38,7 +38,7 @@ class AdminCliIT {
         options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         runner = LocalRunner.start(options, quiet, quiet);
-        runner.mount("GET /v1/admin/bindings", Routes.Authorization.AWS_IAM, api);
+        runner.replace("GET /v1/admin/bindings", Routes.Authorization.AWS_IAM, api);
     }
 
     @AfterAll

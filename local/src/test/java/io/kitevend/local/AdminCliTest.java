@@ -59,7 +59,7 @@ class AdminCliTest {
         options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         runner = LocalRunner.start(options, quiet, quiet);
-        ROUTES.forEach(key -> runner.mount(key, Routes.Authorization.AWS_IAM, api));
+        ROUTES.forEach(key -> runner.replace(key, Routes.Authorization.AWS_IAM, api));
     }
 
     @AfterAll

@@ -63,7 +63,7 @@ class IamRoutesTest {
         runner = start(options, new PrintStream(requestLog, true, StandardCharsets.UTF_8));
         for (String key : List.of("GET /v1/admin/bindings", "GET /v1/admin/bindings/{organization}/{name}",
                 "PUT /v1/admin/bindings/{organization}/{name}")) {
-            runner.mount(key, Routes.Authorization.AWS_IAM, echo);
+            runner.replace(key, Routes.Authorization.AWS_IAM, echo);
         }
         runner.mount("GET /v1/open/{thing}", Routes.Authorization.NONE, echo);
     }
@@ -150,7 +150,7 @@ class IamRoutesTest {
 
     @Test
     void anotherMethodOnAnIamPathIsNotAllowed() throws Exception {
-        var r = RawHttp.send(runner.url(), "DELETE", "/v1/admin/bindings/acme/x", Map.of(), null);
+        var r = RawHttp.send(runner.url(), "PATCH", "/v1/admin/bindings/acme/x", Map.of(), null);
         assertThat(r.status()).isEqualTo(405);
         assertThat(echo.events).isEmpty();
     }
@@ -206,7 +206,7 @@ class IamRoutesTest {
     @Test
     void withoutConfiguredKeysTheRunnerMakesOneForTheLocalAdminAndSaysHowToUseIt() throws Exception {
         try (LocalRunner fresh = start(new RunnerOptions(), new PrintStream(OutputStream.nullOutputStream()))) {
-            fresh.mount("GET /v1/admin/bindings", Routes.Authorization.AWS_IAM, echo);
+            fresh.replace("GET /v1/admin/bindings", Routes.Authorization.AWS_IAM, echo);
             var key = fresh.generatedAdminKey().orElseThrow();
             assertThat(key.principalArn()).isEqualTo(IamAuthorizer.LOCAL_ADMIN_ARN)
                     .isEqualTo("arn:aws:sts::000000000000:assumed-role/kitevend-local-admin/dev");
@@ -241,7 +241,7 @@ class IamRoutesTest {
         RunnerOptions options = new RunnerOptions();
         options.adminKeysFile = file;
         try (LocalRunner fromFile = start(options, new PrintStream(OutputStream.nullOutputStream()))) {
-            fromFile.mount("GET /v1/admin/bindings", Routes.Authorization.AWS_IAM, echo);
+            fromFile.replace("GET /v1/admin/bindings", Routes.Authorization.AWS_IAM, echo);
             var withToken = new AdminClient(fromFile.url(), "us-east-1", StaticCredentialsProvider.create(
                     AwsSessionCredentials.create("ASIATEMPEXAMPLE00003", "tempSecret/tempSecret/tempSecret/0003", "IQoJb3JpZ2luX2VjEXAMPLE")),
                     Clock.systemUTC());

@@ -19,7 +19,17 @@ class ReportCliIT extends RunnerBlackBoxSuite {
 
     @Override
     List<String> extraArgs() {
-        return List.of();
+        return EmbeddedRunnerIT.localSecretsArgs();
+    }
+
+    @Override
+    String signingKey() {
+        return EmbeddedRunnerIT.SIGNING_KEY;
+    }
+
+    @Override
+    String secretsSource() {
+        return "local-file";
     }
 
     @Test

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Drives {@code ./kitevend dev}, started as a separate process, over HTTP only: the vend route,
- * every refusal, and the audit records it kept. Subclasses choose the stores (memory, moto).
+ * Drives {@code ./kitevend dev}, started as a separate process, over HTTP only: the vend and
+ * secrets routes, every refusal, and the audit records it kept. Subclasses choose the stores
+ * (memory and a local secrets file, moto) and provide the secrets the bindings grant.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RunnerBlackBoxSuite {
@@ -38,7 +39,29 @@ abstract class RunnerBlackBoxSuite {
                 organization: acme
                 pipeline: multi
                 role_arn: arn:aws:iam::123456789012:role/kitevend/b
+              - name: publish-main
+                organization: acme
+                pipeline: publish
+                conditions: {build_branch: [main]}
+                role_arn: arn:aws:iam::123456789012:role/kitevend/publisher
+                secrets:
+                  NPM_TOKEN: kitevend/acme/npm-token
+                  DB_PASSWORD: {secret_id: kitevend/acme/database, key: password}
+                  SIGNING_KEY: kitevend/acme/signing-key
+              - name: publish-broken
+                organization: acme
+                pipeline: publish
+                conditions: {build_branch: [broken]}
+                role_arn: arn:aws:iam::123456789012:role/kitevend/publisher
+                secrets:
+                  NPM_TOKEN: kitevend/acme/npm-token
+                  GONE_TOKEN: kitevend/acme/not-there
             """;
+
+    /** The secret values every mode stores (the subclass stores them before the runner starts). */
+    static final String NPM_TOKEN = "npm_IT_4e1b7c9a2f";
+    static final String DB_PASSWORD = "db-IT-pa55-8d3f";
+    static final String DATABASE_JSON = "{\"username\":\"publisher-it\",\"password\":\"" + DB_PASSWORD + "\"}";
 
     RunnerProcess runner;
     URI url;
@@ -46,6 +69,17 @@ abstract class RunnerBlackBoxSuite {
     final Map<String, Integer> sent = new HashMap<>();
 
     abstract List<String> extraArgs();
+
+    /** SIGNING_KEY as the job gets it in this mode (a local file holds text; moto a binary secret). */
+    abstract String signingKey();
+
+    /** Every text form of every secret value this mode stored, to search the outputs for. */
+    List<String> storedSecretTexts() {
+        return List.of(NPM_TOKEN, DB_PASSWORD, DATABASE_JSON, signingKey());
+    }
+
+    /** The {@code source} the secrets route names in this mode. */
+    abstract String secretsSource();
 
     @BeforeAll
     void start() throws Exception {
@@ -81,6 +115,15 @@ abstract class RunnerBlackBoxSuite {
 
     LocalHttp.Response vendWith(String token) throws Exception {
         return vend(Map.of("authorization", "Bearer " + token), null);
+    }
+
+    /** POST /v1/secrets, naming the binding unless it is null; recorded like {@link #vend}. */
+    LocalHttp.Response secrets(String token, String binding) throws Exception {
+        var r = LocalHttp.post(url.resolve("/v1/secrets"),
+                Map.of("authorization", "Bearer " + token, "content-type", "application/json"),
+                binding == null ? null : Json.write(Map.of("binding", binding)));
+        sent.put(Json.readTree(r.body()).path("request_id").asText(), r.status());
+        return r;
     }
 
     /** Asserts an RFC 9457 problem with the status and code, and returns it. */
@@ -159,6 +202,103 @@ abstract class RunnerBlackBoxSuite {
         assertThat(records).hasSameSizeAs(audited.keySet());
         assertThat(audited).containsAllEntriesOf(sent);
         assertThat(audited).hasSize(sent.size());
+    }
+
+    @Test
+    void grantedSecretsAreReturnedAndAuditedByIdNotValue() throws Exception {
+        var r = secrets(mint("publish", "main"), "publish-main");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("application/json");
+        JsonNode body = Json.readTree(r.body());
+        Map<String, String> got = new HashMap<>();
+        body.get("secrets").fields().forEachRemaining(e -> got.put(e.getKey(), e.getValue().asText()));
+        assertThat(got).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "NPM_TOKEN", NPM_TOKEN, "DB_PASSWORD", DB_PASSWORD, "SIGNING_KEY", signingKey()));
+        assertThat(body.get("binding").asText()).isEqualTo("publish-main");
+        assertThat(body.get("source").asText()).isEqualTo(secretsSource());
+        Map<String, Object> record = auditRecord(body.get("request_id").asText());
+        assertThat(record).containsEntry("kind", "secrets").containsEntry("decision", "allow")
+                .containsEntry("binding", "publish-main");
+        assertThat((String) record.get("secrets"))
+                .contains("NPM_TOKEN=kitevend/acme/npm-token@", "DB_PASSWORD=kitevend/acme/database#password@",
+                        "SIGNING_KEY=kitevend/acme/signing-key@");
+        assertThat(Json.write(record)).doesNotContain(storedSecretTexts());
+    }
+
+    @Test
+    void withoutABindingNameTheOneMatchingBindingIsUsed() throws Exception {
+        var r = secrets(mint("publish", "main"), null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(Json.readTree(r.body()).get("binding").asText()).isEqualTo("publish-main");
+    }
+
+    @Test
+    void theSecretsOfABindingThatDoesNotAllowTheJobAreRefused() throws Exception {
+        var r = secrets(mint("deploy", "main"), "publish-main");
+        problem(r, 403, "no_matching_binding");
+        assertThat(r.body()).doesNotContain(storedSecretTexts());
+    }
+
+    @Test
+    void aMissingGrantedSecretFailsTheRequestAndHandsOutNone() throws Exception {
+        var r = secrets(mint("publish", "broken"), "publish-broken");
+        JsonNode p = problem(r, 404, "secret_not_found");
+        assertThat(p.get("detail").asText()).contains("GONE_TOKEN");
+        assertThat(p.has("secrets")).isFalse();
+        assertThat(r.body()).doesNotContain(storedSecretTexts());
+        Map<String, Object> record = auditRecord(p.get("request_id").asText());
+        assertThat(record).containsEntry("kind", "secrets").containsEntry("decision", "deny")
+                .containsEntry("reason", "secret_not_found");
+        assertThat(Json.write(record)).doesNotContain(storedSecretTexts());
+    }
+
+    @Test
+    void aTokenIsAcceptedOnceAcrossTheCredentialsAndSecretsRoutes() throws Exception {
+        String first = mint("publish", "main");
+        assertThat(vendWith(first).status()).isEqualTo(200);
+        JsonNode p = problem(secrets(first, "publish-main"), 401, "token_not_accepted");
+        assertThat(p.has("secrets")).isFalse();
+        assertThat(auditRecord(p.get("request_id").asText()))
+                .containsEntry("kind", "secrets").containsEntry("reason", "token_replayed");
+
+        String second = mint("publish", "main");
+        assertThat(secrets(second, "publish-main").status()).isEqualTo(200);
+        JsonNode q = problem(vendWith(second), 401, "token_not_accepted");
+        assertThat(auditRecord(q.get("request_id").asText()))
+                .containsEntry("kind", "vend").containsEntry("reason", "token_replayed");
+        assertThat(q.has("AccessKeyId")).isFalse();
+    }
+
+    @Test
+    void theSecretsRouteTakesOnlyABindingName() throws Exception {
+        String auth = "Bearer " + mint("publish", "main");
+        var duration = LocalHttp.post(url.resolve("/v1/secrets"), Map.of("authorization", auth, "content-type", "application/json"),
+                "{\"binding\":\"publish-main\",\"duration_seconds\":900}");
+        sent.put(Json.readTree(duration.body()).get("request_id").asText(), duration.status());
+        problem(duration, 400, "malformed_request");
+        problem(LocalHttp.get(url.resolve("/v1/secrets")), 405, "method_not_allowed");
+    }
+
+    @Test
+    void noSecretValueInTheAuditTrailOrTheRunnersOutput() throws Exception {
+        List<String> ids = new ArrayList<>();
+        ids.add(Json.readTree(secrets(mint("publish", "main"), "publish-main").body()).get("request_id").asText());
+        ids.add(Json.readTree(secrets(mint("publish", "broken"), "publish-broken").body()).get("request_id").asText());
+        ids.add(Json.readTree(secrets(mint("deploy", "main"), "publish-main").body()).get("request_id").asText());
+        // The runner logs each request (and its audit record) before it answers; wait until the
+        // output pipes have delivered those lines, so that the search below sees them.
+        for (int i = 0; i < 200 && !(String.join("\n", runner.stderr).contains(ids.getLast())
+                && ids.stream().allMatch(String.join("\n", runner.stdout)::contains)); i++) {
+            Thread.sleep(50);
+        }
+        String stdout = String.join("\n", runner.stdout);
+        String stderr = String.join("\n", runner.stderr);
+        assertThat(stderr).contains(ids);
+        assertThat(stdout).contains(ids);
+        assertThat(stdout).doesNotContain(storedSecretTexts());
+        assertThat(stderr).doesNotContain(storedSecretTexts());
+        var audit = LocalHttp.get(url.resolve("/dev/audit"));
+        assertThat(audit.body()).contains(ids).doesNotContain(storedSecretTexts());
     }
 
     List<Map<String, Object>> auditRecords() throws Exception {
