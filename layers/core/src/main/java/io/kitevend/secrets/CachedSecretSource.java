@@ -40,6 +40,11 @@ public final class CachedSecretSource implements SecretSource {
         return value;
     }
 
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
     public void clear() {
         cache.clear();
     }
