@@ -18,15 +18,20 @@ import software.amazon.awssdk.services.sts.StsClient;
  * dependency becomes a 503 well inside the function's timeout.
  */
 public final class AwsClients {
-    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
-    /**
-     * At most this per call, retries included: a request makes at most five calls (replay, two
-     * binding queries when cold, STS, audit), so a slow dependency costs ~15 s before the 503.
-     */
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
+    /** How long one attempt and one call (retries included) may take, and how long a connection may take to open. */
+    public record Limits(Duration connect, Duration attempt, Duration call) {
+        /**
+         * For a request path: a request makes at most five calls (replay, two binding queries when
+         * cold, STS, audit), so a slow dependency costs ~15 s before the 503.
+         */
+        public static final Limits REQUEST = new Limits(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(3));
+        /** For a batch job (the report): a Query page is up to 1 MB and a report object a few MB. */
+        public static final Limits BATCH = new Limits(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(60));
+    }
 
     private final AwsSettings settings;
     private final List<ExecutionInterceptor> interceptors;
+    private final Limits limits;
     private final SdkHttpClient http;
 
     public AwsClients(AwsSettings settings) {
@@ -35,11 +40,16 @@ public final class AwsClients {
 
     /** Interceptors see every call; tests use them to count calls. */
     public AwsClients(AwsSettings settings, List<ExecutionInterceptor> interceptors) {
+        this(settings, interceptors, Limits.REQUEST);
+    }
+
+    public AwsClients(AwsSettings settings, List<ExecutionInterceptor> interceptors, Limits limits) {
         this.settings = settings;
         this.interceptors = List.copyOf(interceptors);
+        this.limits = limits;
         this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(2))
-                .socketTimeout(ATTEMPT_TIMEOUT)
+                .connectionTimeout(limits.connect())
+                .socketTimeout(limits.attempt())
                 .build();
     }
 
@@ -49,8 +59,8 @@ public final class AwsClients {
 
     private ClientOverrideConfiguration overrides() {
         return ClientOverrideConfiguration.builder()
-                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-                .apiCallTimeout(CALL_TIMEOUT)
+                .apiCallAttemptTimeout(limits.attempt())
+                .apiCallTimeout(limits.call())
                 // Three attempts with backoff, the same for every service (DynamoDB's legacy default is ten).
                 .retryStrategy(RetryMode.STANDARD)
                 .executionInterceptors(interceptors)
