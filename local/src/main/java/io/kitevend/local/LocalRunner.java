@@ -30,7 +30,6 @@ import io.kitevend.function.vend.VendHandler;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
-import io.kitevend.replay.DynamoReplayGuard;
 import io.kitevend.replay.InMemoryReplayGuard;
 import io.kitevend.replay.ReplayGuard;
 import io.kitevend.secrets.CachedSecretSource;
@@ -40,6 +39,7 @@ import io.kitevend.secrets.SecretsManagerSource;
 import io.kitevend.secrets.SecretsService;
 import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenVerifier;
+import io.kitevend.vend.JobPorts;
 import io.kitevend.vend.VendAssembly;
 import io.kitevend.vend.VendService;
 import java.io.IOException;
@@ -118,8 +118,9 @@ public final class LocalRunner implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port), 128);
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         devIssuer = options.issuer == null ? new DevIssuer(base, clock) : null;
-        config = VendConfig.from(new Settings(options.environment(base)));
+        // The secrets function reads every setting of the vend function and two of its own.
         SecretsConfig secretsConfig = SecretsConfig.from(new Settings(options.environment(base)));
+        config = secretsConfig.vend();
         List<IamAuthorizer.AccessKey> adminKeys = options.adminKeys();
         generatedAdminKey = adminKeys.isEmpty() ? IamAuthorizer.generateLocalAdminKey(new SecureRandom()) : null;
         iam = new IamAuthorizer(generatedAdminKey == null ? adminKeys : List.of(generatedAdminKey), config.region().id(), clock);
@@ -157,10 +158,7 @@ public final class LocalRunner implements AutoCloseable {
             secrets = new SecretsService(verifier, replay, bindings, file, trail, clock);
             admin = AdminAssembly.create(adminConfig, store, audit, memory, verifier, clock, out);
         } else {
-            var credentials = mode == Mode.ENDPOINT && System.getenv("AWS_ACCESS_KEY_ID") == null
-                    ? StaticCredentialsProvider.create(AwsBasicCredentials.create("kitevend-local", "kitevend-local"))
-                    : DefaultCredentialsProvider.builder().build();
-            AwsClients aws = new AwsClients(new AwsSettings(config.region(), config.awsEndpoint(), credentials));
+            AwsClients aws = new AwsClients(localSettings(config.region(), config.awsEndpoint()));
             RecentAudit[] recent = new RecentAudit[1];
             VendAssembly assembly = VendAssembly.create(config, aws, clock, out, store -> recent[0] = new RecentAudit(store));
             audit = recent[0];
@@ -173,14 +171,11 @@ public final class LocalRunner implements AutoCloseable {
             }
             bindingStore = store;
             vend = assembly.service();
-            // The same tables as the vend path: a token used on one route is refused on the other.
-            ReplayGuard replay = config.replayProtection()
-                    ? new DynamoReplayGuard(assembly.dynamo(), config.replayTable(), config.token().clockSkew())
-                    : ReplayGuard.DISABLED;
+            // The vend path's own ports: a token used on one route is refused on the other.
+            JobPorts ports = assembly.ports();
             var source = new CachedSecretSource(new SecretsManagerSource(aws.client(SecretsManagerClient.builder())),
                     secretsConfig.secretsCacheTtl(), clock);
-            secrets = new SecretsService(assembly.verifier(), replay, assembly.bindings(), source,
-                    new AuditTrail(audit, new AuditLog(out)), clock);
+            secrets = new SecretsService(ports.verifier(), ports.replay(), ports.bindings(), source, ports.audit(), clock);
             admin = AdminAssembly.create(adminConfig, aws, clock, out);
         }
         AdminHandler adminHandler = new AdminHandler(admin.service(), clock);
@@ -194,6 +189,17 @@ public final class LocalRunner implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /**
+     * AWS for a local run: at an emulator endpoint, placeholder credentials unless the environment
+     * gives some (emulators accept any); otherwise the SDK's default chain.
+     */
+    static AwsSettings localSettings(software.amazon.awssdk.regions.Region region, java.util.Optional<URI> endpoint) {
+        var credentials = endpoint.isPresent() && System.getenv("AWS_ACCESS_KEY_ID") == null
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create("kitevend-local", "kitevend-local"))
+                : DefaultCredentialsProvider.builder().build();
+        return new AwsSettings(region, endpoint, credentials);
     }
 
     public static LocalRunner start(RunnerOptions options, PrintStream out, PrintStream requestLog) throws Exception {

@@ -2,7 +2,6 @@ package io.kitevend.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.aws.AwsClients;
-import io.kitevend.aws.AwsSettings;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingsDocument;
 import io.kitevend.binding.FieldError;
@@ -28,9 +27,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -81,11 +77,8 @@ final class ReportCommand implements Callable<Integer> {
         BindingSource bindings;
         if (awsEndpoint != null || aws) {
             String regionName = region != null ? region : System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-            var credentials = awsEndpoint != null && System.getenv("AWS_ACCESS_KEY_ID") == null
-                    ? StaticCredentialsProvider.create(AwsBasicCredentials.create("kitevend-local", "kitevend-local"))
-                    : DefaultCredentialsProvider.builder().build();
-            var dynamo = new AwsClients(new AwsSettings(Region.of(regionName), java.util.Optional.ofNullable(awsEndpoint),
-                    credentials)).dynamo();
+            var dynamo = new AwsClients(LocalRunner.localSettings(Region.of(regionName),
+                    java.util.Optional.ofNullable(awsEndpoint))).dynamo();
             Set<String> orgs = new LinkedHashSet<>(List.of(organizations.split(",")));
             records = new DynamoAuditReader(dynamo, auditTable, auditShards);
             bindings = new DynamoBindingReader(dynamo, bindingsTable, orgs,

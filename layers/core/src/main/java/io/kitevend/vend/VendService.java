@@ -70,8 +70,4 @@ public final class VendService {
             throw JobGate.unavailable(e);
         }
     }
-
-    static String sha256(String token) {
-        return JobGate.sha256(token);
-    }
 }
