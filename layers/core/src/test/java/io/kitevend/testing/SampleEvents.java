@@ -1,8 +1,7 @@
-package io.kitevend.function.vend;
+package io.kitevend.testing;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import io.kitevend.testing.Emulators;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,23 +14,23 @@ import java.nio.file.Path;
  * The sample events of the repository's {@code events/} folder, read with the Lambda runtime's own
  * serializer (the one that turns the invocation payload into the handler's argument).
  */
-final class SampleEvents {
-    static final Path DIRECTORY = Emulators.repoRoot().resolve("events");
-    static final String PLACEHOLDER = "PLACEHOLDER_TOKEN";
+public final class SampleEvents {
+    public static final Path DIRECTORY = Emulators.repoRoot().resolve("events");
+    public static final String PLACEHOLDER = "PLACEHOLDER_TOKEN";
 
     private SampleEvents() {}
 
     /** The event with the token placeholder replaced by {@code token}. */
-    static APIGatewayV2HTTPEvent withToken(String file, String token) {
+    public static APIGatewayV2HTTPEvent withToken(String file, String token) {
         return deserialize(text(file).replace(PLACEHOLDER, token));
     }
 
     /** The event exactly as it is in the repository. */
-    static APIGatewayV2HTTPEvent asStored(String file) {
+    public static APIGatewayV2HTTPEvent asStored(String file) {
         return deserialize(text(file));
     }
 
-    static String text(String file) {
+    public static String text(String file) {
         try {
             return Files.readString(DIRECTORY.resolve(file));
         } catch (IOException e) {
@@ -46,5 +45,38 @@ final class SampleEvents {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The request id API Gateway gave the event. */
+    public static String requestId(APIGatewayV2HTTPEvent event) {
+        return event.getRequestContext().getRequestId();
+    }
+
+    /** Sets a header, or removes it when {@code value} is null. */
+    public static APIGatewayV2HTTPEvent withHeader(APIGatewayV2HTTPEvent event, String name, String value) {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(event.getHeaders());
+        if (value == null) {
+            headers.remove(name);
+        } else {
+            headers.put(name, value);
+        }
+        event.setHeaders(headers);
+        return event;
+    }
+
+    /** Replaces the body (as text) and its content-length. */
+    public static APIGatewayV2HTTPEvent withBody(APIGatewayV2HTTPEvent event, String body) {
+        event.setBody(body);
+        event.setIsBase64Encoded(false);
+        return withHeader(event, "content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
+    }
+
+    /** The same request with another method, route key included. */
+    public static APIGatewayV2HTTPEvent withMethod(APIGatewayV2HTTPEvent event, String method) {
+        String path = event.getRawPath();
+        event.getRequestContext().getHttp().setMethod(method);
+        event.setRouteKey(method + " " + path);
+        event.getRequestContext().setRouteKey(method + " " + path);
+        return event;
     }
 }

@@ -1,5 +1,9 @@
 package io.kitevend.function.secrets;
 
+import static io.kitevend.testing.SampleEvents.requestId;
+import static io.kitevend.testing.SampleEvents.withBody;
+import static io.kitevend.testing.SampleEvents.withHeader;
+import static io.kitevend.testing.SampleEvents.withMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +17,7 @@ import io.kitevend.config.VendConfig;
 import io.kitevend.json.Json;
 import io.kitevend.secrets.SecretGrant;
 import io.kitevend.secrets.SecretsConfig;
+import io.kitevend.testing.SampleEvents;
 import io.kitevend.testing.SecretsFixture;
 import io.kitevend.testing.VendFixture;
 import java.io.IOException;
@@ -142,7 +147,7 @@ class SecretsHandlerTest {
                         415, "unsupported_media_type", "unsupported_media_type"),
                 refusal("body over 16 KiB", e -> withBody(e, "{\"binding\":\"deploy-main\"}" + " ".repeat(16 * 1024)), f -> { },
                         413, "payload_too_large", "payload_too_large"),
-                refusal("GET instead of POST", SecretsHandlerTest::asGet, f -> { },
+                refusal("GET instead of POST", e -> withMethod(e, "GET"), f -> { },
                         405, "method_not_allowed", "method_not_allowed"),
                 refusal("a binding the job does not match", e -> withBody(e, "{\"binding\":\"deploy-other\"}"), f -> { },
                         403, "no_matching_binding", "requested_binding_not_matched"),
@@ -299,34 +304,9 @@ class SecretsHandlerTest {
         return SampleEvents.withToken(EVENT, fixture.minter.sign());
     }
 
-    private static String requestId(APIGatewayV2HTTPEvent event) {
-        return event.getRequestContext().getRequestId();
-    }
 
-    private static APIGatewayV2HTTPEvent withHeader(APIGatewayV2HTTPEvent event, String name, String value) {
-        Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
-        if (value == null) {
-            headers.remove(name);
-        } else {
-            headers.put(name, value);
-        }
-        event.setHeaders(headers);
-        return event;
-    }
 
-    private static APIGatewayV2HTTPEvent withBody(APIGatewayV2HTTPEvent event, String body) {
-        event.setBody(body);
-        event.setIsBase64Encoded(false);
-        return withHeader(event, "content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
-    }
 
-    private static APIGatewayV2HTTPEvent asGet(APIGatewayV2HTTPEvent event) {
-        event.getRequestContext().getHttp().setMethod("GET");
-        event.setRouteKey("GET /v1/secrets");
-        event.getRequestContext().setRouteKey("GET /v1/secrets");
-        event.setBody(null);
-        return withHeader(withHeader(event, "content-type", null), "content-length", null);
-    }
 
     private static JsonNode readJson(String body) {
         try {

@@ -1,5 +1,9 @@
 package io.kitevend.function.vend;
 
+import static io.kitevend.testing.SampleEvents.requestId;
+import static io.kitevend.testing.SampleEvents.withBody;
+import static io.kitevend.testing.SampleEvents.withHeader;
+import static io.kitevend.testing.SampleEvents.withMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +15,7 @@ import io.kitevend.config.ConfigException;
 import io.kitevend.config.Settings;
 import io.kitevend.config.VendConfig;
 import io.kitevend.json.Json;
+import io.kitevend.testing.SampleEvents;
 import io.kitevend.testing.VendFixture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -294,34 +299,9 @@ class VendHandlerTest {
         return SampleEvents.withToken(file, fixture.minter.sign());
     }
 
-    private static String requestId(APIGatewayV2HTTPEvent event) {
-        return event.getRequestContext().getRequestId();
-    }
 
-    private static APIGatewayV2HTTPEvent withHeader(APIGatewayV2HTTPEvent event, String name, String value) {
-        Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
-        if (value == null) {
-            headers.remove(name);
-        } else {
-            headers.put(name, value);
-        }
-        event.setHeaders(headers);
-        return event;
-    }
 
-    private static APIGatewayV2HTTPEvent withBody(APIGatewayV2HTTPEvent event, String body) {
-        event.setBody(body);
-        event.setIsBase64Encoded(false);
-        return withHeader(event, "content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
-    }
 
-    private static APIGatewayV2HTTPEvent withMethod(APIGatewayV2HTTPEvent event, String method) {
-        event.getRequestContext().getHttp().setMethod(method);
-        event.setRouteKey(method + " /v1/credentials");
-        event.getRequestContext().setRouteKey(method + " /v1/credentials");
-        event.setBody(null);
-        return withHeader(withHeader(event, "content-type", null), "content-length", null);
-    }
 
     /** {@code json} followed by spaces up to exactly {@code bytes} bytes (still the same JSON object). */
     private static String padTo(String json, int bytes) {

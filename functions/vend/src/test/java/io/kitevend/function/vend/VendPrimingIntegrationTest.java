@@ -16,6 +16,7 @@ import io.kitevend.snapstart.RefreshableCredentialsProvider;
 import io.kitevend.snapstart.VendPriming;
 import io.kitevend.testing.Emulators;
 import io.kitevend.testing.JwksServer;
+import io.kitevend.testing.SampleEvents;
 import io.kitevend.testing.TestKeys;
 import io.kitevend.testing.TokenMinter;
 import io.kitevend.testing.VendFixture;

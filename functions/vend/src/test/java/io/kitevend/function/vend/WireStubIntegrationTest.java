@@ -19,6 +19,7 @@ import io.kitevend.credentials.StsCredentialIssuer;
 import io.kitevend.json.Json;
 import io.kitevend.replay.DynamoReplayGuard;
 import io.kitevend.testing.JwksServer;
+import io.kitevend.testing.SampleEvents;
 import io.kitevend.testing.TestKeys;
 import io.kitevend.testing.TokenMinter;
 import io.kitevend.testing.VendFixture;
