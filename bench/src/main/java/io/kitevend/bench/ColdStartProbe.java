@@ -64,13 +64,18 @@ public final class ColdStartProbe {
     static final String REPLAY = "kitevend-probe-replay";
     /** Close to the Lambda Java runtime's JVM defaults (C1 only, serial GC). */
     static final String DEFAULT_JVM_OPTS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
     static final double GOAL_FACTOR = 3.0;
 
     private ColdStartProbe() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--child")) {
-            System.exit(child(args[1], Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+            System.exit(child(
+                    args[1],
+                    Path.of(args[2]),
+                    Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]),
                     Long.parseLong(args[5])));
         }
         Options options;
@@ -91,7 +96,8 @@ public final class ColdStartProbe {
 
     // ------------------------------------------------------------------ child: one fresh JVM
 
-    private static int child(String variant, Path tokenFile, int warmup, int measured, long spawnedAtMillis) throws Exception {
+    private static int child(String variant, Path tokenFile, int warmup, int measured, long spawnedAtMillis)
+            throws Exception {
         double spawnToMain = System.currentTimeMillis() - spawnedAtMillis;
         PrintStream result = System.out;
         // The handler logs to standard output (audit lines, priming lines); drop them here.
@@ -130,7 +136,11 @@ public final class ColdStartProbe {
             warm[i] = timedVend(handler, event(tokens.get(next), pid, next));
         }
 
-        StringBuilder line = new StringBuilder("{\"").append(MARK).append("\":1,\"variant\":\"").append(variant).append('"');
+        StringBuilder line = new StringBuilder("{\"")
+                .append(MARK)
+                .append("\":1,\"variant\":\"")
+                .append(variant)
+                .append('"');
         appendNumber(line, "spawn_to_main_ms", spawnToMain);
         appendNumber(line, "init_ms", init);
         appendNumber(line, "priming_ms", priming);
@@ -155,8 +165,11 @@ public final class ColdStartProbe {
                         .withRequestId("probe-" + pid + "-" + n)
                         .withTimeEpoch(System.currentTimeMillis())
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod("POST").withPath("/v1/credentials")
-                                .withSourceIp("192.0.2.10").withUserAgent("kitevend-coldstart-probe").build())
+                                .withMethod("POST")
+                                .withPath("/v1/credentials")
+                                .withSourceIp("192.0.2.10")
+                                .withUserAgent("kitevend-coldstart-probe")
+                                .build())
                         .build())
                 .build();
     }
@@ -176,7 +189,9 @@ public final class ColdStartProbe {
     }
 
     private static void appendNumber(StringBuilder line, String name, double value) {
-        line.append(",\"").append(name).append("\":")
+        line.append(",\"")
+                .append(name)
+                .append("\":")
                 .append(Double.isNaN(value) ? "null" : String.format(Locale.ROOT, "%.3f", value));
     }
 
@@ -195,18 +210,30 @@ public final class ColdStartProbe {
             }
             moto = started.endpoint();
         }
-        Path work = Files.createTempDirectory("kitevend-coldstart-",
+        Path work = Files.createTempDirectory(
+                "kitevend-coldstart-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         var key = TestKeys.rsa();
         try (JwksServer jwks = new JwksServer(key)) {
             prepare(moto);
             TokenMinter minter = new TokenMinter(key, jwks.issuer(), VendFixture.AUDIENCE);
             Map<String, String> env = childEnvironment(moto, jwks);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            System.out.printf(Locale.ROOT, "kitevend cold-start probe: %d fresh JVMs per variant, java %s, JVM options: %s%n",
-                    options.runs, Runtime.version(), options.jvmOpts.isBlank() ? "(JDK defaults)" : options.jvmOpts);
-            System.out.printf(Locale.ROOT, "moto %s%s, JWKS %s; each run: init, first vend, %d vends of warm-up, %d timed%n%n",
-                    moto, started != null ? " (started by the probe)" : "", jwks.jwksUrl(), options.warmup, options.measured);
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            System.out.printf(
+                    Locale.ROOT,
+                    "kitevend cold-start probe: %d fresh JVMs per variant, java %s, JVM options: %s%n",
+                    options.runs,
+                    Runtime.version(),
+                    options.jvmOpts.isBlank() ? "(JDK defaults)" : options.jvmOpts);
+            System.out.printf(
+                    Locale.ROOT,
+                    "moto %s%s, JWKS %s; each run: init, first vend, %d vends of warm-up, %d timed%n%n",
+                    moto,
+                    started != null ? " (started by the probe)" : "",
+                    jwks.jwksUrl(),
+                    options.warmup,
+                    options.measured);
 
             Map<String, List<JsonNode>> results = new LinkedHashMap<>();
             results.put("cold", new ArrayList<>());
@@ -224,12 +251,23 @@ public final class ColdStartProbe {
                     JsonNode result = runChild(java, options, env, variant, tokens);
                     Files.delete(tokens);
                     results.get(variant).add(result);
-                    System.out.printf(Locale.ROOT, "  run %2d %-6s init %8.1f ms  priming %8s  first vend %7.1f ms  warm %6.2f ms%n",
-                            run + 1, variant, result.get("init_ms").asDouble(),
-                            result.get("priming_ms").isNull() ? "-" : String.format(Locale.ROOT, "%.1f ms", result.get("priming_ms").asDouble()),
-                            result.get("first_vend_ms").asDouble(), result.get("warm_median_ms").asDouble());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  run %2d %-6s init %8.1f ms  priming %8s  first vend %7.1f ms  warm %6.2f ms%n",
+                            run + 1,
+                            variant,
+                            result.get("init_ms").asDouble(),
+                            result.get("priming_ms").isNull()
+                                    ? "-"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "%.1f ms",
+                                            result.get("priming_ms").asDouble()),
+                            result.get("first_vend_ms").asDouble(),
+                            result.get("warm_median_ms").asDouble());
                     if (result.has("priming_failures")) {
-                        System.out.println("         priming steps failed: " + result.get("priming_failures").asText());
+                        System.out.println("         priming steps failed: "
+                                + result.get("priming_failures").asText());
                     }
                 }
             }
@@ -253,11 +291,20 @@ public final class ColdStartProbe {
 
     /** The tables and the one binding every run's vends use. */
     private static void prepare(URI moto) throws Exception {
-        try (DynamoDbClient dynamo = new AwsClients(new AwsSettings(Region.US_EAST_1, Optional.of(moto),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))).dynamo()) {
+        try (DynamoDbClient dynamo = new AwsClients(new AwsSettings(
+                        Region.US_EAST_1,
+                        Optional.of(moto),
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))))
+                .dynamo()) {
             Tables.ensure(dynamo, BINDINGS, AUDIT, REPLAY);
-            new DynamoBindingStore(dynamo, BINDINGS).put(Binding.builder().name("deploy-main").organization("acme")
-                    .pipeline("deploy").condition("build_branch", "main").roleArn(VendFixture.ROLE_ARN).build());
+            new DynamoBindingStore(dynamo, BINDINGS)
+                    .put(Binding.builder()
+                            .name("deploy-main")
+                            .organization("acme")
+                            .pipeline("deploy")
+                            .condition("build_branch", "main")
+                            .roleArn(VendFixture.ROLE_ARN)
+                            .build());
         }
     }
 
@@ -292,8 +339,15 @@ public final class ColdStartProbe {
         if (!options.jvmOpts.isBlank()) {
             command.addAll(Arrays.asList(options.jvmOpts.trim().split("\\s+")));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ColdStartProbe.class.getName(),
-                "--child", variant, tokens.toString(), Integer.toString(options.warmup), Integer.toString(options.measured)));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                ColdStartProbe.class.getName(),
+                "--child",
+                variant,
+                tokens.toString(),
+                Integer.toString(options.warmup),
+                Integer.toString(options.measured)));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(env);
@@ -302,7 +356,10 @@ public final class ColdStartProbe {
         Process process = pb.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
-        String line = output.lines().filter(l -> l.startsWith("{\"" + MARK + "\"")).reduce((a, b) -> b).orElse(null);
+        String line = output.lines()
+                .filter(l -> l.startsWith("{\"" + MARK + "\""))
+                .reduce((a, b) -> b)
+                .orElse(null);
         if (exit != 0 || line == null) {
             throw new ChildFailed(variant + " run exited with " + exit + ":\n" + output);
         }
@@ -328,10 +385,18 @@ public final class ColdStartProbe {
         warm.print("warm vend (per-run median of " + options.measured + ")");
 
         double factor = primed.median / warm.median;
-        System.out.printf(Locale.ROOT, "%nfirst vend after priming = %.1f ms = %.1f x warm median (goal <= %.0fx): %s%n",
-                primed.median, factor, GOAL_FACTOR, factor <= GOAL_FACTOR ? "MET" : "NOT MET");
-        System.out.printf(Locale.ROOT, "first vend without priming = %.1f ms = %.1f x warm median%n",
-                cold.median, cold.median / warm.median);
+        System.out.printf(
+                Locale.ROOT,
+                "%nfirst vend after priming = %.1f ms = %.1f x warm median (goal <= %.0fx): %s%n",
+                primed.median,
+                factor,
+                GOAL_FACTOR,
+                factor <= GOAL_FACTOR ? "MET" : "NOT MET");
+        System.out.printf(
+                Locale.ROOT,
+                "first vend without priming = %.1f ms = %.1f x warm median%n",
+                cold.median,
+                cold.median / warm.median);
         artifacts();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("runs_per_variant", options.runs);
@@ -368,16 +433,21 @@ public final class ColdStartProbe {
             }
             try (Stream<Path> files = Files.list(target)) {
                 files.filter(p -> {
-                    String name = p.getFileName().toString();
-                    return (name.endsWith(".zip") || name.endsWith(".jar"))
-                            && !name.endsWith("-tests.jar") && !name.endsWith("-sources.jar") && !name.startsWith("original-");
-                }).sorted().forEach(found::add);
+                            String name = p.getFileName().toString();
+                            return (name.endsWith(".zip") || name.endsWith(".jar"))
+                                    && !name.endsWith("-tests.jar")
+                                    && !name.endsWith("-sources.jar")
+                                    && !name.startsWith("original-");
+                        })
+                        .sorted()
+                        .forEach(found::add);
             } catch (IOException e) {
                 // reported as absent
             }
         }
         if (!Files.isDirectory(sam)) {
-            System.out.println("artifacts: no SAM build (.aws-sam/build) yet" + (found.isEmpty() ? "; nothing to size (skipped)" : "; module jars:"));
+            System.out.println("artifacts: no SAM build (.aws-sam/build) yet"
+                    + (found.isEmpty() ? "; nothing to size (skipped)" : "; module jars:"));
         } else {
             System.out.println("artifacts:");
         }
@@ -395,14 +465,17 @@ public final class ColdStartProbe {
             }
         }
         try (Stream<Path> tree = Files.walk(p)) {
-            return tree.filter(Files::isRegularFile).mapToLong(ColdStartProbe::size).sum();
+            return tree.filter(Files::isRegularFile)
+                    .mapToLong(ColdStartProbe::size)
+                    .sum();
         } catch (IOException e) {
             return 0;
         }
     }
 
     private static String human(long bytes) {
-        return bytes >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0)
+        return bytes >= 1 << 20
+                ? String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0)
                 : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
 
@@ -415,12 +488,18 @@ public final class ColdStartProbe {
 
     private record Stat(double median, double min, double max) {
         static Stat of(List<JsonNode> results, String field) {
-            double[] values = results.stream().map(r -> r.get(field)).filter(v -> v != null && !v.isNull())
-                    .mapToDouble(JsonNode::asDouble).toArray();
+            double[] values = results.stream()
+                    .map(r -> r.get(field))
+                    .filter(v -> v != null && !v.isNull())
+                    .mapToDouble(JsonNode::asDouble)
+                    .toArray();
             if (values.length == 0) {
                 return new Stat(Double.NaN, Double.NaN, Double.NaN);
             }
-            return new Stat(ColdStartProbe.median(values), Arrays.stream(values).min().orElseThrow(), Arrays.stream(values).max().orElseThrow());
+            return new Stat(
+                    ColdStartProbe.median(values),
+                    Arrays.stream(values).min().orElseThrow(),
+                    Arrays.stream(values).max().orElseThrow());
         }
 
         void print(String label) {

@@ -54,15 +54,24 @@ public final class LoadRun {
             """.formatted(ROLE_ARN);
     /** Asked of the dev issuer so that no token expires during a long run (it allows up to 7200). */
     static final int TOKEN_LIFETIME_SECONDS = 3600;
-    static final String MINT_BODY = "{\"organization\":\"acme\",\"pipeline\":\"deploy\",\"branch\":\"main\",\"lifetime\":"
-            + TOKEN_LIFETIME_SECONDS + "}";
-    private static final Pattern LISTENING = Pattern.compile("kitevend dev: listening on (http://127\\.0\\.0\\.1:\\d+)");
+
+    static final String MINT_BODY =
+            "{\"organization\":\"acme\",\"pipeline\":\"deploy\",\"branch\":\"main\",\"lifetime\":"
+                    + TOKEN_LIFETIME_SECONDS + "}";
+    private static final Pattern LISTENING =
+            Pattern.compile("kitevend dev: listening on (http://127\\.0\\.0\\.1:\\d+)");
     private static final int CONNECT_TIMEOUT_MS = 10_000;
     private static final int READ_TIMEOUT_MS = 60_000;
 
     /** Command line settings. */
-    record Options(URI url, int requests, int clients, int mintClients, Duration timeLimit, Path kitevend,
-                   Duration startTimeout) {
+    record Options(
+            URI url,
+            int requests,
+            int clients,
+            int mintClients,
+            Duration timeLimit,
+            Path kitevend,
+            Duration startTimeout) {
         static Options parse(String... args) {
             URI url = null;
             int requests = 20_000;
@@ -84,8 +93,14 @@ public final class LoadRun {
                     default -> throw new IllegalArgumentException("unknown argument " + a + " (try --help)");
                 }
             }
-            return new Options(url, requests, clients, mintClients == null ? clients : mintClients, timeLimit,
-                    kitevend, startTimeout);
+            return new Options(
+                    url,
+                    requests,
+                    clients,
+                    mintClients == null ? clients : mintClients,
+                    timeLimit,
+                    kitevend,
+                    startTimeout);
         }
 
         private static String value(String[] args, int i, String name) {
@@ -197,11 +212,13 @@ public final class LoadRun {
     private Report measure(URI base) throws SetupException, InterruptedException {
         int n = options.requests();
         if (n > 100_000) {
-            progress.println("load: note: the runner keeps the last 100000 audit records; a larger run cannot be fully checked");
+            progress.println(
+                    "load: note: the runner keeps the last 100000 audit records; a larger run cannot be fully checked");
         }
         progress.printf("load: phase 1: minting %d tokens with %d clients at %s%n", n, options.mintClients(), base);
         Minted minted = mint(base.resolve("/dev/token"), n);
-        progress.printf("load: phase 1: %d tokens in %.1f s (%.0f tokens/s)%n", n, minted.seconds(), n / minted.seconds());
+        progress.printf(
+                "load: phase 1: %d tokens in %.1f s (%.0f tokens/s)%n", n, minted.seconds(), n / minted.seconds());
 
         progress.printf("load: phase 2: %d vends with %d clients%n", n, options.clients());
         Vends vends = vend(base.resolve("/v1/credentials"), minted.tokens());
@@ -244,7 +261,8 @@ public final class LoadRun {
         double seconds = (System.nanoTime() - started) / 1e9;
         synchronized (failure) {
             if (failure[0] != null) {
-                throw new SetupException(failure[0] + " (is " + url.resolve("/") + " a `./kitevend dev` with its dev issuer?)");
+                throw new SetupException(
+                        failure[0] + " (is " + url.resolve("/") + " a `./kitevend dev` with its dev issuer?)");
             }
         }
         return new Minted(tokens, seconds);
@@ -274,8 +292,14 @@ public final class LoadRun {
     // ---- phase 2 ------------------------------------------------------------------------------
 
     /** Per request: latency (-1 when never sent), status (-1 on a transport failure) and request id. */
-    record Vends(long[] latencyNanos, int[] status, String[] requestId, String[] failure, int sent, double seconds,
-                 boolean timedOut) {}
+    record Vends(
+            long[] latencyNanos,
+            int[] status,
+            String[] requestId,
+            String[] failure,
+            int sent,
+            double seconds,
+            boolean timedOut) {}
 
     private Vends vend(URI url, String[] tokens) throws InterruptedException {
         int n = tokens.length;
@@ -347,8 +371,8 @@ public final class LoadRun {
      * {@code found}: audit records whose request id is one of the run's; {@code requestsWithRecord}:
      * distinct run requests that have one; {@code decisions}: the decisions of the found records.
      */
-    record AuditCheck(int found, int requestsWithRecord, int requestsWithId, Map<String, Integer> decisions,
-                      int totalRecords) {}
+    record AuditCheck(
+            int found, int requestsWithRecord, int requestsWithId, Map<String, Integer> decisions, int totalRecords) {}
 
     private static AuditCheck checkAudit(URI url, Vends vends) throws SetupException {
         Set<String> ids = new HashSet<>();
@@ -406,7 +430,9 @@ public final class LoadRun {
 
         /** Every request answered 200 and has exactly one audit record (and the run was not cut short). */
         boolean passed() {
-            return complete() && errors() == 0 && audit.found() == vends.sent()
+            return complete()
+                    && errors() == 0
+                    && audit.found() == vends.sent()
                     && audit.requestsWithRecord() == vends.sent();
         }
 
@@ -436,34 +462,80 @@ public final class LoadRun {
             s.append("==== kitevend load run ====\n");
             s.append("when:            ").append(Instant.now()).append('\n');
             s.append("runner:          ").append(runnerDescription).append('\n');
-            s.append("load client JVM: ").append(System.getProperty("java.vm.name")).append(' ')
-                    .append(Runtime.version()).append(", max heap ")
-                    .append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MiB\n");
-            s.append("machine:         ").append(System.getProperty("os.name")).append(' ')
-                    .append(System.getProperty("os.arch")).append(", ")
-                    .append(Runtime.getRuntime().availableProcessors()).append(" CPUs visible, ")
-                    .append(cpuModel()).append("; load client and runner share them\n");
-            s.append("clients:         ").append(options.clients()).append(" vend, ")
-                    .append(options.mintClients()).append(" mint (HttpURLConnection, keep-alive)\n");
-            s.append(String.format(Locale.ROOT, "mint (phase 1):  %d tokens in %.1f s = %.0f tokens/s (not vend latency)%n",
-                    minted.tokens().length, minted.seconds(), minted.tokens().length / minted.seconds()));
-            s.append("requests:        ").append(sent).append(" of ").append(options.requests())
-                    .append(vends.timedOut() ? " (STOPPED BY THE TIME LIMIT)" : "").append('\n');
-            s.append("errors:          ").append(errors()).append(" (non-200); statuses ").append(statuses).append('\n');
-            firstFailures.keySet().forEach(f -> s.append("  e.g.           ").append(f).append('\n'));
-            s.append(String.format(Locale.ROOT, "throughput:      %.0f req/s (%d requests in %.2f s of phase 2)%n",
-                    sent / vends.seconds(), sent, vends.seconds()));
-            s.append(String.format(Locale.ROOT, "latency ms:      median %s  p90 %s  p99 %s  max %s  (min %s, mean %s)%n",
-                    ms(percentile(sorted, 0.50)), ms(percentile(sorted, 0.90)), ms(percentile(sorted, 0.99)),
-                    ms(sorted.length == 0 ? 0 : sorted[sorted.length - 1]), ms(sorted.length == 0 ? 0 : sorted[0]),
+            s.append("load client JVM: ")
+                    .append(System.getProperty("java.vm.name"))
+                    .append(' ')
+                    .append(Runtime.version())
+                    .append(", max heap ")
+                    .append(Runtime.getRuntime().maxMemory() / (1024 * 1024))
+                    .append(" MiB\n");
+            s.append("machine:         ")
+                    .append(System.getProperty("os.name"))
+                    .append(' ')
+                    .append(System.getProperty("os.arch"))
+                    .append(", ")
+                    .append(Runtime.getRuntime().availableProcessors())
+                    .append(" CPUs visible, ")
+                    .append(cpuModel())
+                    .append("; load client and runner share them\n");
+            s.append("clients:         ")
+                    .append(options.clients())
+                    .append(" vend, ")
+                    .append(options.mintClients())
+                    .append(" mint (HttpURLConnection, keep-alive)\n");
+            s.append(String.format(
+                    Locale.ROOT,
+                    "mint (phase 1):  %d tokens in %.1f s = %.0f tokens/s (not vend latency)%n",
+                    minted.tokens().length,
+                    minted.seconds(),
+                    minted.tokens().length / minted.seconds()));
+            s.append("requests:        ")
+                    .append(sent)
+                    .append(" of ")
+                    .append(options.requests())
+                    .append(vends.timedOut() ? " (STOPPED BY THE TIME LIMIT)" : "")
+                    .append('\n');
+            s.append("errors:          ")
+                    .append(errors())
+                    .append(" (non-200); statuses ")
+                    .append(statuses)
+                    .append('\n');
+            firstFailures
+                    .keySet()
+                    .forEach(f -> s.append("  e.g.           ").append(f).append('\n'));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "throughput:      %.0f req/s (%d requests in %.2f s of phase 2)%n",
+                    sent / vends.seconds(),
+                    sent,
+                    vends.seconds()));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "latency ms:      median %s  p90 %s  p99 %s  max %s  (min %s, mean %s)%n",
+                    ms(percentile(sorted, 0.50)),
+                    ms(percentile(sorted, 0.90)),
+                    ms(percentile(sorted, 0.99)),
+                    ms(sorted.length == 0 ? 0 : sorted[sorted.length - 1]),
+                    ms(sorted.length == 0 ? 0 : sorted[0]),
                     ms(mean(sorted))));
-            s.append("audit records:   ").append(audit.found()).append(" found for ").append(sent)
-                    .append(" requests sent (").append(audit.requestsWithRecord()).append(" distinct request ids; ")
-                    .append(sent - audit.requestsWithRecord()).append(" requests without a record; decisions ")
-                    .append(audit.decisions()).append("; ").append(audit.totalRecords())
+            s.append("audit records:   ")
+                    .append(audit.found())
+                    .append(" found for ")
+                    .append(sent)
+                    .append(" requests sent (")
+                    .append(audit.requestsWithRecord())
+                    .append(" distinct request ids; ")
+                    .append(sent - audit.requestsWithRecord())
+                    .append(" requests without a record; decisions ")
+                    .append(audit.decisions())
+                    .append("; ")
+                    .append(audit.totalRecords())
                     .append(" records in the runner in all)\n");
-            s.append("result:          ").append(passed() ? "PASS" : "FAIL").append(" (errors = 0 and audit records = requests")
-                    .append(complete() ? "" : "; the run did not send every request").append(")\n");
+            s.append("result:          ")
+                    .append(passed() ? "PASS" : "FAIL")
+                    .append(" (errors = 0 and audit records = requests")
+                    .append(complete() ? "" : "; the run did not send every request")
+                    .append(")\n");
             s.append("===========================\n");
             return s.toString();
         }
@@ -595,8 +667,8 @@ public final class LoadRun {
                 Path bindings = Files.writeString(dir.resolve("bindings.yaml"), BINDINGS);
                 stderr = dir.resolve("runner.stderr");
                 // Its stdout is the audit log, one line per request: kept in a file, not a pipe that could fill.
-                ProcessBuilder pb = new ProcessBuilder(options.kitevend().toString(), "dev", "--port", "0",
-                        "--bindings", bindings.toString())
+                ProcessBuilder pb = new ProcessBuilder(
+                                options.kitevend().toString(), "dev", "--port", "0", "--bindings", bindings.toString())
                         .redirectOutput(dir.resolve("runner.stdout").toFile())
                         .redirectError(stderr.toFile());
                 progress.println("load: starting " + String.join(" ", pb.command()) + " (logs in " + dir + ")");
@@ -614,7 +686,10 @@ public final class LoadRun {
                 }
                 Matcher m = LISTENING.matcher(log);
                 if (m.find()) {
-                    return new Runner(URI.create(m.group(1)), process, dir,
+                    return new Runner(
+                            URI.create(m.group(1)),
+                            process,
+                            dir,
                             "./kitevend dev (embedded: in memory, simulated STS; pid " + process.pid() + ") at "
                                     + m.group(1) + ", started and stopped by this run");
                 }
@@ -624,8 +699,8 @@ public final class LoadRun {
                 Thread.sleep(100);
             }
             process.destroyForcibly();
-            throw new SetupException("./kitevend dev did not start listening within " + options.startTimeout().toSeconds()
-                    + " s (see " + stderr + ")");
+            throw new SetupException("./kitevend dev did not start listening within "
+                    + options.startTimeout().toSeconds() + " s (see " + stderr + ")");
         }
 
         URI url() {

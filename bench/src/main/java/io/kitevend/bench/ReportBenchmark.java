@@ -41,8 +41,15 @@ import java.util.stream.Stream;
 public final class ReportBenchmark {
     private static final Instant FROM = Instant.parse("2025-05-14T00:00:00Z");
     private static final Instant TO = Instant.parse("2025-05-15T00:00:00Z");
-    private static final String[] DENY = {"no_binding", "token_expired", "token_replayed", "ambiguous_binding", "audience_mismatch",
-            "signature_invalid", "organization_not_allowed"};
+    private static final String[] DENY = {
+        "no_binding",
+        "token_expired",
+        "token_replayed",
+        "ambiguous_binding",
+        "audience_mismatch",
+        "signature_invalid",
+        "organization_not_allowed"
+    };
     private static final String[] ERRORS = {"sts_unavailable", "internal_error", "audit_write_failed"};
 
     private final int pipelines = 400;
@@ -74,8 +81,13 @@ public final class ReportBenchmark {
             m.put("kind", "vend");
             String decision = roll < 75 ? "allow" : roll < 96 ? "deny" : "error";
             m.put("decision", decision);
-            m.put("reason", decision.equals("allow") ? "issued"
-                    : decision.equals("deny") ? DENY[random.nextInt(DENY.length)] : ERRORS[random.nextInt(ERRORS.length)]);
+            m.put(
+                    "reason",
+                    decision.equals("allow")
+                            ? "issued"
+                            : decision.equals("deny")
+                                    ? DENY[random.nextInt(DENY.length)]
+                                    : ERRORS[random.nextInt(ERRORS.length)]);
             if (!decision.equals("allow")) {
                 m.put("detail", "generated refusal");
             }
@@ -110,7 +122,9 @@ public final class ReportBenchmark {
     List<Binding> bindings() {
         List<Binding> out = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            Binding.Builder b = Binding.builder().name("binding-" + i).organization(i % 5 == 0 ? "globex" : "acme")
+            Binding.Builder b = Binding.builder()
+                    .name("binding-" + i)
+                    .organization(i % 5 == 0 ? "globex" : "acme")
                     .pipeline(i % 25 == 0 ? "pipeline-" + i + "*" : "pipeline-" + i)
                     .roleArn("arn:aws:iam::123456789012:role/kitevend/role-" + (i % 150))
                     .maxDurationSeconds(i % 40 == 0 ? 43_200 : 3600)
@@ -143,8 +157,13 @@ public final class ReportBenchmark {
 
     private void run(long n, int rounds, Path out) {
         Runtime rt = Runtime.getRuntime();
-        System.out.printf(Locale.ROOT, "java %s, %d CPUs, max heap %d MiB, %,d records per round%n",
-                System.getProperty("java.version"), rt.availableProcessors(), rt.maxMemory() >> 20, n);
+        System.out.printf(
+                Locale.ROOT,
+                "java %s, %d CPUs, max heap %d MiB, %,d records per round%n",
+                System.getProperty("java.version"),
+                rt.availableProcessors(),
+                rt.maxMemory() >> 20,
+                n);
         List<Binding> bindings = bindings();
         double[] reportRates = new double[rounds];
         AuditReport last = null;
@@ -154,7 +173,8 @@ public final class ReportBenchmark {
             long[] sink = new long[1];
             records(n, seed).forEach(m -> sink[0] += m.size());
             long t1 = System.nanoTime();
-            ReportBuilder builder = new ReportBuilder(new ReportWindow(FROM, TO), ReportOptions.DEFAULTS, Optional.empty());
+            ReportBuilder builder =
+                    new ReportBuilder(new ReportWindow(FROM, TO), ReportOptions.DEFAULTS, Optional.empty());
             records(n, seed).forEach(builder::accept);
             AuditReport report = builder.finish(bindings, TO);
             String json = ReportJson.write(report);
@@ -164,13 +184,22 @@ public final class ReportBenchmark {
             double both = (t2 - t1) / 1e9;
             double reportOnly = Math.max(1e-9, both - generate);
             reportRates[round - 1] = n / reportOnly;
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "round %d: source alone %.2f s (%,.0f records/s); source + report %.2f s (%,.0f records/s); "
                             + "report code alone ~%,.0f records/s; JSON %,d bytes, HTML %,d bytes (sink %d)%n",
-                    round, generate, n / generate, both, n / both, reportRates[round - 1], json.length(), html.length(),
+                    round,
+                    generate,
+                    n / generate,
+                    both,
+                    n / both,
+                    reportRates[round - 1],
+                    json.length(),
+                    html.length(),
                     sink[0] % 10);
             if (report.totals().records() != n) {
-                throw new IllegalStateException("the report counted " + report.totals().records() + " of " + n + " records");
+                throw new IllegalStateException(
+                        "the report counted " + report.totals().records() + " of " + n + " records");
             }
             last = report;
         }
@@ -181,17 +210,34 @@ public final class ReportBenchmark {
                 peak += pool.getPeakUsage().getUsed();
             }
         }
-        long gcs = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionCount())).sum();
-        System.out.printf(Locale.ROOT, "report code: median ~%,.0f records/s over %d rounds (best %,.0f)%n",
-                reportRates[reportRates.length / 2], rounds, reportRates[reportRates.length - 1]);
-        System.out.printf(Locale.ROOT, "heap: peak of the heap pools %d MiB (sum of per-pool peaks) within a %d MiB maximum; %d collections%n",
-                peak >> 20, rt.maxMemory() >> 20, gcs);
-        System.out.printf(Locale.ROOT, "last report: %,d vends, %,d refused, %,d errors, median %d ms, p99 %d ms, %d risky and %d stale bindings%n",
-                last.vends().total(), last.refusals().total(), last.errors().total(), last.latency().medianMs(),
-                last.latency().p99Ms(), last.bindings().risky().size(), last.bindings().stale().size());
+        long gcs = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(g -> Math.max(0, g.getCollectionCount()))
+                .sum();
+        System.out.printf(
+                Locale.ROOT,
+                "report code: median ~%,.0f records/s over %d rounds (best %,.0f)%n",
+                reportRates[reportRates.length / 2],
+                rounds,
+                reportRates[reportRates.length - 1]);
+        System.out.printf(
+                Locale.ROOT,
+                "heap: peak of the heap pools %d MiB (sum of per-pool peaks) within a %d MiB maximum; %d collections%n",
+                peak >> 20,
+                rt.maxMemory() >> 20,
+                gcs);
+        System.out.printf(
+                Locale.ROOT,
+                "last report: %,d vends, %,d refused, %,d errors, median %d ms, p99 %d ms, %d risky and %d stale bindings%n",
+                last.vends().total(),
+                last.refusals().total(),
+                last.errors().total(),
+                last.latency().medianMs(),
+                last.latency().p99Ms(),
+                last.bindings().risky().size(),
+                last.bindings().stale().size());
         if (out != null) {
-            ReportStore.Written w = new DirectoryReportStore(out).writeReport(last.window().day(), ReportJson.write(last),
-                    ReportHtml.render(last));
+            ReportStore.Written w = new DirectoryReportStore(out)
+                    .writeReport(last.window().day(), ReportJson.write(last), ReportHtml.render(last));
             System.out.println("written: " + w.json() + " and " + w.html());
         }
     }

@@ -1,8 +1,8 @@
 package io.kitevend.bench;
 
 import io.kitevend.audit.AuditLog;
-import io.kitevend.audit.AuditTrail;
 import io.kitevend.audit.AuditStore;
+import io.kitevend.audit.AuditTrail;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingRules;
@@ -54,7 +54,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx512m"})
 @State(Scope.Benchmark)
 public class VendBenchmark {
     private JwksServer jwks;
@@ -74,25 +76,59 @@ public class VendBenchmark {
         long now = Instant.now().getEpochSecond();
         claims.put("exp", now + 7200);
         String token = minter.sign(claims);
-        TokenPolicy policy = new TokenPolicy(jwks.issuer(), jwks.jwksUrl(), VendFixture.AUDIENCE, Set.of("acme"),
-                Set.of(com.nimbusds.jose.JWSAlgorithm.RS256), Duration.ofSeconds(30), Duration.ofHours(2),
-                Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(4), Duration.ofSeconds(2));
+        TokenPolicy policy = new TokenPolicy(
+                jwks.issuer(),
+                jwks.jwksUrl(),
+                VendFixture.AUDIENCE,
+                Set.of("acme"),
+                Set.of(com.nimbusds.jose.JWSAlgorithm.RS256),
+                Duration.ofSeconds(30),
+                Duration.ofHours(2),
+                Duration.ofHours(1),
+                Duration.ofSeconds(30),
+                Duration.ofHours(4),
+                Duration.ofSeconds(2));
         Clock clock = Clock.systemUTC();
         InMemoryBindingStore store = new InMemoryBindingStore();
-        store.put(Binding.builder().name("deploy-main").organization("acme").pipeline("deploy")
-                .condition("build_branch", "main").condition("build_source", "ui", "webhook")
-                .roleArn(VendFixture.ROLE_ARN).build());
-        store.put(Binding.builder().name("infra-any").organization("acme").pipeline("infra-*")
-                .roleArn(VendFixture.ROLE_ARN).build());
-        var bindings = new CachedBindings(store, new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
-                Duration.ofHours(1), clock, e -> { });
+        store.put(Binding.builder()
+                .name("deploy-main")
+                .organization("acme")
+                .pipeline("deploy")
+                .condition("build_branch", "main")
+                .condition("build_source", "ui", "webhook")
+                .roleArn(VendFixture.ROLE_ARN)
+                .build());
+        store.put(Binding.builder()
+                .name("infra-any")
+                .organization("acme")
+                .pipeline("infra-*")
+                .roleArn(VendFixture.ROLE_ARN)
+                .build());
+        var bindings = new CachedBindings(
+                store,
+                new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
+                Duration.ofHours(1),
+                clock,
+                e -> {});
         // Builds the stored form of each record, as the DynamoDB store would, but keeps none of them.
         AuditStore discard = record -> lastAuditFields = record.fields();
         var trail = new AuditTrail(discard, new AuditLog(new PrintStream(OutputStream.nullOutputStream())));
-        service = new VendService(new TokenVerifier(policy, SigningKeys.fromUrl(policy), clock), ReplayGuard.DISABLED,
-                bindings, new SimulatedCredentialIssuer(clock), trail, clock);
-        request = new HttpRequest("bench", Instant.now(), "POST", "/v1/credentials",
-                Map.of("authorization", "Bearer " + token), null, "192.0.2.1", "bench");
+        service = new VendService(
+                new TokenVerifier(policy, SigningKeys.fromUrl(policy), clock),
+                ReplayGuard.DISABLED,
+                bindings,
+                new SimulatedCredentialIssuer(clock),
+                trail,
+                clock);
+        request = new HttpRequest(
+                "bench",
+                Instant.now(),
+                "POST",
+                "/v1/credentials",
+                Map.of("authorization", "Bearer " + token),
+                null,
+                "192.0.2.1",
+                "bench");
         if (!(service.vend(request) instanceof VendResult.Issued)) {
             throw new IllegalStateException("benchmark set-up does not vend: " + lastAuditFields);
         }

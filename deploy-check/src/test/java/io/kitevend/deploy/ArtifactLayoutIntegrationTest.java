@@ -32,6 +32,7 @@ class ArtifactLayoutIntegrationTest {
 
     @TempDir
     static Path out;
+
     static Template template;
     static final Map<String, Path> artifacts = new TreeMap<>();
 
@@ -49,7 +50,9 @@ class ArtifactLayoutIntegrationTest {
                     .redirectOutput(out.resolve(id + ".log").toFile())
                     .start();
             assertThat(make.waitFor(10, TimeUnit.MINUTES)).isTrue();
-            assertThat(make.exitValue()).as("make build-" + id + ": " + Files.readString(out.resolve(id + ".log"))).isZero();
+            assertThat(make.exitValue())
+                    .as("make build-" + id + ": " + Files.readString(out.resolve(id + ".log")))
+                    .isZero();
             artifacts.put(id, dir);
         }
     }
@@ -68,7 +71,8 @@ class ArtifactLayoutIntegrationTest {
     void theLayerCarriesJarsUnderJavaLibAndFunctionsCarryNone() throws IOException {
         Path lib = artifacts.get("CoreLayer").resolve("java/lib");
         try (Stream<Path> all = Files.walk(artifacts.get("CoreLayer"))) {
-            assertThat(all.filter(Files::isRegularFile)).allSatisfy(f -> assertThat(f.getParent()).isEqualTo(lib));
+            assertThat(all.filter(Files::isRegularFile))
+                    .allSatisfy(f -> assertThat(f.getParent()).isEqualTo(lib));
         }
         try (Stream<Path> jars = Files.list(lib)) {
             List<String> names = jars.map(p -> p.getFileName().toString()).toList();
@@ -85,7 +89,8 @@ class ArtifactLayoutIntegrationTest {
             }
             try (Stream<Path> files = Files.walk(e.getValue())) {
                 assertThat(files.filter(Files::isRegularFile).map(Path::toString))
-                        .as(e.getKey()).noneSatisfy(f -> assertThat(f).endsWith(".jar"));
+                        .as(e.getKey())
+                        .noneSatisfy(f -> assertThat(f).endsWith(".jar"));
             }
         }
     }
@@ -96,7 +101,10 @@ class ArtifactLayoutIntegrationTest {
         try (Stream<Path> jars = Files.list(artifacts.get("CoreLayer").resolve("java/lib"))) {
             for (Path jar : jars.toList()) {
                 try (JarFile j = new JarFile(jar.toFile())) {
-                    j.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class")).forEach(layerClasses::add);
+                    j.stream()
+                            .map(ZipEntry::getName)
+                            .filter(n -> n.endsWith(".class"))
+                            .forEach(layerClasses::add);
                 }
             }
         }
@@ -106,8 +114,11 @@ class ArtifactLayoutIntegrationTest {
             }
             Path root = e.getValue();
             try (Stream<Path> files = Files.walk(root)) {
-                assertThat(files.filter(f -> f.toString().endsWith(".class")).map(f -> root.relativize(f).toString()))
-                        .as(e.getKey()).isNotEmpty().noneMatch(layerClasses::contains);
+                assertThat(files.filter(f -> f.toString().endsWith(".class"))
+                                .map(f -> root.relativize(f).toString()))
+                        .as(e.getKey())
+                        .isNotEmpty()
+                        .noneMatch(layerClasses::contains);
             }
         }
     }
@@ -117,8 +128,9 @@ class ArtifactLayoutIntegrationTest {
         // Not an assertion on size: the figures go to the build log for the notes.
         for (var e : artifacts.entrySet()) {
             Path zip = out.resolve(e.getKey() + ".zip");
-            try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(file);
-                 Stream<Path> files = Files.walk(e.getValue())) {
+            try (OutputStream file = Files.newOutputStream(zip);
+                    ZipOutputStream z = new ZipOutputStream(file);
+                    Stream<Path> files = Files.walk(e.getValue())) {
                 for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                     z.putNextEntry(new ZipEntry(e.getValue().relativize(f).toString()));
                     Files.copy(f, z);
@@ -129,5 +141,4 @@ class ArtifactLayoutIntegrationTest {
             assertThat(Files.size(zip)).isPositive();
         }
     }
-
 }

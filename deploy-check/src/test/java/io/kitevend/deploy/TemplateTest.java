@@ -41,14 +41,24 @@ class TemplateTest {
         functions.forEach((name, fn) -> {
             JsonNode p = fn.get("Properties");
             JsonNode globals = template.root.path("Globals").path("Function");
-            assertThat(p.path("Runtime").asText(globals.path("Runtime").asText())).as(name).isEqualTo("java25");
-            assertThat(p.has("Architectures") ? p.path("Architectures").toString() : globals.path("Architectures").toString())
-                    .as(name).contains("arm64");
+            assertThat(p.path("Runtime").asText(globals.path("Runtime").asText()))
+                    .as(name)
+                    .isEqualTo("java25");
+            assertThat(
+                            p.has("Architectures")
+                                    ? p.path("Architectures").toString()
+                                    : globals.path("Architectures").toString())
+                    .as(name)
+                    .contains("arm64");
             assertThat(p.path("SnapStart").path("ApplyOn").asText()).as(name).isEqualTo("PublishedVersions");
             assertThat(p.path("AutoPublishAlias").asText()).as(name).isEqualTo("live");
             assertThat(p.path("Layers").toString()).as(name).contains("CoreLayer");
-            assertThat(p.path("LoggingConfig").path("LogFormat").asText()).as(name).isEqualTo("JSON");
-            assertThat(fn.path("Metadata").path("BuildMethod").asText()).as(name).isEqualTo("makefile");
+            assertThat(p.path("LoggingConfig").path("LogFormat").asText())
+                    .as(name)
+                    .isEqualTo("JSON");
+            assertThat(fn.path("Metadata").path("BuildMethod").asText())
+                    .as(name)
+                    .isEqualTo("makefile");
         });
     }
 
@@ -57,10 +67,17 @@ class TemplateTest {
         template.resources("AWS::Serverless::Function").forEach((name, fn) -> {
             JsonNode p = fn.get("Properties");
             String handler = p.path("Handler").asText();
-            assertThat(CONFIG_OF_HANDLER).as("a configuration is known for " + handler).containsKey(handler);
+            assertThat(CONFIG_OF_HANDLER)
+                    .as("a configuration is known for " + handler)
+                    .containsKey(handler);
             Map<String, String> env = new HashMap<>();
             List<String> declared = new ArrayList<>();
-            template.root.path("Globals").path("Function").path("Environment").path("Variables").fields()
+            template.root
+                    .path("Globals")
+                    .path("Function")
+                    .path("Environment")
+                    .path("Variables")
+                    .fields()
                     .forEachRemaining(e -> {
                         declared.add(e.getKey());
                         env.put(e.getKey(), plausibleValue(e.getKey(), e.getValue()));
@@ -71,7 +88,7 @@ class TemplateTest {
             });
             env.put("AWS_REGION", "eu-west-1");
             Settings settings = new Settings(env);
-            CONFIG_OF_HANDLER.get(handler).apply(settings);   // also proves the values the template sets are valid
+            CONFIG_OF_HANDLER.get(handler).apply(settings); // also proves the values the template sets are valid
             Set<String> read = new TreeSet<>(settings.variablesRead());
             read.removeAll(NOT_FROM_TEMPLATE);
             assertThat(new TreeSet<>(declared)).as(name).isEqualTo(read);
@@ -100,7 +117,9 @@ class TemplateTest {
         if (STAND_INS.containsKey(variable)) {
             return STAND_INS.get(variable);
         }
-        assertThat(value.isTextual()).as(variable + " is a literal or a !Ref to a parameter").isTrue();
+        assertThat(value.isTextual())
+                .as(variable + " is a literal or a !Ref to a parameter")
+                .isTrue();
         String text = value.asText();
         return template.root.path("Parameters").has(text) ? parameterDefault(text) : text;
     }
@@ -114,8 +133,8 @@ class TemplateTest {
     @Test
     void adminRoutesRequireIamAndJobRoutesTakeTheJobToken() {
         List<String> adminPaths = new ArrayList<>();
-        template.resources("AWS::Serverless::Function").forEach((name, fn) ->
-                fn.at("/Properties/Events").fields().forEachRemaining(e -> {
+        template.resources("AWS::Serverless::Function")
+                .forEach((name, fn) -> fn.at("/Properties/Events").fields().forEachRemaining(e -> {
                     JsonNode event = e.getValue();
                     if (!event.path("Type").asText().equals("HttpApi")) {
                         return;
@@ -143,7 +162,8 @@ class TemplateTest {
 
     @Test
     void theVendFunctionMayOnlyAssumeRolesUnderThePathWithTheThreeStsActions() {
-        JsonNode statements = template.resources("AWS::Serverless::Function").get("VendFunction")
+        JsonNode statements = template.resources("AWS::Serverless::Function")
+                .get("VendFunction")
                 .at("/Properties/Policies/0/Statement");
         JsonNode sts = null;
         for (JsonNode s : statements) {
@@ -152,13 +172,16 @@ class TemplateTest {
             }
         }
         assertThat(sts).isNotNull();
-        assertThat(sts.get("Action")).extracting(JsonNode::asText)
+        assertThat(sts.get("Action"))
+                .extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity");
         assertThat(sts.get("Resource").asText()).contains(":role${TargetRolePath}*");
-        assertThat(sts.path("Condition").path("StringEquals").has("aws:ResourceAccount")).isTrue();
+        assertThat(sts.path("Condition").path("StringEquals").has("aws:ResourceAccount"))
+                .isTrue();
         for (JsonNode s : statements) {
             if (s.toString().contains("dynamodb:")) {
-                assertThat(s.get("Action")).extracting(JsonNode::asText)
+                assertThat(s.get("Action"))
+                        .extracting(JsonNode::asText)
                         .isSubsetOf("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem");
             }
         }
@@ -167,20 +190,27 @@ class TemplateTest {
     @Test
     void tablesMatchTheKeysTheCodeUses() {
         JsonNode bindings = template.root.at("/Resources/BindingsTable/Properties");
-        assertThat(bindings.at("/KeySchema").toString()).contains("organization").contains("name");
+        assertThat(bindings.at("/KeySchema").toString())
+                .contains("organization")
+                .contains("name");
         assertThat(bindings.at("/GlobalSecondaryIndexes/0/IndexName").asText()).isEqualTo("by-pipeline");
-        assertThat(bindings.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean()).isTrue();
+        assertThat(bindings.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled")
+                        .asBoolean())
+                .isTrue();
         assertThat(bindings.at("/DeletionProtectionEnabled").asBoolean()).isTrue();
         JsonNode audit = template.root.at("/Resources/AuditTable/Properties");
         assertThat(audit.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo("expires_at");
-        assertThat(audit.at("/GlobalSecondaryIndexes").toString()).contains("by-pipeline").contains("by-request-id");
+        assertThat(audit.at("/GlobalSecondaryIndexes").toString())
+                .contains("by-pipeline")
+                .contains("by-request-id");
         JsonNode replay = template.root.at("/Resources/ReplayTable/Properties");
         assertThat(replay.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo("expires_at");
         assertThat(replay.at("/KeySchema/0/AttributeName").asText()).isEqualTo("jti");
         // The code's own table definitions (used by tests and the local runner) agree.
         var codeAudit = io.kitevend.aws.Tables.audit("x");
         assertThat(codeAudit.keySchema().toString()).contains("pk").contains("sk");
-        assertThat(codeAudit.globalSecondaryIndexes()).extracting(i -> i.indexName())
+        assertThat(codeAudit.globalSecondaryIndexes())
+                .extracting(i -> i.indexName())
                 .containsExactlyInAnyOrder("by-pipeline", "by-request-id");
     }
 

@@ -65,7 +65,8 @@ final class AdminClient {
      * @param query parameters in order; null values are left out
      * @param headers extra headers to sign and send (content-type, if-match)
      */
-    Response send(String method, List<String> segments, Map<String, String> query, Map<String, String> headers, byte[] body)
+    Response send(
+            String method, List<String> segments, Map<String, String> query, Map<String, String> headers, byte[] body)
             throws IOException {
         URI uri = uri(segments, query);
         SdkHttpRequest signed = sign(method, uri, headers, body);
@@ -124,16 +125,18 @@ final class AdminClient {
 
     /** The request with its SigV4 headers (Authorization, X-Amz-Date, x-amz-content-sha256, X-Amz-Security-Token). */
     SdkHttpRequest sign(String method, URI uri, Map<String, String> headers, byte[] body) {
-        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()
+                .method(SdkHttpMethod.fromValue(method))
+                .uri(uri);
         headers.forEach(request::putHeader);
         var identity = credentials.resolveCredentials();
-        return SIGNER.sign(r -> r
-                .identity(identity)
-                .request(request.build())
-                .payload(ContentStreamProvider.fromByteArrayUnsafe(body == null ? new byte[0] : body))
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, IamAuthorizer.SERVICE)
-                .putProperty(HttpSigner.SIGNING_CLOCK, clock)).request();
+        return SIGNER.sign(r -> r.identity(identity)
+                        .request(request.build())
+                        .payload(ContentStreamProvider.fromByteArrayUnsafe(body == null ? new byte[0] : body))
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, IamAuthorizer.SERVICE)
+                        .putProperty(HttpSigner.SIGNING_CLOCK, clock))
+                .request();
     }
 
     static Map<String, String> query(String... pairs) {

@@ -26,16 +26,26 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 abstract class AdminCommand implements Callable<Integer> {
     static final String DEFAULT_URL = "http://127.0.0.1:8787";
 
-    enum Format { json, table }
+    enum Format {
+        json,
+        table
+    }
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:KITEVEND_URL:-" + DEFAULT_URL + "}",
-            description = "The kitevend API: a './kitevend dev' or a deployed API. Default: $KITEVEND_URL, else " + DEFAULT_URL + ".")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            defaultValue = "${env:KITEVEND_URL:-" + DEFAULT_URL + "}",
+            description = "The kitevend API: a './kitevend dev' or a deployed API. Default: $KITEVEND_URL, else "
+                    + DEFAULT_URL + ".")
     URI url;
 
-    @Option(names = "--region", paramLabel = "REGION", defaultValue = "${env:AWS_REGION:-us-east-1}",
+    @Option(
+            names = "--region",
+            paramLabel = "REGION",
+            defaultValue = "${env:AWS_REGION:-us-east-1}",
             description = "The region to sign requests for (the API's region). Default: $AWS_REGION, else us-east-1.")
     String region;
 
@@ -57,7 +67,8 @@ abstract class AdminCommand implements Callable<Integer> {
             err().println("kitevend: " + e.getMessage());
             return 2;
         } catch (IOException e) {
-            err().println("kitevend: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            err().println("kitevend: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             return 1;
         }
     }
@@ -105,13 +116,16 @@ abstract class AdminCommand implements Callable<Integer> {
             // printed as text below
         }
         if (p != null && p.isObject() && p.hasNonNull("code")) {
-            String detail = p.hasNonNull("detail") ? p.get("detail").asText() : p.path("title").asText("");
+            String detail = p.hasNonNull("detail")
+                    ? p.get("detail").asText()
+                    : p.path("title").asText("");
             err.println(r.status() + " " + p.get("code").asText() + ": " + detail);
             JsonNode errors = p.get("errors");
             if (errors != null && errors.isArray()) {
                 for (JsonNode e : errors) {
                     String field = e.path("field").asText("");
-                    err.println("  " + (field.isEmpty() ? "(document)" : field) + ": " + e.path("message").asText("")
+                    err.println("  " + (field.isEmpty() ? "(document)" : field) + ": "
+                            + e.path("message").asText("")
                             + (e.hasNonNull("code") ? " (" + e.get("code").asText() + ")" : ""));
                 }
             }

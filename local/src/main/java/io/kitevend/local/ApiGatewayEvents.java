@@ -24,12 +24,13 @@ import java.util.Map;
  * names lower-cased, repeated headers joined with commas, binary bodies base64-encoded.
  */
 final class ApiGatewayEvents {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
 
     private ApiGatewayEvents() {}
 
-    static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, byte[] body, String routeKey, String requestId, Instant now) {
+    static APIGatewayV2HTTPEvent toEvent(
+            HttpExchange exchange, byte[] body, String routeKey, String requestId, Instant now) {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = null;
         for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
@@ -49,10 +50,12 @@ final class ApiGatewayEvents {
         boolean base64 = false;
         if (body.length > 0) {
             try {
-                text = StandardCharsets.UTF_8.newDecoder()
+                text = StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(body)).toString();
+                        .decode(ByteBuffer.wrap(body))
+                        .toString();
             } catch (CharacterCodingException notText) {
                 text = Base64.getEncoder().encodeToString(body);
                 base64 = true;
@@ -92,12 +95,15 @@ final class ApiGatewayEvents {
 
     static void send(HttpExchange exchange, APIGatewayV2HTTPResponse response, String requestId) throws IOException {
         if (response.getHeaders() != null) {
-            response.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            response.getHeaders()
+                    .forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         }
         exchange.getResponseHeaders().set("apigw-requestid", requestId);
-        byte[] body = response.getBody() == null ? new byte[0]
-                : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
-                : response.getBody().getBytes(StandardCharsets.UTF_8);
+        byte[] body = response.getBody() == null
+                ? new byte[0]
+                : response.getIsBase64Encoded()
+                        ? Base64.getDecoder().decode(response.getBody())
+                        : response.getBody().getBytes(StandardCharsets.UTF_8);
         write(exchange, response.getStatusCode(), body);
     }
 

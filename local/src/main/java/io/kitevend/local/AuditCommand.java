@@ -13,17 +13,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./kitevend audit}: audit records by pipeline, decision and time window. */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
         description = "Query the audit trail (default window: the last 24 hours; at most 31 days).")
 final class AuditCommand extends AdminCommand {
-    enum DecisionFilter { allow, deny, error }
+    enum DecisionFilter {
+        allow,
+        deny,
+        error
+    }
 
     /** Columns of the table, in order: header and record field. */
     private static final List<String[]> COLUMNS = List.of(
-            new String[] {"TIME", "time"}, new String[] {"KIND", "kind"}, new String[] {"DECISION", "decision"},
-            new String[] {"REASON", "reason"}, new String[] {"ORGANIZATION", "organization_slug"},
-            new String[] {"PIPELINE", "pipeline_slug"}, new String[] {"BRANCH", "build_branch"},
-            new String[] {"BINDING", "binding"}, new String[] {"PRINCIPAL", "principal"},
+            new String[] {"TIME", "time"},
+            new String[] {"KIND", "kind"},
+            new String[] {"DECISION", "decision"},
+            new String[] {"REASON", "reason"},
+            new String[] {"ORGANIZATION", "organization_slug"},
+            new String[] {"PIPELINE", "pipeline_slug"},
+            new String[] {"BRANCH", "build_branch"},
+            new String[] {"BINDING", "binding"},
+            new String[] {"PRINCIPAL", "principal"},
             new String[] {"REQUEST", "request_id"});
 
     @Option(names = "--organization", paramLabel = "ORG", description = "Organization slug.")
@@ -41,10 +52,16 @@ final class AuditCommand extends AdminCommand {
     @Option(names = "--to", paramLabel = "ISO", description = "End of the window.")
     String to;
 
-    @Option(names = "--limit", paramLabel = "N", description = "At most this many records (pages are followed). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "At most this many records (pages are followed). Default: ${DEFAULT-VALUE}.")
     int limit = 100;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "json|table", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "json|table",
+            description = "Default: ${DEFAULT-VALUE}.")
     Format output = Format.json;
 
     @Override
@@ -57,9 +74,23 @@ final class AuditCommand extends AdminCommand {
         Set<String> seen = new HashSet<>();
         do {
             int want = Math.min(limit - records.size(), 100);
-            var r = client.get(List.of("v1", "admin", "audit"), AdminClient.query(
-                    "organization", organization, "pipeline", pipeline, "decision", decision == null ? null : decision.name(),
-                    "from", from, "to", to, "limit", Integer.toString(want), "page", page));
+            var r = client.get(
+                    List.of("v1", "admin", "audit"),
+                    AdminClient.query(
+                            "organization",
+                            organization,
+                            "pipeline",
+                            pipeline,
+                            "decision",
+                            decision == null ? null : decision.name(),
+                            "from",
+                            from,
+                            "to",
+                            to,
+                            "limit",
+                            Integer.toString(want),
+                            "page",
+                            page));
             if (!succeeded(r)) {
                 return 1;
             }

@@ -23,14 +23,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./kitevend bindings list|get|put|delete|apply}: the admin API's bindings routes. */
-@Command(name = "bindings", mixinStandardHelpOptions = true,
+@Command(
+        name = "bindings",
+        mixinStandardHelpOptions = true,
         description = "List, read, create, replace, delete and apply bindings through the admin API (SigV4-signed).",
-        subcommands = {BindingsCommand.ListBindings.class, BindingsCommand.GetBinding.class, BindingsCommand.PutBinding.class,
-                BindingsCommand.DeleteBinding.class, BindingsCommand.ApplyBindings.class})
+        subcommands = {
+            BindingsCommand.ListBindings.class,
+            BindingsCommand.GetBinding.class,
+            BindingsCommand.PutBinding.class,
+            BindingsCommand.DeleteBinding.class,
+            BindingsCommand.ApplyBindings.class
+        })
 final class BindingsCommand implements Runnable {
     static final List<String> BINDINGS = List.of("v1", "admin", "bindings");
     /** Fields the API keeps itself; a file made from 'bindings get' has them, a request body must not. */
     static final Set<String> SERVER_FIELDS = Set.of("version", "created_at", "created_by", "updated_at", "updated_by");
+
     private static final YAMLMapper YAML = new YAMLMapper();
 
     @picocli.CommandLine.Spec
@@ -61,16 +69,28 @@ final class BindingsCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List bindings (every page), optionally only those of one organization or applying to one pipeline.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description =
+                    "List bindings (every page), optionally only those of one organization or applying to one pipeline.")
     static final class ListBindings extends AdminCommand {
-        @Option(names = "--organization", paramLabel = "ORG", description = "Organization slug (optional when the API serves one).")
+        @Option(
+                names = "--organization",
+                paramLabel = "ORG",
+                description = "Organization slug (optional when the API serves one).")
         String organization;
 
-        @Option(names = "--pipeline", paramLabel = "PIPELINE", description = "Only bindings that apply to this pipeline slug.")
+        @Option(
+                names = "--pipeline",
+                paramLabel = "PIPELINE",
+                description = "Only bindings that apply to this pipeline slug.")
         String pipeline;
 
-        @Option(names = {"-o", "--output"}, paramLabel = "json|table", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "json|table",
+                description = "Default: ${DEFAULT-VALUE}.")
         Format output = Format.json;
 
         @Override
@@ -79,7 +99,8 @@ final class BindingsCommand implements Runnable {
             String page = null;
             Set<String> seen = new HashSet<>();
             do {
-                var r = client.get(BINDINGS, AdminClient.query("organization", organization, "pipeline", pipeline, "page", page));
+                var r = client.get(
+                        BINDINGS, AdminClient.query("organization", organization, "pipeline", pipeline, "page", page));
                 if (!succeeded(r)) {
                     return 1;
                 }
@@ -93,9 +114,14 @@ final class BindingsCommand implements Runnable {
             if (output == Format.table) {
                 Table t = new Table("ORGANIZATION", "NAME", "PIPELINE", "CONDITIONS", "ROLE", "ENABLED", "VERSION");
                 for (JsonNode b : all) {
-                    t.row(b.path("organization").asText(), b.path("name").asText(), b.path("pipeline").asText(),
-                            conditions(b.path("conditions")), b.path("role_arn").asText(),
-                            b.has("enabled") ? b.get("enabled").asText() : "", b.path("version").asText());
+                    t.row(
+                            b.path("organization").asText(),
+                            b.path("name").asText(),
+                            b.path("pipeline").asText(),
+                            conditions(b.path("conditions")),
+                            b.path("role_arn").asText(),
+                            b.has("enabled") ? b.get("enabled").asText() : "",
+                            b.path("version").asText());
                 }
                 t.print(out());
             } else {
@@ -133,27 +159,40 @@ final class BindingsCommand implements Runnable {
         }
     }
 
-    @Command(name = "put", mixinStandardHelpOptions = true,
-            description = "Create a binding from a file (YAML or JSON, one binding with organization and name), or replace it: --if-match VERSION replaces that version; --replace replaces whatever version is stored (or creates it). Fields the API keeps (version, created_at, ...) in the file are ignored.")
+    @Command(
+            name = "put",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Create a binding from a file (YAML or JSON, one binding with organization and name), or replace it: --if-match VERSION replaces that version; --replace replaces whatever version is stored (or creates it). Fields the API keeps (version, created_at, ...) in the file are ignored.")
     static final class PutBinding extends AdminCommand {
-        @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The binding.")
+        @Option(
+                names = {"-f", "--file"},
+                required = true,
+                paramLabel = "FILE",
+                description = "The binding.")
         Path file;
 
         @ArgGroup(exclusive = true)
         Mode mode;
 
         static final class Mode {
-            @Option(names = "--if-match", paramLabel = "VERSION", description = "Replace only if the stored version is this one.")
+            @Option(
+                    names = "--if-match",
+                    paramLabel = "VERSION",
+                    description = "Replace only if the stored version is this one.")
             Long ifMatch;
 
-            @Option(names = "--replace", description = "Fetch the stored version first and replace it (create if absent).")
+            @Option(
+                    names = "--replace",
+                    description = "Fetch the stored version first and replace it (create if absent).")
             boolean replace;
         }
 
         @Override
         int execute(AdminClient client) throws IOException {
             ObjectNode binding = readBinding(readFile(file));
-            List<String> path = bindingPath(binding.get("organization").asText() + "/" + binding.get("name").asText());
+            List<String> path = bindingPath(binding.get("organization").asText() + "/"
+                    + binding.get("name").asText());
             Long version = mode == null ? null : mode.ifMatch;
             if (mode != null && mode.replace) {
                 var current = client.get(path, Map.of());
@@ -169,12 +208,15 @@ final class BindingsCommand implements Runnable {
             if (version != null) {
                 headers.put("if-match", "\"" + version + "\"");
             }
-            var r = client.send("PUT", path, Map.of(), headers, Json.write(binding).getBytes(StandardCharsets.UTF_8));
+            var r = client.send(
+                    "PUT", path, Map.of(), headers, Json.write(binding).getBytes(StandardCharsets.UTF_8));
             if (!succeeded(r)) {
                 return 1;
             }
             err().println((r.status() == 201 ? "created " : "replaced ") + path.get(3) + "/" + path.get(4)
-                    + (r.header("etag") == null ? "" : ", version " + r.header("etag").replace("\"", "")));
+                    + (r.header("etag") == null
+                            ? ""
+                            : ", version " + r.header("etag").replace("\"", "")));
             printJson(json(r));
             return 0;
         }
@@ -183,7 +225,8 @@ final class BindingsCommand implements Runnable {
             String etag = current.header("etag");
             if (etag != null) {
                 try {
-                    return Long.parseLong(etag.replace("W/", "").replace("\"", "").strip());
+                    return Long.parseLong(
+                            etag.replace("W/", "").replace("\"", "").strip());
                 } catch (NumberFormatException ignored) {
                     // fall back to the body
                 }
@@ -202,17 +245,21 @@ final class BindingsCommand implements Runnable {
                 node = YAML.readTree(text);
             } catch (JsonProcessingException e) {
                 throw new AdminCommand.UsageProblem("the file is not valid YAML or JSON"
-                        + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+                        + (e.getLocation() == null
+                                ? ""
+                                : " (line " + e.getLocation().getLineNr() + ")"));
             }
             if (node == null || !node.isObject()) {
-                throw new AdminCommand.UsageProblem("the file must hold one binding (an object); use 'bindings apply' for a bindings document");
+                throw new AdminCommand.UsageProblem(
+                        "the file must hold one binding (an object); use 'bindings apply' for a bindings document");
             }
             if (node.has("bindings")) {
                 throw new AdminCommand.UsageProblem("the file is a bindings document; use 'bindings apply -f' for it");
             }
             ObjectNode binding = (ObjectNode) node;
             for (String field : List.of("organization", "name")) {
-                if (!binding.path(field).isTextual() || binding.get(field).asText().isBlank()) {
+                if (!binding.path(field).isTextual()
+                        || binding.get(field).asText().isBlank()) {
                     throw new AdminCommand.UsageProblem("the binding needs '" + field + "' (it is part of the URL)");
                 }
             }
@@ -221,12 +268,19 @@ final class BindingsCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a binding, if it is still at this version.")
+    @Command(
+            name = "delete",
+            mixinStandardHelpOptions = true,
+            description = "Delete a binding, if it is still at this version.")
     static final class DeleteBinding extends AdminCommand {
         @Parameters(paramLabel = "ORG/NAME")
         String ref;
 
-        @Option(names = "--if-match", required = true, paramLabel = "VERSION", description = "The version you mean to delete ('bindings get' shows it).")
+        @Option(
+                names = "--if-match",
+                required = true,
+                paramLabel = "VERSION",
+                description = "The version you mean to delete ('bindings get' shows it).")
         long ifMatch;
 
         @Override
@@ -242,10 +296,17 @@ final class BindingsCommand implements Runnable {
         }
     }
 
-    @Command(name = "apply", mixinStandardHelpOptions = true,
-            description = "Make the stored bindings match a bindings document (YAML or JSON, as for ./kitevend dev --bindings). --dry-run shows the changes without making them; --prune also deletes bindings of the document's organizations that the document does not list.")
+    @Command(
+            name = "apply",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Make the stored bindings match a bindings document (YAML or JSON, as for ./kitevend dev --bindings). --dry-run shows the changes without making them; --prune also deletes bindings of the document's organizations that the document does not list.")
     static final class ApplyBindings extends AdminCommand {
-        @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The bindings document.")
+        @Option(
+                names = {"-f", "--file"},
+                required = true,
+                paramLabel = "FILE",
+                description = "The bindings document.")
         Path file;
 
         @Option(names = "--dry-run", description = "Only show what would change.")
@@ -254,7 +315,10 @@ final class BindingsCommand implements Runnable {
         @Option(names = "--prune", description = "Delete bindings not in the document (in its organizations).")
         boolean prune;
 
-        @Option(names = {"-o", "--output"}, paramLabel = "json|table", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "json|table",
+                description = "Default: ${DEFAULT-VALUE}.")
         Format output = Format.json;
 
         @Override
@@ -262,9 +326,12 @@ final class BindingsCommand implements Runnable {
             String text = readFile(file);
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             String type = name.endsWith(".json") ? "application/json" : "application/yaml";
-            var r = client.send("POST", List.of("v1", "admin", "apply"),
+            var r = client.send(
+                    "POST",
+                    List.of("v1", "admin", "apply"),
                     AdminClient.query("dry_run", Boolean.toString(dryRun), "prune", Boolean.toString(prune)),
-                    Map.of("content-type", type), text.getBytes(StandardCharsets.UTF_8));
+                    Map.of("content-type", type),
+                    text.getBytes(StandardCharsets.UTF_8));
             if (!succeeded(r)) {
                 return 1;
             }
@@ -276,8 +343,10 @@ final class BindingsCommand implements Runnable {
                 }
                 t.print(out());
                 out().println((result.path("dry_run").asBoolean() ? "dry run: nothing was changed" : "applied")
-                        + " (" + result.path("created").size() + " created, " + result.path("updated").size() + " updated, "
-                        + result.path("deleted").size() + " deleted, " + result.path("unchanged").size() + " unchanged)");
+                        + " (" + result.path("created").size() + " created, "
+                        + result.path("updated").size() + " updated, "
+                        + result.path("deleted").size() + " deleted, "
+                        + result.path("unchanged").size() + " unchanged)");
                 out().flush();
             } else {
                 printJson(result);

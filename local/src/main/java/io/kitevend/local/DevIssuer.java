@@ -38,8 +38,11 @@ public final class DevIssuer {
         byte[] kid = new byte[32];
         random.nextBytes(kid);
         try {
-            this.key = new RSAKeyGenerator(2048).keyID(HexFormat.of().formatHex(kid)).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.RS256).generate();
+            this.key = new RSAKeyGenerator(2048)
+                    .keyID(HexFormat.of().formatHex(kid))
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot make the dev issuer's key", e);
         }
@@ -60,16 +63,42 @@ public final class DevIssuer {
         d.put("response_types_supported", java.util.List.of("id_token"));
         d.put("subject_types_supported", java.util.List.of("public"));
         d.put("id_token_signing_alg_values_supported", java.util.List.of("RS256"));
-        d.put("claims_supported", java.util.List.of("sub", "aud", "exp", "iat", "iss", "nbf", "jti",
-                "organization_slug", "pipeline_slug", "build_number", "build_branch", "build_tag", "build_commit",
-                "step_key", "job_id", "agent_id", "build_source", "runner_environment"));
+        d.put(
+                "claims_supported",
+                java.util.List.of(
+                        "sub",
+                        "aud",
+                        "exp",
+                        "iat",
+                        "iss",
+                        "nbf",
+                        "jti",
+                        "organization_slug",
+                        "pipeline_slug",
+                        "build_number",
+                        "build_branch",
+                        "build_tag",
+                        "build_commit",
+                        "step_key",
+                        "job_id",
+                        "agent_id",
+                        "build_source",
+                        "runner_environment"));
         return Json.write(d);
     }
 
     /** What a job asks for; null fields take Buildkite-like defaults. */
-    public record TokenRequest(String organization, String pipeline, String audience, String branch, String tag,
-                               String stepKey, String buildSource, Long buildNumber, Integer lifetimeSeconds,
-                               Map<String, String> extraClaims) {}
+    public record TokenRequest(
+            String organization,
+            String pipeline,
+            String audience,
+            String branch,
+            String tag,
+            String stepKey,
+            String buildSource,
+            Long buildNumber,
+            Integer lifetimeSeconds,
+            Map<String, String> extraClaims) {}
 
     public String mint(TokenRequest r) {
         if (r.organization() == null || r.pipeline() == null || r.audience() == null) {
@@ -77,7 +106,8 @@ public final class DevIssuer {
         }
         int lifetime = r.lifetimeSeconds() == null ? 300 : r.lifetimeSeconds();
         if (lifetime < 1 || lifetime > MAX_LIFETIME_SECONDS) {
-            throw new IllegalArgumentException("lifetime must be 1 to " + MAX_LIFETIME_SECONDS + " seconds, as Buildkite allows");
+            throw new IllegalArgumentException(
+                    "lifetime must be 1 to " + MAX_LIFETIME_SECONDS + " seconds, as Buildkite allows");
         }
         Instant now = clock.instant();
         String branch = r.branch() == null ? "main" : r.branch();
@@ -86,8 +116,10 @@ public final class DevIssuer {
         long build = r.buildNumber() == null ? 1 + random.nextInt(9999) : r.buildNumber();
         String ref = r.tag() != null ? "refs/tags/" + r.tag() : "refs/heads/" + branch;
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("sub", "organization:" + r.organization() + ":pipeline:" + r.pipeline() + ":ref:" + ref
-                + ":commit:" + commit + ":step:" + (stepKey == null ? "" : stepKey));
+        claims.put(
+                "sub",
+                "organization:" + r.organization() + ":pipeline:" + r.pipeline() + ":ref:" + ref + ":commit:" + commit
+                        + ":step:" + (stepKey == null ? "" : stepKey));
         claims.put("jti", uuidV7(now).toString());
         claims.put("organization_slug", r.organization());
         claims.put("pipeline_slug", r.pipeline());
@@ -110,8 +142,12 @@ public final class DevIssuer {
                 .notBeforeTime(java.util.Date.from(now))
                 .expirationTime(java.util.Date.from(now.plusSeconds(lifetime)));
         claims.forEach(set::claim);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                .type(JOSEObjectType.JWT).build(), set.build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                set.build());
         try {
             jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {

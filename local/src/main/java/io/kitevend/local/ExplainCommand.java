@@ -15,8 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./kitevend explain}: which bindings a job would match, and why not, without vending anything. */
-@Command(name = "explain", mixinStandardHelpOptions = true,
-        description = "Explain the decision for a job: for each binding of its pipeline, matched or the first condition that failed, and the final decision. Give the job as --token TOKEN (verified, not consumed; '-' reads stdin), --claims FILE (YAML or JSON object of claims), or --org and --pipeline with other claims.")
+@Command(
+        name = "explain",
+        mixinStandardHelpOptions = true,
+        description =
+                "Explain the decision for a job: for each binding of its pipeline, matched or the first condition that failed, and the final decision. Give the job as --token TOKEN (verified, not consumed; '-' reads stdin), --claims FILE (YAML or JSON object of claims), or --org and --pipeline with other claims.")
 final class ExplainCommand extends AdminCommand {
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -26,7 +29,10 @@ final class ExplainCommand extends AdminCommand {
     @Option(names = "--claims", paramLabel = "FILE", description = "The job's claims as a YAML or JSON object.")
     Path claimsFile;
 
-    @Option(names = {"--org", "--organization"}, paramLabel = "ORG", description = "organization_slug")
+    @Option(
+            names = {"--org", "--organization"},
+            paramLabel = "ORG",
+            description = "organization_slug")
     String org;
 
     @Option(names = "--pipeline", description = "pipeline_slug")
@@ -47,16 +53,26 @@ final class ExplainCommand extends AdminCommand {
     @Option(names = "--claim", paramLabel = "NAME=VALUE", description = "Any other claim, e.g. queue_key=deploy.")
     Map<String, String> claims = new LinkedHashMap<>();
 
-    @Option(names = "--binding", paramLabel = "NAME", description = "Explain the choice of this binding, as a job naming it would.")
+    @Option(
+            names = "--binding",
+            paramLabel = "NAME",
+            description = "Explain the choice of this binding, as a job naming it would.")
     String binding;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "json|table", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "json|table",
+            description = "Default: ${DEFAULT-VALUE}.")
     Format output = Format.json;
 
     @Override
     int execute(AdminClient client) throws IOException {
         ObjectNode request = request();
-        var r = client.send("POST", List.of("v1", "admin", "explain"), Map.of(), Map.of("content-type", "application/json"),
+        var r = client.send(
+                "POST",
+                List.of("v1", "admin", "explain"),
+                Map.of(),
+                Map.of("content-type", "application/json"),
                 Json.write(request).getBytes(StandardCharsets.UTF_8));
         if (!succeeded(r)) {
             return 1;
@@ -64,12 +80,18 @@ final class ExplainCommand extends AdminCommand {
         JsonNode result = json(r);
         if (output == Format.table) {
             Table t = new Table("BINDING", "MATCHED", "WHY NOT");
-            result.path("bindings").forEach(b -> t.row(b.path("name").asText(), b.path("matched").asBoolean() ? "yes" : "no",
-                    b.path("reason").isNull() ? "" : b.path("reason").asText()));
-            out().println("organization " + result.path("organization").asText("-") + ", pipeline " + result.path("pipeline").asText("-"));
+            result.path("bindings")
+                    .forEach(b -> t.row(
+                            b.path("name").asText(),
+                            b.path("matched").asBoolean() ? "yes" : "no",
+                            b.path("reason").isNull() ? "" : b.path("reason").asText()));
+            out().println("organization " + result.path("organization").asText("-") + ", pipeline "
+                    + result.path("pipeline").asText("-"));
             t.print(out());
             out().println("decision: " + result.path("decision").asText("-")
-                    + (result.hasNonNull("selected") ? ", selected " + result.get("selected").asText() : "")
+                    + (result.hasNonNull("selected")
+                            ? ", selected " + result.get("selected").asText()
+                            : "")
                     + (result.hasNonNull("reason") ? " (" + result.get("reason").asText() + ")" : ""));
             out().flush();
         } else {
@@ -79,11 +101,17 @@ final class ExplainCommand extends AdminCommand {
     }
 
     ObjectNode request() throws IOException {
-        boolean byClaims = org != null || pipeline != null || branch != null || tag != null || stepKey != null
-                || buildSource != null || !claims.isEmpty();
+        boolean byClaims = org != null
+                || pipeline != null
+                || branch != null
+                || tag != null
+                || stepKey != null
+                || buildSource != null
+                || !claims.isEmpty();
         int sources = (token != null ? 1 : 0) + (claimsFile != null ? 1 : 0) + (byClaims ? 1 : 0);
         if (sources != 1) {
-            throw new UsageProblem("give the job one way: --token TOKEN, --claims FILE, or --org ORG --pipeline PIPELINE [...]");
+            throw new UsageProblem(
+                    "give the job one way: --token TOKEN, --claims FILE, or --org ORG --pipeline PIPELINE [...]");
         }
         ObjectNode req = Json.mapper().createObjectNode();
         if (token != null) {

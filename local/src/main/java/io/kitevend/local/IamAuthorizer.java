@@ -61,8 +61,11 @@ public final class IamAuthorizer {
             if (accessKeyId == null || !ACCESS_KEY_SHAPE.matcher(accessKeyId).matches()) {
                 throw new IllegalArgumentException("an access key id is 16 or more upper-case letters and digits");
             }
-            if (secretAccessKey == null || secretAccessKey.isBlank() || secretAccessKey.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("the secret access key of " + accessKeyId + " is empty or has spaces");
+            if (secretAccessKey == null
+                    || secretAccessKey.isBlank()
+                    || secretAccessKey.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException(
+                        "the secret access key of " + accessKeyId + " is empty or has spaces");
             }
             if (principalArn == null || !PRINCIPAL_SHAPE.matcher(principalArn).matches()) {
                 throw new IllegalArgumentException("the principal of " + accessKeyId
@@ -88,7 +91,8 @@ public final class IamAuthorizer {
     /** The caller, as API Gateway describes it in {@code requestContext.authorizer.iam}. */
     public record Caller(String accessKey, String accountId, String userArn, String userId, String callerId) {
         APIGatewayV2HTTPEvent.RequestContext.IAM toIam() {
-            return APIGatewayV2HTTPEvent.RequestContext.IAM.builder()
+            return APIGatewayV2HTTPEvent.RequestContext.IAM
+                    .builder()
                     .withAccessKey(accessKey)
                     .withAccountId(accountId)
                     .withUserArn(userArn)
@@ -140,9 +144,11 @@ public final class IamAuthorizer {
      * @param rawQuery the query exactly as received, or null
      * @param headers the received headers (names in any case; repeated headers as several values)
      */
-    public Result authorize(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+    public Result authorize(
+            String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
         Map<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.forEach((name, values) -> h.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
+        headers.forEach((name, values) ->
+                h.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
 
         List<String> authorizations = h.getOrDefault("authorization", List.of());
         if (authorizations.isEmpty()) {
@@ -224,8 +230,8 @@ public final class IamAuthorizer {
             return new Denied("signed_headers_mismatch");
         }
         String expected = expectedSignature(key, auth, method, rawPath, rawQuery, h, body, amzDate);
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                auth.signature().getBytes(StandardCharsets.US_ASCII))) {
+        if (!MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), auth.signature().getBytes(StandardCharsets.US_ASCII))) {
             return new Denied("signature_mismatch");
         }
         return new Allowed(callerOf(key));
@@ -238,12 +244,25 @@ public final class IamAuthorizer {
      * string to sign and the derived signing key. Clients that sign {@code x-amz-content-sha256}
      * (AWS SDKs) and those that do not (botocore) are both accepted, as API Gateway accepts them.
      */
-    static String expectedSignature(AccessKey key, ParsedAuthorization auth, String method, String rawPath,
-            String rawQuery, Map<String, List<String>> h, byte[] body, String amzDate) {
+    static String expectedSignature(
+            AccessKey key,
+            ParsedAuthorization auth,
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> h,
+            byte[] body,
+            String amzDate) {
         StringBuilder canonicalHeaders = new StringBuilder();
         for (String name : auth.signedHeaders()) {
-            List<String> values = h.get(name).stream().map(v -> v.strip().replaceAll("\\s+", " ")).toList();
-            canonicalHeaders.append(name).append(':').append(String.join(",", values)).append('\n');
+            List<String> values = h.get(name).stream()
+                    .map(v -> v.strip().replaceAll("\\s+", " "))
+                    .toList();
+            canonicalHeaders
+                    .append(name)
+                    .append(':')
+                    .append(String.join(",", values))
+                    .append('\n');
         }
         String contentSha = single(h, "x-amz-content-sha256");
         String canonicalRequest = method + "\n"
@@ -333,8 +352,13 @@ public final class IamAuthorizer {
     }
 
     /** The fields of a SigV4 Authorization header. */
-    record ParsedAuthorization(String accessKeyId, String date, String region, String service,
-            List<String> signedHeaders, String signature) {
+    record ParsedAuthorization(
+            String accessKeyId,
+            String date,
+            String region,
+            String service,
+            List<String> signedHeaders,
+            String signature) {
 
         /** Null when the header is not a well-formed AWS4-HMAC-SHA256 authorization. */
         static ParsedAuthorization parse(String header) {
@@ -356,8 +380,12 @@ public final class IamAuthorizer {
                 return null;
             }
             String[] scope = credential.split("/", -1);
-            if (scope.length != 5 || scope[0].isEmpty() || !scope[1].matches("\\d{8}") || scope[2].isEmpty()
-                    || scope[3].isEmpty() || !scope[4].equals("aws4_request")) {
+            if (scope.length != 5
+                    || scope[0].isEmpty()
+                    || !scope[1].matches("\\d{8}")
+                    || scope[2].isEmpty()
+                    || scope[3].isEmpty()
+                    || !scope[4].equals("aws4_request")) {
                 return null;
             }
             if (!SIGNATURE_SHAPE.matcher(signature).matches()) {
@@ -365,7 +393,8 @@ public final class IamAuthorizer {
             }
             List<String> names = List.of(signedHeaders.split(";", -1));
             for (int i = 0; i < names.size(); i++) {
-                if (!HEADER_NAME.matcher(names.get(i)).matches() || (i > 0 && names.get(i - 1).compareTo(names.get(i)) >= 0)) {
+                if (!HEADER_NAME.matcher(names.get(i)).matches()
+                        || (i > 0 && names.get(i - 1).compareTo(names.get(i)) >= 0)) {
                     return null; // SigV4 lists signed headers lower-case, sorted, once each
                 }
             }

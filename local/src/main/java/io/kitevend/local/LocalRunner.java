@@ -9,8 +9,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.kitevend.admin.AdminAssembly;
 import io.kitevend.admin.AdminConfig;
 import io.kitevend.audit.AuditLog;
-import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.audit.AuditTrail;
+import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.AwsSettings;
 import io.kitevend.aws.Tables;
@@ -86,7 +86,11 @@ public final class LocalRunner implements AutoCloseable {
     /** API Gateway's own limit on a request body. */
     static final int MAX_GATEWAY_BODY = 10 * 1024 * 1024;
 
-    public enum Mode { EMBEDDED, ENDPOINT, AWS }
+    public enum Mode {
+        EMBEDDED,
+        ENDPOINT,
+        AWS
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -94,6 +98,7 @@ public final class LocalRunner implements AutoCloseable {
     private final IamAuthorizer iam;
     /** The key made at start when none was configured (its secret is shown to the user once), else null. */
     private final IamAuthorizer.AccessKey generatedAdminKey;
+
     private final DevIssuer devIssuer;
     private final RecentAudit audit;
     private final BindingStore bindingStore;
@@ -109,8 +114,9 @@ public final class LocalRunner implements AutoCloseable {
             throw new IllegalArgumentException("choose one of --aws and --aws-endpoint");
         }
         if (options.secretsFile != null && mode != Mode.EMBEDDED) {
-            throw new IllegalArgumentException("--secrets-file is for the embedded runner; with --aws-endpoint or --aws "
-                    + "secrets come from Secrets Manager");
+            throw new IllegalArgumentException(
+                    "--secrets-file is for the embedded runner; with --aws-endpoint or --aws "
+                            + "secrets come from Secrets Manager");
         }
         if (options.secretsFile != null && !Files.isRegularFile(options.secretsFile)) {
             throw new NoSuchFileException(options.secretsFile.toString());
@@ -123,7 +129,10 @@ public final class LocalRunner implements AutoCloseable {
         config = secretsConfig.vend();
         List<IamAuthorizer.AccessKey> adminKeys = options.adminKeys();
         generatedAdminKey = adminKeys.isEmpty() ? IamAuthorizer.generateLocalAdminKey(new SecureRandom()) : null;
-        iam = new IamAuthorizer(generatedAdminKey == null ? adminKeys : List.of(generatedAdminKey), config.region().id(), clock);
+        iam = new IamAuthorizer(
+                generatedAdminKey == null ? adminKeys : List.of(generatedAdminKey),
+                config.region().id(),
+                clock);
         BindingCompiler compiler = new BindingCompiler(config.bindingRules());
         List<Binding> seed = List.of();
         if (options.bindings != null) {
@@ -131,8 +140,16 @@ public final class LocalRunner implements AutoCloseable {
         }
 
         Map<String, String> adminEnv = new LinkedHashMap<>(options.environment(base));
-        adminEnv.put(AdminConfig.WRITERS, options.adminWriters != null ? options.adminWriters
-                : String.join(",", iam.keys().stream().map(IamAuthorizer.AccessKey::principalArn).distinct().toList()));
+        adminEnv.put(
+                AdminConfig.WRITERS,
+                options.adminWriters != null
+                        ? options.adminWriters
+                        : String.join(
+                                ",",
+                                iam.keys().stream()
+                                        .map(IamAuthorizer.AccessKey::principalArn)
+                                        .distinct()
+                                        .toList()));
         if (options.adminReaders != null) {
             adminEnv.put(AdminConfig.READERS, options.adminReaders);
         }
@@ -147,20 +164,26 @@ public final class LocalRunner implements AutoCloseable {
             InMemoryBindingStore store = new InMemoryBindingStore();
             seed.forEach(store::put);
             bindingStore = store;
-            var bindings = new CachedBindings(store, compiler, config.bindingsCacheTtl(), clock,
+            var bindings = new CachedBindings(
+                    store,
+                    compiler,
+                    config.bindingsCacheTtl(),
+                    clock,
                     e -> out.println("skipped binding: " + e.getMessage()));
             ReplayGuard replay = config.replayProtection() ? new InMemoryReplayGuard(clock) : ReplayGuard.DISABLED;
             TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
             AuditTrail trail = new AuditTrail(audit, new AuditLog(out));
             vend = new VendService(verifier, replay, bindings, new SimulatedCredentialIssuer(clock), trail, clock);
             // The file is read once, here, so there is nothing to cache: --secrets-cache applies to Secrets Manager.
-            FileSecretSource file = options.secretsFile != null ? FileSecretSource.read(options.secretsFile) : FileSecretSource.empty();
+            FileSecretSource file =
+                    options.secretsFile != null ? FileSecretSource.read(options.secretsFile) : FileSecretSource.empty();
             secrets = new SecretsService(verifier, replay, bindings, file, trail, clock);
             admin = AdminAssembly.create(adminConfig, store, audit, memory, verifier, clock, out);
         } else {
             AwsClients aws = new AwsClients(localSettings(config.region(), config.awsEndpoint()));
             RecentAudit[] recent = new RecentAudit[1];
-            VendAssembly assembly = VendAssembly.create(config, aws, clock, out, store -> recent[0] = new RecentAudit(store));
+            VendAssembly assembly =
+                    VendAssembly.create(config, aws, clock, out, store -> recent[0] = new RecentAudit(store));
             audit = recent[0];
             if (mode == Mode.ENDPOINT) {
                 Tables.ensure(assembly.dynamo(), config.bindingsTable(), config.auditTable(), config.replayTable());
@@ -173,9 +196,12 @@ public final class LocalRunner implements AutoCloseable {
             vend = assembly.service();
             // The vend path's own ports: a token used on one route is refused on the other.
             JobPorts ports = assembly.ports();
-            var source = new CachedSecretSource(new SecretsManagerSource(aws.client(SecretsManagerClient.builder())),
-                    secretsConfig.secretsCacheTtl(), clock);
-            secrets = new SecretsService(ports.verifier(), ports.replay(), ports.bindings(), source, ports.audit(), clock);
+            var source = new CachedSecretSource(
+                    new SecretsManagerSource(aws.client(SecretsManagerClient.builder())),
+                    secretsConfig.secretsCacheTtl(),
+                    clock);
+            secrets = new SecretsService(
+                    ports.verifier(), ports.replay(), ports.bindings(), source, ports.audit(), clock);
             admin = AdminAssembly.create(adminConfig, aws, clock, out);
         }
         AdminHandler adminHandler = new AdminHandler(admin.service(), clock);
@@ -229,7 +255,9 @@ public final class LocalRunner implements AutoCloseable {
      * one of the runner's admin keys reach the handler, with {@code requestContext.authorizer.iam}
      * filled in; every other request is answered 403 {@code {"message":"Forbidden"}}.
      */
-    public void mount(String routeKey, Routes.Authorization authorization,
+    public void mount(
+            String routeKey,
+            Routes.Authorization authorization,
             RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
         routes.add(routeKey, authorization, handler);
     }
@@ -238,7 +266,9 @@ public final class LocalRunner implements AutoCloseable {
      * As {@link #mount}, for a route key the runner already serves (such as an admin route): its
      * handler is replaced, so that a test can stand a handler of its own in for a function.
      */
-    public void replace(String routeKey, Routes.Authorization authorization,
+    public void replace(
+            String routeKey,
+            Routes.Authorization authorization,
             RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
         routes.remove(routeKey);
         routes.add(routeKey, authorization, handler);
@@ -274,11 +304,13 @@ public final class LocalRunner implements AutoCloseable {
         } finally {
             exchange.close();
         }
-        requestLog.printf("%s %s %s %d %dms request_id=%s%s%n", Instant.now(), method, path, status,
-                (System.nanoTime() - started) / 1_000_000, requestId, note);
+        requestLog.printf(
+                "%s %s %s %d %dms request_id=%s%s%n",
+                Instant.now(), method, path, status, (System.nanoTime() - started) / 1_000_000, requestId, note);
     }
 
-    private int route(HttpExchange exchange, String method, String path, String requestId, StringBuilder note) throws IOException {
+    private int route(HttpExchange exchange, String method, String path, String requestId, StringBuilder note)
+            throws IOException {
         if (devIssuer != null && method.equals("GET") && path.equals("/.well-known/jwks")) {
             return sendJson(exchange, 200, devIssuer.jwksJson());
         }
@@ -298,22 +330,26 @@ public final class LocalRunner implements AutoCloseable {
         var match = routes.match(method, rawPath);
         if (match.isEmpty()) {
             boolean pathKnown = routes.pathKnown(rawPath);
-            return sendProblem(exchange, pathKnown
-                    ? Problem.of(ProblemType.METHOD_NOT_ALLOWED, "This path does not accept " + method + ".")
-                    : Problem.of(ProblemType.NOT_FOUND, "No route for " + method + " " + path + "."), requestId);
+            return sendProblem(
+                    exchange,
+                    pathKnown
+                            ? Problem.of(ProblemType.METHOD_NOT_ALLOWED, "This path does not accept " + method + ".")
+                            : Problem.of(ProblemType.NOT_FOUND, "No route for " + method + " " + path + "."),
+                    requestId);
         }
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readNBytes(MAX_GATEWAY_BODY + 1);
         }
         if (body.length > MAX_GATEWAY_BODY) {
-            return sendProblem(exchange, Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The request is over 10 MiB."), requestId);
+            return sendProblem(
+                    exchange, Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The request is over 10 MiB."), requestId);
         }
         Routes.Route route = match.get().route();
         IamAuthorizer.Caller caller = null;
         if (route.authorization() == Routes.Authorization.AWS_IAM) {
-            IamAuthorizer.Result result = iam.authorize(method, rawPath, exchange.getRequestURI().getRawQuery(),
-                    exchange.getRequestHeaders(), body);
+            IamAuthorizer.Result result = iam.authorize(
+                    method, rawPath, exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body);
             if (result instanceof IamAuthorizer.Denied denied) {
                 note.append(" iam=denied:").append(denied.reason());
                 return sendForbidden(exchange, requestId);
@@ -321,13 +357,16 @@ public final class LocalRunner implements AutoCloseable {
             caller = ((IamAuthorizer.Allowed) result).caller();
             note.append(" iam=").append(caller.userArn());
         }
-        APIGatewayV2HTTPEvent event = ApiGatewayEvents.toEvent(exchange, body, route.routeKey(), requestId, clock.instant());
+        APIGatewayV2HTTPEvent event =
+                ApiGatewayEvents.toEvent(exchange, body, route.routeKey(), requestId, clock.instant());
         if (!match.get().pathParameters().isEmpty()) {
             event.setPathParameters(match.get().pathParameters());
         }
         if (caller != null) {
-            event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                    .withIam(caller.toIam()).build());
+            event.getRequestContext()
+                    .setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                            .withIam(caller.toIam())
+                            .build());
         }
         APIGatewayV2HTTPResponse response = route.handler().handleRequest(event, null);
         ApiGatewayEvents.send(exchange, response, requestId);
@@ -347,15 +386,21 @@ public final class LocalRunner implements AutoCloseable {
         Map<String, String> extra = new LinkedHashMap<>();
         JsonNode claims = req.get("claims");
         if (claims != null && claims.isObject()) {
-            claims.fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
+            claims.fields()
+                    .forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
         }
         try {
             String token = devIssuer.mint(new DevIssuer.TokenRequest(
-                    text(req, "organization"), text(req, "pipeline"),
+                    text(req, "organization"),
+                    text(req, "pipeline"),
                     req.has("audience") ? text(req, "audience") : config.token().audience(),
-                    text(req, "branch"), text(req, "tag"), text(req, "step_key"), text(req, "build_source"),
+                    text(req, "branch"),
+                    text(req, "tag"),
+                    text(req, "step_key"),
+                    text(req, "build_source"),
                     req.has("build_number") ? req.get("build_number").asLong() : null,
-                    req.has("lifetime") ? req.get("lifetime").asInt() : null, extra));
+                    req.has("lifetime") ? req.get("lifetime").asInt() : null,
+                    extra));
             return sendJson(exchange, 200, Json.write(Map.of("token", token)));
         } catch (IllegalArgumentException e) {
             return sendProblem(exchange, Problem.of(ProblemType.MALFORMED_REQUEST, e.getMessage()), requestId);

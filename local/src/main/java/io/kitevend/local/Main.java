@@ -13,10 +13,20 @@ import picocli.CommandLine.Mixin;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /** The {@code ./kitevend} command line. */
-@Command(name = "kitevend", mixinStandardHelpOptions = true, version = "kitevend 0.1.0",
+@Command(
+        name = "kitevend",
+        mixinStandardHelpOptions = true,
+        version = "kitevend 0.1.0",
         description = "Credential broker for Buildkite: run it locally, mint dev tokens, try it out.",
-        subcommands = {Main.Dev.class, TokenCommand.class, DemoCommand.class,
-                BindingsCommand.class, ExplainCommand.class, AuditCommand.class, ReportCommand.class})
+        subcommands = {
+            Main.Dev.class,
+            TokenCommand.class,
+            DemoCommand.class,
+            BindingsCommand.class,
+            ExplainCommand.class,
+            AuditCommand.class,
+            ReportCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -56,22 +66,25 @@ public final class Main implements Runnable {
      */
     static List<String> adminAccessNotice(LocalRunner runner) {
         List<String> lines = new ArrayList<>();
-        String cli = "./kitevend bindings list" + (runner.url().toString().equals(AdminCommand.DEFAULT_URL) ? "" : " --url " + runner.url())
-;
+        String cli = "./kitevend bindings list"
+                + (runner.url().toString().equals(AdminCommand.DEFAULT_URL) ? "" : " --url " + runner.url());
         var generated = runner.generatedAdminKey();
         if (generated.isPresent()) {
             var key = generated.get();
-            lines.add("kitevend dev: admin routes require SigV4 (IAM authorization, as API Gateway). A key was made for "
-                    + key.principalArn() + "; to use it:");
-            lines.add("  export AWS_ACCESS_KEY_ID=" + key.accessKeyId() + " AWS_SECRET_ACCESS_KEY=" + key.secretAccessKey()
-                    + " AWS_REGION=" + runner.iamAuthorizer().region());
+            lines.add(
+                    "kitevend dev: admin routes require SigV4 (IAM authorization, as API Gateway). A key was made for "
+                            + key.principalArn() + "; to use it:");
+            lines.add("  export AWS_ACCESS_KEY_ID=" + key.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
+                    + key.secretAccessKey() + " AWS_REGION="
+                    + runner.iamAuthorizer().region());
             lines.add("  unset AWS_SESSION_TOKEN AWS_PROFILE");
             lines.add("  " + cli);
         } else {
             List<String> principals = runner.iamAuthorizer().keys().stream()
-                    .map(k -> k.accessKeyId() + " -> " + k.principalArn()).toList();
-            lines.add("kitevend dev: admin routes require SigV4 (IAM authorization) with one of "
-                    + principals.size() + " configured key(s): " + String.join(", ", principals));
+                    .map(k -> k.accessKeyId() + " -> " + k.principalArn())
+                    .toList();
+            lines.add("kitevend dev: admin routes require SigV4 (IAM authorization) with one of " + principals.size()
+                    + " configured key(s): " + String.join(", ", principals));
         }
         return lines;
     }
@@ -79,7 +92,8 @@ public final class Main implements Runnable {
     /** What the embedded runner says about where the values of {@code POST /v1/secrets} come from. */
     static String secretsNotice(RunnerOptions options) {
         if (options.secretsFile != null) {
-            return "WARNING: secrets come from the LOCAL FILE " + options.secretsFile + ", not Secrets Manager: answers from"
+            return "WARNING: secrets come from the LOCAL FILE " + options.secretsFile
+                    + ", not Secrets Manager: answers from"
                     + " /v1/secrets are marked \"source\": \"local-file\". Use --aws-endpoint URL or --aws for Secrets Manager.";
         }
         return "WARNING: no --secrets-file: the embedded runner has no secrets, so a binding's granted secrets answer"
@@ -93,7 +107,9 @@ public final class Main implements Runnable {
         }
         if (e instanceof BindingsDocument.InvalidDocumentException d) {
             StringBuilder sb = new StringBuilder("the bindings file has problems:");
-            d.errors().forEach(f -> sb.append("\n  ").append(f.field()).append(": ").append(f.message()));
+            d.errors()
+                    .forEach(f ->
+                            sb.append("\n  ").append(f.field()).append(": ").append(f.message()));
             return sb.toString();
         }
         if (e instanceof java.nio.file.NoSuchFileException nf) {
@@ -113,9 +129,13 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "dev", mixinStandardHelpOptions = true,
-            description = {"Serve every kitevend function on 127.0.0.1, as API Gateway would call them.",
-                    "Without --aws-endpoint or --aws everything is in memory, STS is SIMULATED and secrets come from --secrets-file."})
+    @Command(
+            name = "dev",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Serve every kitevend function on 127.0.0.1, as API Gateway would call them.",
+                "Without --aws-endpoint or --aws everything is in memory, STS is SIMULATED and secrets come from --secrets-file."
+            })
     static final class Dev implements java.util.concurrent.Callable<Integer> {
         @Mixin
         RunnerOptions options;
@@ -125,20 +145,25 @@ public final class Main implements Runnable {
             PrintStream out = System.out;
             LocalRunner runner = LocalRunner.start(options, out, System.err);
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                runner.close();
-                System.err.println("kitevend dev: stopped");
-                stopped.countDown();
-            }, "kitevend-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                runner.close();
+                                System.err.println("kitevend dev: stopped");
+                                stopped.countDown();
+                            },
+                            "kitevend-shutdown"));
             if (runner.mode() == LocalRunner.Mode.EMBEDDED) {
-                System.err.println("WARNING: STS is SIMULATED: credentials from this runner are marked \"Simulated\": true"
-                        + " and are refused by AWS. Use --aws-endpoint URL or --aws for real STS.");
+                System.err.println(
+                        "WARNING: STS is SIMULATED: credentials from this runner are marked \"Simulated\": true"
+                                + " and are refused by AWS. Use --aws-endpoint URL or --aws for real STS.");
                 System.err.println(secretsNotice(options));
             }
             System.err.println("kitevend dev: mode " + runner.mode().name().toLowerCase(java.util.Locale.ROOT)
                     + ", issuer " + runner.config().token().issuer()
                     + ", audience " + runner.config().token().audience()
-                    + ", organizations " + String.join(",", runner.config().token().organizations()));
+                    + ", organizations "
+                    + String.join(",", runner.config().token().organizations()));
             if (runner.devIssuer() != null) {
                 System.err.println("kitevend dev: mint a token with: ./kitevend token --url " + runner.url()
                         + " --org ORG --pipeline PIPELINE");

@@ -34,22 +34,35 @@ import software.amazon.awssdk.regions.Region;
  * report.json and report.html under a folder, from a running {@code ./kitevend dev} or from
  * DynamoDB (an emulator endpoint or real AWS).
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         description = "Write the audit report of a time window (report.json, report.html) to a folder.")
 final class ReportCommand implements Callable<Integer> {
-    @Option(names = "--from", description = "Window start: an ISO instant or a date (UTC). Default: start of yesterday.")
+    @Option(
+            names = "--from",
+            description = "Window start: an ISO instant or a date (UTC). Default: start of yesterday.")
     String from;
 
     @Option(names = "--to", description = "Window end (exclusive): an ISO instant or a date. Default: start of today.")
     String to;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for reports/YYYY/MM/DD/report.{json,html}.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Folder for reports/YYYY/MM/DD/report.{json,html}.")
     Path out;
 
-    @Option(names = "--url", description = "A running ./kitevend dev to read records and bindings from. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--url",
+            description = "A running ./kitevend dev to read records and bindings from. Default: ${DEFAULT-VALUE}.")
     URI url = URI.create("http://127.0.0.1:8787");
 
-    @Option(names = "--aws-endpoint", paramLabel = "URL", description = "Read the DynamoDB tables at this endpoint instead (moto, LocalStack).")
+    @Option(
+            names = "--aws-endpoint",
+            paramLabel = "URL",
+            description = "Read the DynamoDB tables at this endpoint instead (moto, LocalStack).")
     URI awsEndpoint;
 
     @Option(names = "--aws", description = "Read the DynamoDB tables in real AWS (default credentials chain).")
@@ -67,7 +80,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--audit-shards", description = "Must match the vend function's. Default: ${DEFAULT-VALUE}.")
     int auditShards = 4;
 
-    @Option(names = "--organizations", paramLabel = "SLUGS", description = "Organizations whose bindings are judged. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--organizations",
+            paramLabel = "SLUGS",
+            description = "Organizations whose bindings are judged. Default: ${DEFAULT-VALUE}.")
     String organizations = "acme";
 
     @Override
@@ -77,11 +93,15 @@ final class ReportCommand implements Callable<Integer> {
         BindingSource bindings;
         if (awsEndpoint != null || aws) {
             String regionName = region != null ? region : System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-            var dynamo = new AwsClients(LocalRunner.localSettings(Region.of(regionName),
-                    java.util.Optional.ofNullable(awsEndpoint))).dynamo();
+            var dynamo = new AwsClients(LocalRunner.localSettings(
+                            Region.of(regionName), java.util.Optional.ofNullable(awsEndpoint)))
+                    .dynamo();
             Set<String> orgs = new LinkedHashSet<>(List.of(organizations.split(",")));
             records = new DynamoAuditReader(dynamo, auditTable, auditShards);
-            bindings = new DynamoBindingReader(dynamo, bindingsTable, orgs,
+            bindings = new DynamoBindingReader(
+                    dynamo,
+                    bindingsTable,
+                    orgs,
                     problem -> System.err.println("kitevend report: skipped a stored binding: " + problem));
         } else {
             List<Map<String, Object>> all = fromRunner("/dev/audit", "records");
@@ -90,7 +110,8 @@ final class ReportCommand implements Callable<Integer> {
             bindings = () -> fromDev;
         }
         Files.createDirectories(out);
-        var outcome = AuditReportService.of(records, bindings, new DirectoryReportStore(out)).run(window);
+        var outcome = AuditReportService.of(records, bindings, new DirectoryReportStore(out))
+                .run(window);
         System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(outcome.summary()));
         return 0;
     }
@@ -109,9 +130,12 @@ final class ReportCommand implements Callable<Integer> {
 
     private static Instant instant(String text) {
         try {
-            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+            return text.length() == 10
+                    ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : Instant.parse(text);
         } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is neither a date (2026-11-24) nor an instant (2026-11-24T00:00:00Z)");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is neither a date (2026-11-24) nor an instant (2026-11-24T00:00:00Z)");
         }
     }
 
@@ -121,12 +145,14 @@ final class ReportCommand implements Callable<Integer> {
         try {
             r = LocalHttp.get(url.resolve(path));
         } catch (java.net.ConnectException e) {
-            throw new IllegalArgumentException("nothing answers at " + url + "; start ./kitevend dev, or use --aws-endpoint");
+            throw new IllegalArgumentException(
+                    "nothing answers at " + url + "; start ./kitevend dev, or use --aws-endpoint");
         }
         if (r.status() != 200) {
             throw new IllegalArgumentException(url + path + " answered " + r.status());
         }
-        return (List<Map<String, Object>>) Json.mapper().readValue(r.body(), Map.class).get(field);
+        return (List<Map<String, Object>>)
+                Json.mapper().readValue(r.body(), Map.class).get(field);
     }
 
     private List<Binding> runnerBindings() throws Exception {
@@ -141,7 +167,10 @@ final class ReportCommand implements Callable<Integer> {
             if (b != null && errors.isEmpty()) {
                 out.add(b.toBuilder()
                         .version(node.path("version").asLong())
-                        .createdAt(node.hasNonNull("created_at") ? Instant.parse(node.get("created_at").asText()) : null)
+                        .createdAt(
+                                node.hasNonNull("created_at")
+                                        ? Instant.parse(node.get("created_at").asText())
+                                        : null)
                         .build());
             }
         }

@@ -28,20 +28,31 @@ import java.util.regex.Pattern;
  */
 public final class Routes {
     /** A route's authorization, as in API Gateway's {@code AuthorizationType}. */
-    public enum Authorization { NONE, AWS_IAM }
+    public enum Authorization {
+        NONE,
+        AWS_IAM
+    }
 
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY");
+    private static final Set<String> METHODS =
+            Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY");
     private static final Pattern PARAM = Pattern.compile("\\{([A-Za-z0-9_.-]+)(\\+?)}");
     private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9._~!$&'()*,;=:@-]+");
 
-    enum Kind { LITERAL, PARAM, GREEDY }
+    enum Kind {
+        LITERAL,
+        PARAM,
+        GREEDY
+    }
 
     record Segment(Kind kind, String text) {}
 
     /** One route: its key as API Gateway spells it, its authorization and the function behind it. */
-    record Route(String routeKey, Authorization authorization,
+    record Route(
+            String routeKey,
+            Authorization authorization,
             RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
-            String method, List<Segment> segments) {}
+            String method,
+            List<Segment> segments) {}
 
     /** A matched route and the values of its path parameters (empty when it has none). */
     record Match(Route route, Map<String, String> pathParameters) {}
@@ -54,7 +65,9 @@ public final class Routes {
      * @throws IllegalArgumentException for a key that is not {@code "METHOD /path"}, a bad path
      *     template, or a key that is already routed
      */
-    Route add(String routeKey, Authorization authorization,
+    Route add(
+            String routeKey,
+            Authorization authorization,
             RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
         int space = routeKey.indexOf(' ');
         if (space <= 0) {
@@ -137,7 +150,8 @@ public final class Routes {
         if (x.size() != y.size()) {
             return Integer.compare(y.size(), x.size());
         }
-        return Boolean.compare(a.route().method().equals("ANY"), b.route().method().equals("ANY"));
+        return Boolean.compare(
+                a.route().method().equals("ANY"), b.route().method().equals("ANY"));
     };
 
     private static Optional<Match> bind(Route route, List<String> parts) {
@@ -212,7 +226,10 @@ public final class Routes {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

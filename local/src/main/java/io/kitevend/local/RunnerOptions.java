@@ -20,11 +20,17 @@ public final class RunnerOptions {
     @Option(names = "--port", description = "Port on 127.0.0.1 (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int port = 8787;
 
-    @Option(names = "--bindings", paramLabel = "FILE", description = "Bindings to load at start (YAML; see examples/bindings.yaml).")
+    @Option(
+            names = "--bindings",
+            paramLabel = "FILE",
+            description = "Bindings to load at start (YAML; see examples/bindings.yaml).")
     Path bindings;
 
-    @Option(names = "--aws-endpoint", paramLabel = "URL",
-            description = "Use DynamoDB and STS at this endpoint (moto, LocalStack, Floci) instead of memory; tables are created if missing.")
+    @Option(
+            names = "--aws-endpoint",
+            paramLabel = "URL",
+            description =
+                    "Use DynamoDB and STS at this endpoint (moto, LocalStack, Floci) instead of memory; tables are created if missing.")
     URI awsEndpoint;
 
     @Option(names = "--aws", description = "Use real AWS through the default credentials chain (tables must exist).")
@@ -33,16 +39,25 @@ public final class RunnerOptions {
     @Option(names = "--region", description = "AWS region. Default: $AWS_REGION, else us-east-1.")
     String region;
 
-    @Option(names = "--issuer", paramLabel = "URL", description = "Trust this issuer instead of the built-in dev issuer (e.g. https://agent.buildkite.com).")
+    @Option(
+            names = "--issuer",
+            paramLabel = "URL",
+            description = "Trust this issuer instead of the built-in dev issuer (e.g. https://agent.buildkite.com).")
     String issuer;
 
-    @Option(names = "--jwks-url", paramLabel = "URL", description = "JWKS of --issuer. Default: ISSUER/.well-known/jwks.")
+    @Option(
+            names = "--jwks-url",
+            paramLabel = "URL",
+            description = "JWKS of --issuer. Default: ISSUER/.well-known/jwks.")
     String jwksUrl;
 
     @Option(names = "--audience", description = "Token audience to require. Default: ${DEFAULT-VALUE}.")
     String audience = "kitevend-local";
 
-    @Option(names = "--organizations", paramLabel = "SLUGS", description = "Comma-separated organization slugs to accept. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--organizations",
+            paramLabel = "SLUGS",
+            description = "Comma-separated organization slugs to accept. Default: ${DEFAULT-VALUE}.")
     String organizations = "acme";
 
     @Option(names = "--algorithms", description = "RS256 and/or ES256. Default: RS256.")
@@ -51,28 +66,49 @@ public final class RunnerOptions {
     @Option(names = "--clock-skew", paramLabel = "SECONDS", description = "Allowed clock difference. Default: 30.")
     Long clockSkew;
 
-    @Option(names = "--token-max-age", paramLabel = "SECONDS", description = "Refuse tokens issued longer ago. Default: 900.")
+    @Option(
+            names = "--token-max-age",
+            paramLabel = "SECONDS",
+            description = "Refuse tokens issued longer ago. Default: 900.")
     Long tokenMaxAge;
 
     @Option(names = "--jwks-cache", paramLabel = "SECONDS", description = "JWKS cache time. Default: 300.")
     Long jwksCache;
 
-    @Option(names = "--jwks-min-refresh", paramLabel = "SECONDS", description = "Minimum interval between JWKS refreshes. Default: 30.")
+    @Option(
+            names = "--jwks-min-refresh",
+            paramLabel = "SECONDS",
+            description = "Minimum interval between JWKS refreshes. Default: 30.")
     Long jwksMinRefresh;
 
-    @Option(names = "--jwks-outage-tolerance", paramLabel = "SECONDS", description = "Keep using the last keys this long while the JWKS fails. Default: 14400.")
+    @Option(
+            names = "--jwks-outage-tolerance",
+            paramLabel = "SECONDS",
+            description = "Keep using the last keys this long while the JWKS fails. Default: 14400.")
     Long jwksOutageTolerance;
 
-    @Option(names = "--role-path", description = "Bindings may only grant roles under this IAM path. Default: /kitevend/.")
+    @Option(
+            names = "--role-path",
+            description = "Bindings may only grant roles under this IAM path. Default: /kitevend/.")
     String rolePath;
 
-    @Option(names = "--allowed-accounts", paramLabel = "IDS", description = "Comma-separated AWS accounts bindings may grant roles in. Default: any.")
+    @Option(
+            names = "--allowed-accounts",
+            paramLabel = "IDS",
+            description = "Comma-separated AWS accounts bindings may grant roles in. Default: any.")
     String allowedAccounts;
 
-    @Option(names = "--bindings-cache", paramLabel = "SECONDS", description = "How long bindings are cached. Default: 30.")
+    @Option(
+            names = "--bindings-cache",
+            paramLabel = "SECONDS",
+            description = "How long bindings are cached. Default: 30.")
     Long bindingsCache;
 
-    @Option(names = "--replay-protection", arity = "1", paramLabel = "true|false", description = "Accept each token once. Default: true.")
+    @Option(
+            names = "--replay-protection",
+            arity = "1",
+            paramLabel = "true|false",
+            description = "Accept each token once. Default: true.")
     Boolean replayProtection;
 
     @Option(names = "--audit-retention-days", paramLabel = "DAYS", description = "Audit record TTL. Default: 400.")
@@ -81,18 +117,28 @@ public final class RunnerOptions {
     @Option(names = "--audit-shards", paramLabel = "N", description = "Audit partitions per day. Default: 4.")
     Long auditShards;
 
-    @Option(names = "--secrets-file", paramLabel = "FILE",
-            description = {"Without --aws-endpoint and --aws: hand out secrets from this local file (YAML: secrets: {SECRET_ID: value}; "
-                    + "see examples/secrets.yaml). Answers say \"source\":\"local-file\".",
-                    "Without it the embedded runner has no secrets: a granted secret answers 404."})
+    @Option(
+            names = "--secrets-file",
+            paramLabel = "FILE",
+            description = {
+                "Without --aws-endpoint and --aws: hand out secrets from this local file (YAML: secrets: {SECRET_ID: value}; "
+                        + "see examples/secrets.yaml). Answers say \"source\":\"local-file\".",
+                "Without it the embedded runner has no secrets: a granted secret answers 404."
+            })
     Path secretsFile;
 
-    @Option(names = "--secret-prefix", paramLabel = "PREFIX",
-            description = "Bindings may only grant secrets whose name starts with this (KITEVEND_SECRET_PREFIX). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--secret-prefix",
+            paramLabel = "PREFIX",
+            description =
+                    "Bindings may only grant secrets whose name starts with this (KITEVEND_SECRET_PREFIX). Default: ${DEFAULT-VALUE}.")
     String secretPrefix = "kitevend/";
 
-    @Option(names = "--secrets-cache", paramLabel = "SECONDS",
-            description = "How long secret values from Secrets Manager are kept in memory (KITEVEND_SECRETS_CACHE_SECONDS; 0 to 300). Default: 0.")
+    @Option(
+            names = "--secrets-cache",
+            paramLabel = "SECONDS",
+            description =
+                    "How long secret values from Secrets Manager are kept in memory (KITEVEND_SECRETS_CACHE_SECONDS; 0 to 300). Default: 0.")
     Long secretsCache;
 
     @Option(names = "--bindings-table", description = "Default: ${DEFAULT-VALUE}.")
@@ -104,23 +150,36 @@ public final class RunnerOptions {
     @Option(names = "--replay-table", description = "Default: ${DEFAULT-VALUE}.")
     String replayTable = "kitevend-replay";
 
-    @Option(names = "--admin-key", paramLabel = "AKID:SECRET:PRINCIPAL_ARN",
-            description = {"An access key the IAM-authorized (admin) routes accept, as the principal it stands for "
-                    + "(e.g. arn:aws:sts::123456789012:assumed-role/Admins/alice). Repeatable.",
-                    "Without --admin-key and --admin-keys the runner makes a key for "
-                    + IamAuthorizer.LOCAL_ADMIN_ARN + " and prints it."})
+    @Option(
+            names = "--admin-key",
+            paramLabel = "AKID:SECRET:PRINCIPAL_ARN",
+            description = {
+                "An access key the IAM-authorized (admin) routes accept, as the principal it stands for "
+                        + "(e.g. arn:aws:sts::123456789012:assumed-role/Admins/alice). Repeatable.",
+                "Without --admin-key and --admin-keys the runner makes a key for " + IamAuthorizer.LOCAL_ADMIN_ARN
+                        + " and prints it."
+            })
     List<String> adminKey = new ArrayList<>();
 
-    @Option(names = "--admin-readers", paramLabel = "PATTERNS",
-            description = "Principal ARN patterns that may read through the admin API (KITEVEND_ADMIN_READERS). Default: none.")
+    @Option(
+            names = "--admin-readers",
+            paramLabel = "PATTERNS",
+            description =
+                    "Principal ARN patterns that may read through the admin API (KITEVEND_ADMIN_READERS). Default: none.")
     String adminReaders;
 
-    @Option(names = "--admin-writers", paramLabel = "PATTERNS",
-            description = "Principal ARN patterns that may change bindings (KITEVEND_ADMIN_WRITERS). Default: the principals of the admin keys.")
+    @Option(
+            names = "--admin-writers",
+            paramLabel = "PATTERNS",
+            description =
+                    "Principal ARN patterns that may change bindings (KITEVEND_ADMIN_WRITERS). Default: the principals of the admin keys.")
     String adminWriters;
 
-    @Option(names = "--admin-keys", paramLabel = "FILE",
-            description = "Access keys from a file: one a line, ACCESS_KEY_ID SECRET_ACCESS_KEY PRINCIPAL_ARN [SESSION_TOKEN]; # comments.")
+    @Option(
+            names = "--admin-keys",
+            paramLabel = "FILE",
+            description =
+                    "Access keys from a file: one a line, ACCESS_KEY_ID SECRET_ACCESS_KEY PRINCIPAL_ARN [SESSION_TOKEN]; # comments.")
     Path adminKeysFile;
 
     /** The admin keys configured with --admin-key and --admin-keys (empty when none). */
@@ -138,7 +197,8 @@ public final class RunnerOptions {
     /** The vend and secrets functions' environment, as Lambda would see it. */
     Map<String, String> environment(String devIssuer) {
         Map<String, String> env = new LinkedHashMap<>();
-        String regionName = region != null ? region
+        String regionName = region != null
+                ? region
                 : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : "us-east-1";
         env.put(VendConfig.REGION, regionName);
         if (awsEndpoint != null) {

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Asks a running {@code ./kitevend dev} for a Buildkite-shaped token from its dev issuer. */
-@Command(name = "token", mixinStandardHelpOptions = true,
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
         description = "Print a Buildkite-shaped job token from a running './kitevend dev' (its dev issuer).")
 final class TokenCommand implements Callable<Integer> {
     @Option(names = "--url", description = "The runner. Default: ${DEFAULT-VALUE}.")
@@ -39,10 +41,16 @@ final class TokenCommand implements Callable<Integer> {
     @Option(names = "--audience", description = "Default: the runner's audience.")
     String audience;
 
-    @Option(names = "--lifetime", paramLabel = "SECONDS", description = "Token lifetime, at most 7200 (as Buildkite). Default: 300.")
+    @Option(
+            names = "--lifetime",
+            paramLabel = "SECONDS",
+            description = "Token lifetime, at most 7200 (as Buildkite). Default: 300.")
     Integer lifetime;
 
-    @Option(names = "--claim", paramLabel = "NAME=VALUE", description = "Any other claim, e.g. queue_key=deploy or agent_tag:queue=deploy.")
+    @Option(
+            names = "--claim",
+            paramLabel = "NAME=VALUE",
+            description = "Any other claim, e.g. queue_key=deploy or agent_tag:queue=deploy.")
     Map<String, String> claims = new LinkedHashMap<>();
 
     @Override

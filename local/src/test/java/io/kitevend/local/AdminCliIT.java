@@ -81,13 +81,15 @@ class AdminCliIT {
         var iam = api.last().getRequestContext().getAuthorizer().getIam();
         assertThat(iam.getUserArn()).isEqualTo(ARN);
         assertThat(iam.getAccessKey()).isEqualTo(AKID);
-        assertThat(api.last().getHeaders().get("authorization")).startsWith("AWS4-HMAC-SHA256 Credential=" + AKID + "/")
+        assertThat(api.last().getHeaders().get("authorization"))
+                .startsWith("AWS4-HMAC-SHA256 Credential=" + AKID + "/")
                 .contains("/us-east-1/execute-api/aws4_request");
     }
 
     @Test
     void aWrongSecretIsForbiddenAndTheCliFails() throws Exception {
-        try (RunnerProcess cli = RunnerProcess.start(env(AKID, "not-the-secret-not-the-secret-not-the-sec"), "bindings", "list")) {
+        try (RunnerProcess cli =
+                RunnerProcess.start(env(AKID, "not-the-secret-not-the-secret-not-the-sec"), "bindings", "list")) {
             assertThat(cli.awaitExit()).isEqualTo(1);
             assertThat(awaitLine(cli.stderr, "403: Forbidden")).isTrue();
         }
@@ -99,8 +101,10 @@ class AdminCliIT {
         try (RunnerProcess dev = RunnerProcess.start("dev", "--port", "0")) {
             dev.awaitListening();
             String err = String.join("\n", dev.stderr);
-            assertThat(err).contains(IamAuthorizer.LOCAL_ADMIN_ARN)
-                    .containsPattern("export AWS_ACCESS_KEY_ID=AKIALOCAL[A-Z2-7]{11} AWS_SECRET_ACCESS_KEY=\\S{40} AWS_REGION=")
+            assertThat(err)
+                    .contains(IamAuthorizer.LOCAL_ADMIN_ARN)
+                    .containsPattern(
+                            "export AWS_ACCESS_KEY_ID=AKIALOCAL[A-Z2-7]{11} AWS_SECRET_ACCESS_KEY=\\S{40} AWS_REGION=")
                     .contains("unset AWS_SESSION_TOKEN AWS_PROFILE")
                     .contains("./kitevend bindings list --url http://127.0.0.1:");
         }
@@ -108,7 +112,8 @@ class AdminCliIT {
 
     @Test
     void devWithKeysNamesThePrincipalsButNeverTheSecrets() throws Exception {
-        try (RunnerProcess dev = RunnerProcess.start("dev", "--port", "0", "--admin-key", AKID + ":" + SECRET + ":" + ARN)) {
+        try (RunnerProcess dev =
+                RunnerProcess.start("dev", "--port", "0", "--admin-key", AKID + ":" + SECRET + ":" + ARN)) {
             dev.awaitListening();
             String err = String.join("\n", dev.stderr);
             assertThat(err).contains(AKID + " -> " + ARN).doesNotContain(SECRET).doesNotContain("export AWS_");
@@ -117,9 +122,11 @@ class AdminCliIT {
 
     @Test
     void aBadAdminKeyIsNamedWithoutAStackTrace() throws Exception {
-        try (RunnerProcess dev = RunnerProcess.start("dev", "--port", "0", "--admin-key", "AKIAADMINEXAMPLE0001:secret")) {
+        try (RunnerProcess dev =
+                RunnerProcess.start("dev", "--port", "0", "--admin-key", "AKIAADMINEXAMPLE0001:secret")) {
             assertThat(dev.awaitExit()).isNotZero();
-            assertThat(awaitLine(dev.stderr, "ACCESS_KEY_ID:SECRET_ACCESS_KEY:PRINCIPAL_ARN")).isTrue();
+            assertThat(awaitLine(dev.stderr, "ACCESS_KEY_ID:SECRET_ACCESS_KEY:PRINCIPAL_ARN"))
+                    .isTrue();
             assertThat(String.join("\n", dev.stderr)).doesNotContain("\tat ");
         }
     }

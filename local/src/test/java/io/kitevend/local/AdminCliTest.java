@@ -36,9 +36,14 @@ class AdminCliTest {
     static final String AKID = "AKIAADMINEXAMPLE0001";
     static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYADMINKEY01";
     static final String ARN = "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/alice";
-    static final List<String> ROUTES = List.of("GET /v1/admin/bindings", "GET /v1/admin/bindings/{organization}/{name}",
-            "PUT /v1/admin/bindings/{organization}/{name}", "DELETE /v1/admin/bindings/{organization}/{name}",
-            "POST /v1/admin/apply", "POST /v1/admin/explain", "GET /v1/admin/audit");
+    static final List<String> ROUTES = List.of(
+            "GET /v1/admin/bindings",
+            "GET /v1/admin/bindings/{organization}/{name}",
+            "PUT /v1/admin/bindings/{organization}/{name}",
+            "DELETE /v1/admin/bindings/{organization}/{name}",
+            "POST /v1/admin/apply",
+            "POST /v1/admin/explain",
+            "GET /v1/admin/audit");
     static final String DEPLOY_MAIN = """
             {"name":"deploy-main","organization":"acme","pipeline":"deploy","conditions":{"build_branch":["main","release/*"]},
              "role_arn":"arn:aws:iam::123456789012:role/kitevend/deployer","max_duration_seconds":3600,"enabled":true,"version":3}""";
@@ -77,7 +82,8 @@ class AdminCliTest {
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--url", runner.url().toString(), "--region", "us-east-1"));
-        int exit = Main.run(credentials, new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        int exit = Main.run(
+                credentials, new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
         return new Run(exit, out.toString(), err.toString());
     }
 
@@ -94,7 +100,8 @@ class AdminCliTest {
         Run r = cli("bindings", "list", "--organization", "acme");
         succeeded(r);
         assertThat(api.events).hasSize(1);
-        assertThat(api.last().getRequestContext().getAuthorizer().getIam().getUserArn()).isEqualTo(ARN);
+        assertThat(api.last().getRequestContext().getAuthorizer().getIam().getUserArn())
+                .isEqualTo(ARN);
 
         var unsigned = RawHttp.send(runner.url(), "GET", "/v1/admin/bindings?organization=acme", Map.of(), null);
         assertThat(unsigned.status()).isEqualTo(403);
@@ -104,8 +111,11 @@ class AdminCliTest {
 
     @Test
     void withAKeyTheApiDoesNotKnowTheCliPrintsForbiddenAndFails() {
-        Run r = cli(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAUNKNOWNEXAMPLE99", SECRET)),
-                "bindings", "get", "acme/deploy-main");
+        Run r = cli(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAUNKNOWNEXAMPLE99", SECRET)),
+                "bindings",
+                "get",
+                "acme/deploy-main");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("403: Forbidden\n").contains("signature");
         assertThat(r.out()).isEmpty();
@@ -118,10 +128,13 @@ class AdminCliTest {
                 .then("GET /v1/admin/bindings", e -> json(200, "{\"bindings\":[" + DEPLOY_TAGS + "]}"));
         Run r = cli("bindings", "list", "--organization", "acme", "--pipeline", "deploy");
         succeeded(r);
-        assertThat(api.events).extracting(e -> e.getRawQueryString())
+        assertThat(api.events)
+                .extracting(e -> e.getRawQueryString())
                 .containsExactly("organization=acme&pipeline=deploy", "organization=acme&pipeline=deploy&page=p2");
         JsonNode printed = Json.readTree(r.out());
-        assertThat(printed.get("bindings")).extracting(b -> b.get("name").asText()).containsExactly("deploy-main", "deploy-tags");
+        assertThat(printed.get("bindings"))
+                .extracting(b -> b.get("name").asText())
+                .containsExactly("deploy-main", "deploy-tags");
         assertThat(r.out()).contains("\n  \"bindings\" : [");
     }
 
@@ -134,9 +147,12 @@ class AdminCliTest {
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).matches("ORGANIZATION +NAME +PIPELINE +CONDITIONS +ROLE +ENABLED +VERSION");
-        assertThat(lines.get(1)).matches("acme +deploy-main +deploy +build_branch=main\\|release/\\* +"
-                + "arn:aws:iam::123456789012:role/kitevend/deployer +true +3");
-        assertThat(lines.get(2)).matches("acme +deploy-tags +deploy +build_tag=v\\* +arn:aws:iam::123456789012:role/kitevend/releaser +false +1");
+        assertThat(lines.get(1))
+                .matches("acme +deploy-main +deploy +build_branch=main\\|release/\\* +"
+                        + "arn:aws:iam::123456789012:role/kitevend/deployer +true +3");
+        assertThat(lines.get(2))
+                .matches(
+                        "acme +deploy-tags +deploy +build_tag=v\\* +arn:aws:iam::123456789012:role/kitevend/releaser +false +1");
         // columns line up
         assertThat(lines.get(1).indexOf("deploy-main")).isEqualTo(lines.get(0).indexOf("NAME"));
         assertThat(lines.get(2).indexOf("arn:")).isEqualTo(lines.get(0).indexOf("ROLE"));
@@ -169,8 +185,9 @@ class AdminCliTest {
                 created_at: "2026-01-01T00:00:00Z"
                 created_by: arn:aws:sts::123456789012:assumed-role/KitevendAdmins/bob
                 """);
-        api.then("PUT /v1/admin/bindings/{organization}/{name}", e -> json(201, DEPLOY_MAIN.replace("\"version\":3", "\"version\":1"),
-                "etag", "\"1\""));
+        api.then(
+                "PUT /v1/admin/bindings/{organization}/{name}",
+                e -> json(201, DEPLOY_MAIN.replace("\"version\":3", "\"version\":1"), "etag", "\"1\""));
         Run r = cli("bindings", "put", "-f", file.toString());
         succeeded(r);
         var sent = api.last();
@@ -208,7 +225,11 @@ class AdminCliTest {
         assertThat(api.last().getHeaders()).containsEntry("if-match", "\"7\"");
 
         api.events.clear();
-        api.then(get, e -> json(404, "{\"status\":404,\"code\":\"not_found\",\"detail\":\"No binding acme/deploy-main.\"}"))
+        api.then(
+                        get,
+                        e -> json(
+                                404,
+                                "{\"status\":404,\"code\":\"not_found\",\"detail\":\"No binding acme/deploy-main.\"}"))
                 .then(put, e -> json(201, DEPLOY_MAIN, "etag", "\"1\""));
         succeeded(cli("bindings", "put", "-f", file.toString(), "--replace"));
         assertThat(api.events).extracting(e -> e.getRouteKey()).containsExactly(get, put);
@@ -229,14 +250,19 @@ class AdminCliTest {
         Run r = cli("bindings", "put", "-f", nameless.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("'name'");
-        assertThat(cli("bindings", "put", "-f", dir.resolve("missing.yaml").toString()).err()).contains("no such file");
+        assertThat(cli("bindings", "put", "-f", dir.resolve("missing.yaml").toString())
+                        .err())
+                .contains("no such file");
         assertThat(api.events).isEmpty();
     }
 
     @Test
     void deleteSendsIfMatchAndIfMatchIsRequired() {
-        api.then("DELETE /v1/admin/bindings/{organization}/{name}",
-                e -> com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse.builder().withStatusCode(204).build());
+        api.then(
+                "DELETE /v1/admin/bindings/{organization}/{name}",
+                e -> com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse.builder()
+                        .withStatusCode(204)
+                        .build());
         Run r = cli("bindings", "delete", "acme/deploy-main", "--if-match", "4");
         succeeded(r);
         assertThat(api.last().getHeaders()).containsEntry("if-match", "\"4\"");
@@ -267,8 +293,11 @@ class AdminCliTest {
                 """);
         assertThat(r.out()).isEmpty();
 
-        api.then("PUT /v1/admin/bindings/{organization}/{name}", e -> json(412,
-                "{\"status\":412,\"code\":\"version_mismatch\",\"detail\":\"The binding is at version 5, not 3.\"}"));
+        api.then(
+                "PUT /v1/admin/bindings/{organization}/{name}",
+                e -> json(
+                        412,
+                        "{\"status\":412,\"code\":\"version_mismatch\",\"detail\":\"The binding is at version 5, not 3.\"}"));
         Run stale = cli("bindings", "put", "-f", file.toString(), "--if-match", "3");
         assertThat(stale.exit()).isEqualTo(1);
         assertThat(stale.err()).isEqualTo("412 version_mismatch: The binding is at version 5, not 3.\n");
@@ -300,12 +329,13 @@ class AdminCliTest {
         Run table = cli("bindings", "apply", "-f", file.toString(), "-o", "table");
         succeeded(table);
         assertThat(api.last().getRawQueryString()).isEqualTo("dry_run=false&prune=false");
-        assertThat(table.out().lines().toList()).containsExactly(
-                "ACTION     BINDING",
-                "created    acme/deploy-main",
-                "deleted    acme/old",
-                "unchanged  acme/a",
-                "dry run: nothing was changed (1 created, 0 updated, 1 deleted, 1 unchanged)");
+        assertThat(table.out().lines().toList())
+                .containsExactly(
+                        "ACTION     BINDING",
+                        "created    acme/deploy-main",
+                        "deleted    acme/old",
+                        "unchanged  acme/a",
+                        "dry run: nothing was changed (1 created, 0 updated, 1 deleted, 1 unchanged)");
     }
 
     @Test
@@ -317,12 +347,14 @@ class AdminCliTest {
         for (int i = 0; i < 4; i++) {
             api.then("POST /v1/admin/explain", e -> json(200, answer));
         }
-        succeeded(cli("explain", "--org", "acme", "--pipeline", "deploy", "--branch", "main", "--claim", "queue_key=deploy"));
+        succeeded(cli(
+                "explain", "--org", "acme", "--pipeline", "deploy", "--branch", "main", "--claim", "queue_key=deploy"));
         assertThat(Json.readTree(api.last().getBody())).isEqualTo(Json.readTree("""
                 {"claims":{"organization_slug":"acme","pipeline_slug":"deploy","build_branch":"main","queue_key":"deploy"}}"""));
 
         succeeded(cli("explain", "--token", "eyJ.a.b", "--binding", "deploy-main"));
-        assertThat(Json.readTree(api.last().getBody())).isEqualTo(Json.readTree("{\"token\":\"eyJ.a.b\",\"binding\":\"deploy-main\"}"));
+        assertThat(Json.readTree(api.last().getBody()))
+                .isEqualTo(Json.readTree("{\"token\":\"eyJ.a.b\",\"binding\":\"deploy-main\"}"));
 
         Path claims = dir.resolve("claims.yaml");
         Files.writeString(claims, "organization_slug: acme\npipeline_slug: deploy\nbuild_number: 42\n");
@@ -332,12 +364,13 @@ class AdminCliTest {
 
         Run table = cli("explain", "--org", "acme", "--pipeline", "deploy", "-o", "table");
         succeeded(table);
-        assertThat(table.out().lines().toList()).containsExactly(
-                "organization acme, pipeline deploy",
-                "BINDING      MATCHED  WHY NOT",
-                "deploy-main  yes      -",
-                "deploy-tags  no       build_tag is not set",
-                "decision: allow, selected deploy-main (matched)");
+        assertThat(table.out().lines().toList())
+                .containsExactly(
+                        "organization acme, pipeline deploy",
+                        "BINDING      MATCHED  WHY NOT",
+                        "deploy-main  yes      -",
+                        "deploy-tags  no       build_tag is not set",
+                        "decision: allow, selected deploy-main (matched)");
 
         int sent = api.events.size();
         Run two = cli("explain", "--token", "eyJ.a.b", "--org", "acme", "--pipeline", "deploy");
@@ -359,35 +392,56 @@ class AdminCliTest {
 
     @Test
     void auditPassesTheFiltersAndStopsAtTheLimit() throws Exception {
-        String rec1 = "{\"request_id\":\"r1\",\"time\":\"2026-03-01T10:00:00.000Z\",\"kind\":\"vend\",\"decision\":\"deny\","
-                + "\"reason\":\"no_matching_binding\",\"organization_slug\":\"acme\",\"pipeline_slug\":\"deploy\",\"build_branch\":\"feature/x\"}";
+        String rec1 =
+                "{\"request_id\":\"r1\",\"time\":\"2026-03-01T10:00:00.000Z\",\"kind\":\"vend\",\"decision\":\"deny\","
+                        + "\"reason\":\"no_matching_binding\",\"organization_slug\":\"acme\",\"pipeline_slug\":\"deploy\",\"build_branch\":\"feature/x\"}";
         String rec2 = rec1.replace("r1", "r2").replace("10:00", "10:05");
         String rec3 = rec1.replace("r1", "r3").replace("10:00", "10:09");
-        api.then("GET /v1/admin/audit", e -> json(200, "{\"records\":[" + rec1 + "," + rec2 + "],\"next_page\":\"n2\"}"))
+        api.then(
+                        "GET /v1/admin/audit",
+                        e -> json(200, "{\"records\":[" + rec1 + "," + rec2 + "],\"next_page\":\"n2\"}"))
                 .then("GET /v1/admin/audit", e -> json(200, "{\"records\":[" + rec3 + "],\"next_page\":\"n3\"}"));
-        Run r = cli("audit", "--organization", "acme", "--pipeline", "deploy", "--decision", "deny",
-                "--from", "2026-03-01T00:00:00Z", "--to", "2026-03-02T00:00:00Z", "--limit", "3");
+        Run r = cli(
+                "audit",
+                "--organization",
+                "acme",
+                "--pipeline",
+                "deploy",
+                "--decision",
+                "deny",
+                "--from",
+                "2026-03-01T00:00:00Z",
+                "--to",
+                "2026-03-02T00:00:00Z",
+                "--limit",
+                "3");
         succeeded(r);
-        assertThat(api.events).extracting(e -> e.getRawQueryString()).containsExactly(
-                "organization=acme&pipeline=deploy&decision=deny&from=2026-03-01T00%3A00%3A00Z&to=2026-03-02T00%3A00%3A00Z&limit=3",
-                "organization=acme&pipeline=deploy&decision=deny&from=2026-03-01T00%3A00%3A00Z&to=2026-03-02T00%3A00%3A00Z&limit=1&page=n2");
+        assertThat(api.events)
+                .extracting(e -> e.getRawQueryString())
+                .containsExactly(
+                        "organization=acme&pipeline=deploy&decision=deny&from=2026-03-01T00%3A00%3A00Z&to=2026-03-02T00%3A00%3A00Z&limit=3",
+                        "organization=acme&pipeline=deploy&decision=deny&from=2026-03-01T00%3A00%3A00Z&to=2026-03-02T00%3A00%3A00Z&limit=1&page=n2");
         JsonNode printed = Json.readTree(r.out());
-        assertThat(printed.get("records")).extracting(n -> n.get("request_id").asText()).containsExactly("r1", "r2", "r3");
+        assertThat(printed.get("records"))
+                .extracting(n -> n.get("request_id").asText())
+                .containsExactly("r1", "r2", "r3");
         assertThat(printed.get("truncated").asBoolean()).isTrue();
     }
 
     @Test
     void auditAsATableShowsOnlyColumnsWithValues() {
-        String rec = "{\"request_id\":\"r1\",\"time\":\"2026-03-01T10:00:00.000Z\",\"kind\":\"vend\",\"decision\":\"allow\","
-                + "\"reason\":\"allowed\",\"organization_slug\":\"acme\",\"pipeline_slug\":\"deploy\",\"build_branch\":\"main\","
-                + "\"binding\":\"deploy-main\"}";
+        String rec =
+                "{\"request_id\":\"r1\",\"time\":\"2026-03-01T10:00:00.000Z\",\"kind\":\"vend\",\"decision\":\"allow\","
+                        + "\"reason\":\"allowed\",\"organization_slug\":\"acme\",\"pipeline_slug\":\"deploy\",\"build_branch\":\"main\","
+                        + "\"binding\":\"deploy-main\"}";
         api.then("GET /v1/admin/audit", e -> json(200, "{\"records\":[" + rec + "]}"));
         Run r = cli("audit", "-o", "table");
         succeeded(r);
         assertThat(api.last().getRawQueryString()).isEqualTo("limit=100");
-        assertThat(r.out().lines().toList()).containsExactly(
-                "TIME                      KIND  DECISION  REASON   ORGANIZATION  PIPELINE  BRANCH  BINDING      REQUEST",
-                "2026-03-01T10:00:00.000Z  vend  allow     allowed  acme          deploy    main    deploy-main  r1");
+        assertThat(r.out().lines().toList())
+                .containsExactly(
+                        "TIME                      KIND  DECISION  REASON   ORGANIZATION  PIPELINE  BRANCH  BINDING      REQUEST",
+                        "2026-03-01T10:00:00.000Z  vend  allow     allowed  acme          deploy    main    deploy-main  r1");
     }
 
     @Test
@@ -401,9 +455,14 @@ class AdminCliTest {
         assertThat(api.events).isEmpty();
 
         StringWriter err = new StringWriter();
-        int exit = Main.run(StaticCredentialsProvider.create(AwsBasicCredentials.create(AKID, SECRET)),
-                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-                "bindings", "list", "--url", "http://127.0.0.1:1");
+        int exit = Main.run(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(AKID, SECRET)),
+                new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true),
+                "bindings",
+                "list",
+                "--url",
+                "http://127.0.0.1:1");
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("nothing answers at http://127.0.0.1:1");
     }

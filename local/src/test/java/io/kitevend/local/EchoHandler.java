@@ -18,7 +18,8 @@ import java.util.function.Function;
  */
 final class EchoHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     final List<APIGatewayV2HTTPEvent> events = new CopyOnWriteArrayList<>();
-    private final Map<String, List<Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>>> scripts = new LinkedHashMap<>();
+    private final Map<String, List<Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>>> scripts =
+            new LinkedHashMap<>();
 
     /** Answers the next request to this route key with this function (queued, once each). */
     synchronized EchoHandler then(String routeKey, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> answer) {
@@ -32,7 +33,11 @@ final class EchoHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGate
         for (int i = 0; i < headers.length; i += 2) {
             h.put(headers[i], headers[i + 1]);
         }
-        return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(h).withBody(body).build();
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(status)
+                .withHeaders(h)
+                .withBody(body)
+                .build();
     }
 
     @Override

@@ -69,8 +69,13 @@ class EmbeddedRunnerIT extends RunnerBlackBoxSuite {
         try (RunnerProcess bare = RunnerProcess.start("dev", "--port", "0", "--bindings", bindings.toString())) {
             var base = bare.awaitListening();
             assertThat(String.join("\n", bare.stderr)).contains("WARNING: no --secrets-file");
-            String token = Json.readTree(LocalHttp.post(base.resolve("/dev/token"), Map.of("content-type", "application/json"),
-                    Json.write(Map.of("organization", "acme", "pipeline", "publish", "branch", "main"))).body()).get("token").asText();
+            String token = Json.readTree(LocalHttp.post(
+                                    base.resolve("/dev/token"),
+                                    Map.of("content-type", "application/json"),
+                                    Json.write(Map.of("organization", "acme", "pipeline", "publish", "branch", "main")))
+                            .body())
+                    .get("token")
+                    .asText();
             var r = LocalHttp.post(base.resolve("/v1/secrets"), Map.of("authorization", "Bearer " + token), null);
             JsonNode p = problem(r, 404, "secret_not_found");
             assertThat(p.get("detail").asText()).contains("NPM_TOKEN");
@@ -80,14 +85,36 @@ class EmbeddedRunnerIT extends RunnerBlackBoxSuite {
     @Test
     void theExampleBindingsAndSecretsWorkTogether() throws Exception {
         Path examples = io.kitevend.testing.Emulators.repoRoot().resolve("examples");
-        try (RunnerProcess demo = RunnerProcess.start("dev", "--port", "0", "--bindings", examples.resolve("bindings.yaml").toString(),
-                "--secrets-file", examples.resolve("secrets.yaml").toString())) {
+        try (RunnerProcess demo = RunnerProcess.start(
+                "dev",
+                "--port",
+                "0",
+                "--bindings",
+                examples.resolve("bindings.yaml").toString(),
+                "--secrets-file",
+                examples.resolve("secrets.yaml").toString())) {
             var base = demo.awaitListening();
-            String token = Json.readTree(LocalHttp.post(base.resolve("/dev/token"), Map.of("content-type", "application/json"),
-                    Json.write(Map.of("organization", "acme", "pipeline", "deploy", "branch", "main",
-                            "build_source", "webhook", "step_key", "deploy"))).body()).get("token").asText();
-            var r = LocalHttp.post(base.resolve("/v1/secrets"), Map.of("authorization", "Bearer " + token,
-                    "content-type", "application/json"), "{\"binding\":\"deploy-prod\"}");
+            String token = Json.readTree(LocalHttp.post(
+                                    base.resolve("/dev/token"),
+                                    Map.of("content-type", "application/json"),
+                                    Json.write(Map.of(
+                                            "organization",
+                                            "acme",
+                                            "pipeline",
+                                            "deploy",
+                                            "branch",
+                                            "main",
+                                            "build_source",
+                                            "webhook",
+                                            "step_key",
+                                            "deploy")))
+                            .body())
+                    .get("token")
+                    .asText();
+            var r = LocalHttp.post(
+                    base.resolve("/v1/secrets"),
+                    Map.of("authorization", "Bearer " + token, "content-type", "application/json"),
+                    "{\"binding\":\"deploy-prod\"}");
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             JsonNode body = Json.readTree(r.body());
             assertThat(body.get("source").asText()).isEqualTo("local-file");

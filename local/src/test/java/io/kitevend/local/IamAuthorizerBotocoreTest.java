@@ -29,8 +29,10 @@ class IamAuthorizerBotocoreTest {
             print(json.dumps(dict(req.headers.items())))
             """;
 
-    private static final IamAuthorizer.AccessKey KEY = new IamAuthorizer.AccessKey("AKIAADMINEXAMPLE0001",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYADMINKEY01", "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/alice");
+    private static final IamAuthorizer.AccessKey KEY = new IamAuthorizer.AccessKey(
+            "AKIAADMINEXAMPLE0001",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYADMINKEY01",
+            "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/alice");
 
     @Test
     void requestsSignedByBotocoreAreAcceptedAndTamperingIsNot() throws Exception {
@@ -43,25 +45,45 @@ class IamAuthorizerBotocoreTest {
         assertThat(headers).doesNotContainKey("x-amz-content-sha256");
 
         var ok = authorizer.authorize("PUT", path, query, headers, body.getBytes(StandardCharsets.UTF_8));
-        assertThat(ok).isInstanceOfSatisfying(IamAuthorizer.Allowed.class,
-                a -> assertThat(a.caller().userArn()).isEqualTo(KEY.principalArn()));
+        assertThat(ok)
+                .isInstanceOfSatisfying(
+                        IamAuthorizer.Allowed.class,
+                        a -> assertThat(a.caller().userArn()).isEqualTo(KEY.principalArn()));
 
-        var otherBody = authorizer.authorize("PUT", path, query, headers, "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+        var otherBody =
+                authorizer.authorize("PUT", path, query, headers, "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(otherBody).isInstanceOf(IamAuthorizer.Denied.class);
-        var otherQuery = authorizer.authorize("PUT", path, "organization=evil&pipeline=deploy&limit=10", headers,
+        var otherQuery = authorizer.authorize(
+                "PUT",
+                path,
+                "organization=evil&pipeline=deploy&limit=10",
+                headers,
                 body.getBytes(StandardCharsets.UTF_8));
         assertThat(otherQuery).isInstanceOf(IamAuthorizer.Denied.class);
-        var otherPath = authorizer.authorize("PUT", "/v1/admin/bindings/acme/other", query, headers,
-                body.getBytes(StandardCharsets.UTF_8));
+        var otherPath = authorizer.authorize(
+                "PUT", "/v1/admin/bindings/acme/other", query, headers, body.getBytes(StandardCharsets.UTF_8));
         assertThat(otherPath).isInstanceOf(IamAuthorizer.Denied.class);
     }
 
     private static Map<String, List<String>> signWithBotocore(String method, String url, String body) throws Exception {
-        String args = io.kitevend.json.Json.write(Map.of("method", method, "url", url, "body", body,
-                "akid", KEY.accessKeyId(), "secret", KEY.secretAccessKey(), "region", "us-east-1"));
+        String args = io.kitevend.json.Json.write(Map.of(
+                "method",
+                method,
+                "url",
+                url,
+                "body",
+                body,
+                "akid",
+                KEY.accessKeyId(),
+                "secret",
+                KEY.secretAccessKey(),
+                "region",
+                "us-east-1"));
         Process p;
         try {
-            p = new ProcessBuilder("python3", "-c", SIGN, args).redirectErrorStream(false).start();
+            p = new ProcessBuilder("python3", "-c", SIGN, args)
+                    .redirectErrorStream(false)
+                    .start();
         } catch (java.io.IOException e) {
             skip("python3 is not available");
             return Map.of();
@@ -74,7 +96,8 @@ class IamAuthorizerBotocoreTest {
         }
         Map<String, Object> signed = io.kitevend.json.Json.mapper().readValue(out, Map.class);
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        signed.forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), new ArrayList<>(List.of(v.toString()))));
+        signed.forEach(
+                (k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), new ArrayList<>(List.of(v.toString()))));
         headers.put("host", List.of("127.0.0.1:8787"));
         return headers;
     }

@@ -30,12 +30,18 @@ class IamAuthorizerTest {
     static final String REGION = "us-east-1";
     static final String URL = "http://127.0.0.1:8787/v1/admin/bindings";
 
-    static final IamAuthorizer.AccessKey ADMIN = new IamAuthorizer.AccessKey("AKIAADMINEXAMPLE0001",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYADMINKEY01", "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/alice");
-    static final IamAuthorizer.AccessKey USER = new IamAuthorizer.AccessKey("AKIAUSEREXAMPLE00002",
-            "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbUSERKEY002", "arn:aws:iam::210987654321:user/ops/bob");
-    static final IamAuthorizer.AccessKey TEMP = new IamAuthorizer.AccessKey("ASIATEMPEXAMPLE00003",
-            "Tmp9Utk/h3yCo8nvbEXAMPLETEMPKEY00000003", "arn:aws:sts::123456789012:assumed-role/Deployer/ci",
+    static final IamAuthorizer.AccessKey ADMIN = new IamAuthorizer.AccessKey(
+            "AKIAADMINEXAMPLE0001",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYADMINKEY01",
+            "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/alice");
+    static final IamAuthorizer.AccessKey USER = new IamAuthorizer.AccessKey(
+            "AKIAUSEREXAMPLE00002",
+            "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbUSERKEY002",
+            "arn:aws:iam::210987654321:user/ops/bob");
+    static final IamAuthorizer.AccessKey TEMP = new IamAuthorizer.AccessKey(
+            "ASIATEMPEXAMPLE00003",
+            "Tmp9Utk/h3yCo8nvbEXAMPLETEMPKEY00000003",
+            "arn:aws:sts::123456789012:assumed-role/Deployer/ci",
             "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==");
 
     static final IamAuthorizer AUTHORIZER =
@@ -48,15 +54,27 @@ class IamAuthorizerTest {
     }
 
     static SignedRequest get(IamAuthorizer.AccessKey k) {
-        return SignedRequest.sign("GET", URL + "?organization=acme&pipeline=deploy", Map.of(), null, creds(k), REGION,
-                "execute-api", NOW);
+        return SignedRequest.sign(
+                "GET",
+                URL + "?organization=acme&pipeline=deploy",
+                Map.of(),
+                null,
+                creds(k),
+                REGION,
+                "execute-api",
+                NOW);
     }
 
     static SignedRequest put(IamAuthorizer.AccessKey k) {
-        return SignedRequest.sign("PUT", URL + "/acme/deploy-main",
+        return SignedRequest.sign(
+                "PUT",
+                URL + "/acme/deploy-main",
                 Map.of("content-type", "application/json", "if-match", "\"3\""),
                 "{\"pipeline\":\"deploy\",\"role_arn\":\"arn:aws:iam::123456789012:role/kitevend/deployer\"}",
-                creds(k), REGION, "execute-api", NOW);
+                creds(k),
+                REGION,
+                "execute-api",
+                NOW);
     }
 
     static IamAuthorizer.Caller allowed(IamAuthorizer.Result result) {
@@ -98,14 +116,15 @@ class IamAuthorizerTest {
 
     @Test
     void roleIdsAreStableAndDistinguishRolesNotSessions() {
-        var aliceAgain = IamAuthorizer.callerOf(new IamAuthorizer.AccessKey("AKIAOTHEREXAMPLE0009", "x",
-                "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/carol"));
+        var aliceAgain = IamAuthorizer.callerOf(new IamAuthorizer.AccessKey(
+                "AKIAOTHEREXAMPLE0009", "x", "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/carol"));
         var alice = allowed(get(ADMIN).checkWith(AUTHORIZER));
         var deployer = IamAuthorizer.callerOf(TEMP);
         assertThat(aliceAgain.userId()).endsWith(":carol");
         assertThat(prefix(aliceAgain.userId())).isEqualTo(prefix(alice.userId()));
         assertThat(prefix(deployer.userId())).isNotEqualTo(prefix(alice.userId()));
-        var root = IamAuthorizer.callerOf(new IamAuthorizer.AccessKey("AKIAROOTEXAMPLE00010", "x", "arn:aws:iam::123456789012:root"));
+        var root = IamAuthorizer.callerOf(
+                new IamAuthorizer.AccessKey("AKIAROOTEXAMPLE00010", "x", "arn:aws:iam::123456789012:root"));
         assertThat(root.userId()).isEqualTo("123456789012");
     }
 
@@ -130,76 +149,181 @@ class IamAuthorizerTest {
     @Test
     void aSignatureJustInsideTheFiveMinuteWindowIsAcceptedEitherWay() {
         for (Duration d : List.of(Duration.ofSeconds(-299), Duration.ofSeconds(299), Duration.ofMinutes(5))) {
-            SignedRequest r = SignedRequest.sign("GET", URL, Map.of(), null, creds(ADMIN), REGION, "execute-api", NOW.plus(d));
-            assertThat(r.checkWith(AUTHORIZER)).as("signed at now%+ds", d.toSeconds()).isInstanceOf(IamAuthorizer.Allowed.class);
+            SignedRequest r =
+                    SignedRequest.sign("GET", URL, Map.of(), null, creds(ADMIN), REGION, "execute-api", NOW.plus(d));
+            assertThat(r.checkWith(AUTHORIZER))
+                    .as("signed at now%+ds", d.toSeconds())
+                    .isInstanceOf(IamAuthorizer.Allowed.class);
         }
     }
 
     static Stream<Arguments> refusals() {
         return Stream.of(
                 refusal("no Authorization header", get(ADMIN).withoutHeader("Authorization"), "missing_authorization"),
-                refusal("a bearer token instead of SigV4", get(ADMIN).withHeader("Authorization", "Bearer eyJhbGciOi.x.y"),
+                refusal(
+                        "a bearer token instead of SigV4",
+                        get(ADMIN).withHeader("Authorization", "Bearer eyJhbGciOi.x.y"),
                         "malformed_authorization"),
-                refusal("garbled Authorization", get(ADMIN).withHeader("Authorization", "AWS4-HMAC-SHA256 nonsense"),
+                refusal(
+                        "garbled Authorization",
+                        get(ADMIN).withHeader("Authorization", "AWS4-HMAC-SHA256 nonsense"),
                         "malformed_authorization"),
-                refusal("another algorithm", get(ADMIN).withAuthorizationEdited("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256"),
+                refusal(
+                        "another algorithm",
+                        get(ADMIN).withAuthorizationEdited("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256"),
                         "malformed_authorization"),
-                refusal("a truncated signature", edit(get(ADMIN), a -> a.substring(0, a.length() - 2)), "malformed_authorization"),
-                refusal("a credential scope without the terminator", get(ADMIN).withAuthorizationEdited("/aws4_request", ""),
+                refusal(
+                        "a truncated signature",
+                        edit(get(ADMIN), a -> a.substring(0, a.length() - 2)),
                         "malformed_authorization"),
-                refusal("signed headers out of order", get(ADMIN).withAuthorizationEdited("host;x-amz-content-sha256",
-                        "x-amz-content-sha256;host"), "malformed_authorization"),
-                refusal("two Authorization headers", get(ADMIN).withAddedHeader("Authorization", get(USER).header("authorization")),
+                refusal(
+                        "a credential scope without the terminator",
+                        get(ADMIN).withAuthorizationEdited("/aws4_request", ""),
                         "malformed_authorization"),
-                refusal("signed for another service",
-                        SignedRequest.sign("GET", URL, Map.of(), null, creds(ADMIN), REGION, "lambda", NOW), "wrong_service"),
-                refusal("signed for another region",
-                        SignedRequest.sign("GET", URL, Map.of(), null, creds(ADMIN), "eu-west-1", "execute-api", NOW), "wrong_region"),
-                refusal("an access key the runner does not know",
-                        SignedRequest.sign("GET", URL, Map.of(), null, AwsCredentialsIdentity.create("AKIAUNKNOWNEXAMPLE99",
-                                ADMIN.secretAccessKey()), REGION, "execute-api", NOW), "unknown_access_key"),
-                refusal("a known access key with the wrong secret",
-                        SignedRequest.sign("GET", URL, Map.of(), null, AwsCredentialsIdentity.create(ADMIN.accessKeyId(),
-                                USER.secretAccessKey()), REGION, "execute-api", NOW), "signature_mismatch"),
-                refusal("one digit of the signature changed", edit(get(ADMIN), IamAuthorizerTest::flipLastHexDigit),
+                refusal(
+                        "signed headers out of order",
+                        get(ADMIN).withAuthorizationEdited("host;x-amz-content-sha256", "x-amz-content-sha256;host"),
+                        "malformed_authorization"),
+                refusal(
+                        "two Authorization headers",
+                        get(ADMIN).withAddedHeader("Authorization", get(USER).header("authorization")),
+                        "malformed_authorization"),
+                refusal(
+                        "signed for another service",
+                        SignedRequest.sign("GET", URL, Map.of(), null, creds(ADMIN), REGION, "lambda", NOW),
+                        "wrong_service"),
+                refusal(
+                        "signed for another region",
+                        SignedRequest.sign("GET", URL, Map.of(), null, creds(ADMIN), "eu-west-1", "execute-api", NOW),
+                        "wrong_region"),
+                refusal(
+                        "an access key the runner does not know",
+                        SignedRequest.sign(
+                                "GET",
+                                URL,
+                                Map.of(),
+                                null,
+                                AwsCredentialsIdentity.create("AKIAUNKNOWNEXAMPLE99", ADMIN.secretAccessKey()),
+                                REGION,
+                                "execute-api",
+                                NOW),
+                        "unknown_access_key"),
+                refusal(
+                        "a known access key with the wrong secret",
+                        SignedRequest.sign(
+                                "GET",
+                                URL,
+                                Map.of(),
+                                null,
+                                AwsCredentialsIdentity.create(ADMIN.accessKeyId(), USER.secretAccessKey()),
+                                REGION,
+                                "execute-api",
+                                NOW),
+                        "signature_mismatch"),
+                refusal(
+                        "one digit of the signature changed",
+                        edit(get(ADMIN), IamAuthorizerTest::flipLastHexDigit),
                         "signature_mismatch"),
                 refusal("no X-Amz-Date", get(ADMIN).withoutHeader("X-Amz-Date"), "missing_date"),
-                refusal("a garbled X-Amz-Date", get(ADMIN).withHeader("X-Amz-Date", "2026-03-01T12:00:00Z"), "malformed_date"),
-                refusal("X-Amz-Date moved by a second after signing", get(ADMIN).withHeader("X-Amz-Date", "20260301T120001Z"),
+                refusal(
+                        "a garbled X-Amz-Date",
+                        get(ADMIN).withHeader("X-Amz-Date", "2026-03-01T12:00:00Z"),
+                        "malformed_date"),
+                refusal(
+                        "X-Amz-Date moved by a second after signing",
+                        get(ADMIN).withHeader("X-Amz-Date", "20260301T120001Z"),
                         "signature_mismatch"),
-                refusal("a credential date that is not X-Amz-Date's day", get(ADMIN).withAuthorizationEdited("/20260301/", "/20260302/"),
+                refusal(
+                        "a credential date that is not X-Amz-Date's day",
+                        get(ADMIN).withAuthorizationEdited("/20260301/", "/20260302/"),
                         "date_not_in_scope"),
-                refusal("signed six minutes ago",
-                        SignedRequest.sign("GET", URL, Map.of(), null, creds(ADMIN), REGION, "execute-api",
-                                NOW.minus(Duration.ofMinutes(6))), "clock_skew"),
-                refusal("signed six minutes in the future",
-                        SignedRequest.sign("GET", URL, Map.of(), null, creds(ADMIN), REGION, "execute-api",
-                                NOW.plus(Duration.ofMinutes(6))), "clock_skew"),
-                refusal("a body that does not match x-amz-content-sha256", put(ADMIN).withBody("{\"pipeline\":\"*\"}"),
+                refusal(
+                        "signed six minutes ago",
+                        SignedRequest.sign(
+                                "GET",
+                                URL,
+                                Map.of(),
+                                null,
+                                creds(ADMIN),
+                                REGION,
+                                "execute-api",
+                                NOW.minus(Duration.ofMinutes(6))),
+                        "clock_skew"),
+                refusal(
+                        "signed six minutes in the future",
+                        SignedRequest.sign(
+                                "GET",
+                                URL,
+                                Map.of(),
+                                null,
+                                creds(ADMIN),
+                                REGION,
+                                "execute-api",
+                                NOW.plus(Duration.ofMinutes(6))),
+                        "clock_skew"),
+                refusal(
+                        "a body that does not match x-amz-content-sha256",
+                        put(ADMIN).withBody("{\"pipeline\":\"*\"}"),
                         "body_hash_mismatch"),
-                refusal("a changed body with a matching (unsigned) hash", put(ADMIN).withBody("{\"pipeline\":\"*\"}")
-                        .withHeader("x-amz-content-sha256", IamAuthorizer.sha256Hex("{\"pipeline\":\"*\"}".getBytes())),
+                refusal(
+                        "a changed body with a matching (unsigned) hash",
+                        put(ADMIN)
+                                .withBody("{\"pipeline\":\"*\"}")
+                                .withHeader(
+                                        "x-amz-content-sha256",
+                                        IamAuthorizer.sha256Hex("{\"pipeline\":\"*\"}".getBytes())),
                         "signature_mismatch"),
-                refusal("a changed path", put(ADMIN).withPath("/v1/admin/bindings/acme/deploy-prod"), "signature_mismatch"),
-                refusal("a changed query value", get(ADMIN).withQuery("organization=acme&pipeline=prod"), "signature_mismatch"),
-                refusal("an added query parameter", get(ADMIN).withQuery("organization=acme&pipeline=deploy&limit=1"),
+                refusal(
+                        "a changed path",
+                        put(ADMIN).withPath("/v1/admin/bindings/acme/deploy-prod"),
+                        "signature_mismatch"),
+                refusal(
+                        "a changed query value",
+                        get(ADMIN).withQuery("organization=acme&pipeline=prod"),
+                        "signature_mismatch"),
+                refusal(
+                        "an added query parameter",
+                        get(ADMIN).withQuery("organization=acme&pipeline=deploy&limit=1"),
                         "signature_mismatch"),
                 refusal("a dropped query", get(ADMIN).withQuery(null), "signature_mismatch"),
                 refusal("a changed method", put(ADMIN).withMethod("POST"), "signature_mismatch"),
                 refusal("a changed signed header", put(ADMIN).withHeader("if-match", "\"4\""), "signature_mismatch"),
                 refusal("a signed header removed", put(ADMIN).withoutHeader("if-match"), "signed_header_missing"),
                 refusal("another Host", get(ADMIN).withHeader("Host", "127.0.0.1:9999"), "signature_mismatch"),
-                refusal("a temporary key without its session token", get(TEMP).withoutHeader("X-Amz-Security-Token"),
+                refusal(
+                        "a temporary key without its session token",
+                        get(TEMP).withoutHeader("X-Amz-Security-Token"),
                         "missing_security_token"),
-                refusal("a temporary key with another session token", get(TEMP).withHeader("X-Amz-Security-Token", "forged"),
+                refusal(
+                        "a temporary key with another session token",
+                        get(TEMP).withHeader("X-Amz-Security-Token", "forged"),
                         "invalid_security_token"),
-                refusal("a session token with a long-term key",
-                        SignedRequest.sign("GET", URL, Map.of(), null, AwsSessionCredentialsIdentity.create(ADMIN.accessKeyId(),
-                                ADMIN.secretAccessKey(), "some-token"), REGION, "execute-api", NOW), "unexpected_security_token"),
-                refusal("a session token added after signing",
-                        SignedRequest.sign("GET", URL, Map.of(), null, AwsCredentialsIdentity.create(TEMP.accessKeyId(),
-                                TEMP.secretAccessKey()), REGION, "execute-api", NOW)
-                                .withHeader("X-Amz-Security-Token", TEMP.sessionToken()), "signed_headers_mismatch"));
+                refusal(
+                        "a session token with a long-term key",
+                        SignedRequest.sign(
+                                "GET",
+                                URL,
+                                Map.of(),
+                                null,
+                                AwsSessionCredentialsIdentity.create(
+                                        ADMIN.accessKeyId(), ADMIN.secretAccessKey(), "some-token"),
+                                REGION,
+                                "execute-api",
+                                NOW),
+                        "unexpected_security_token"),
+                refusal(
+                        "a session token added after signing",
+                        SignedRequest.sign(
+                                        "GET",
+                                        URL,
+                                        Map.of(),
+                                        null,
+                                        AwsCredentialsIdentity.create(TEMP.accessKeyId(), TEMP.secretAccessKey()),
+                                        REGION,
+                                        "execute-api",
+                                        NOW)
+                                .withHeader("X-Amz-Security-Token", TEMP.sessionToken()),
+                        "signed_headers_mismatch"));
     }
 
     private static Arguments refusal(String name, SignedRequest request, String reason) {
@@ -245,10 +369,14 @@ class IamAuthorizerTest {
                 ASIATEMPEXAMPLE00003\tsecret3\tarn:aws:sts::123456789012:assumed-role/Deployer/ci\ttoken3
                 """);
         var keys = IamAuthorizer.readKeysFile(file);
-        assertThat(keys).extracting(IamAuthorizer.AccessKey::accessKeyId).containsExactly("AKIAADMINEXAMPLE0001", "ASIATEMPEXAMPLE00003");
+        assertThat(keys)
+                .extracting(IamAuthorizer.AccessKey::accessKeyId)
+                .containsExactly("AKIAADMINEXAMPLE0001", "ASIATEMPEXAMPLE00003");
         assertThat(keys.get(1).sessionToken()).isEqualTo("token3");
 
-        Files.writeString(file, "AKIAADMINEXAMPLE0001 secret1 arn:aws:sts::123456789012:assumed-role/Admins/alice\nAKIAX onlytwo\n");
+        Files.writeString(
+                file,
+                "AKIAADMINEXAMPLE0001 secret1 arn:aws:sts::123456789012:assumed-role/Admins/alice\nAKIAX onlytwo\n");
         assertThatThrownBy(() -> IamAuthorizer.readKeysFile(file)).hasMessageContaining("line 2");
 
         assertThatThrownBy(() -> new IamAuthorizer(List.of(ADMIN, ADMIN), REGION, Clock.systemUTC()))

@@ -58,10 +58,13 @@ class IamRoutesTest {
     @BeforeAll
     void start() throws Exception {
         RunnerOptions options = new RunnerOptions();
-        options.adminKey = List.of(ADMIN_AKID + ":" + ADMIN_SECRET + ":" + ADMIN_ARN,
+        options.adminKey = List.of(
+                ADMIN_AKID + ":" + ADMIN_SECRET + ":" + ADMIN_ARN,
                 READER_AKID + ":" + READER_SECRET + ":" + READER_ARN);
         runner = start(options, new PrintStream(requestLog, true, StandardCharsets.UTF_8));
-        for (String key : List.of("GET /v1/admin/bindings", "GET /v1/admin/bindings/{organization}/{name}",
+        for (String key : List.of(
+                "GET /v1/admin/bindings",
+                "GET /v1/admin/bindings/{organization}/{name}",
                 "PUT /v1/admin/bindings/{organization}/{name}")) {
             runner.replace(key, Routes.Authorization.AWS_IAM, echo);
         }
@@ -82,24 +85,34 @@ class IamRoutesTest {
     String awaitLogLine(String text) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
-            var line = requestLog.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(text)).findFirst();
+            var line = requestLog
+                    .toString(StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> l.contains(text))
+                    .findFirst();
             if (line.isPresent()) {
                 return line.get();
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("no request log line with " + text + " in:\n" + requestLog.toString(StandardCharsets.UTF_8));
+        throw new AssertionError(
+                "no request log line with " + text + " in:\n" + requestLog.toString(StandardCharsets.UTF_8));
     }
 
     AdminClient client(String akid, String secret) {
-        return new AdminClient(runner.url(), "us-east-1",
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(akid, secret)), Clock.systemUTC());
+        return new AdminClient(
+                runner.url(),
+                "us-east-1",
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(akid, secret)),
+                Clock.systemUTC());
     }
 
     @Test
     void aSignedRequestReachesTheFunctionWithTheCallersIdentity() throws Exception {
-        var r = client(ADMIN_AKID, ADMIN_SECRET).get(List.of("v1", "admin", "bindings"),
-                AdminClient.query("organization", "acme", "pipeline", "deploy"));
+        var r = client(ADMIN_AKID, ADMIN_SECRET)
+                .get(
+                        List.of("v1", "admin", "bindings"),
+                        AdminClient.query("organization", "acme", "pipeline", "deploy"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode seen = Json.readTree(r.body());
         assertThat(seen.get("routeKey").asText()).isEqualTo("GET /v1/admin/bindings");
@@ -109,7 +122,9 @@ class IamRoutesTest {
         assertThat(seen.get("iam").get("accountId").asText()).isEqualTo("123456789012");
         assertThat(seen.get("iam").get("userId").asText()).matches("AROA[A-Z2-7]{17}:alice");
         assertThat(echo.last().getPathParameters()).isNull();
-        assertThat(awaitLogLine("request_id=" + r.header("apigw-requestid"))).contains(" GET /v1/admin/bindings 200 ").endsWith(" iam=" + ADMIN_ARN);
+        assertThat(awaitLogLine("request_id=" + r.header("apigw-requestid")))
+                .contains(" GET /v1/admin/bindings 200 ")
+                .endsWith(" iam=" + ADMIN_ARN);
         assertThat(requestLog.toString(StandardCharsets.UTF_8)).doesNotContain(ADMIN_SECRET);
     }
 
@@ -117,14 +132,19 @@ class IamRoutesTest {
     void eachKeyIsItsOwnPrincipal() throws Exception {
         var r = client(READER_AKID, READER_SECRET).get(List.of("v1", "admin", "bindings"), Map.of());
         assertThat(r.status()).isEqualTo(200);
-        assertThat(echo.last().getRequestContext().getAuthorizer().getIam().getUserArn()).isEqualTo(READER_ARN);
+        assertThat(echo.last().getRequestContext().getAuthorizer().getIam().getUserArn())
+                .isEqualTo(READER_ARN);
     }
 
     @Test
     void pathTemplatesGiveTheRouteKeyAndDecodedPathParameters() throws Exception {
-        var r = client(ADMIN_AKID, ADMIN_SECRET).send("PUT", List.of("v1", "admin", "bindings", "acme", "deploy main"),
-                Map.of(), Map.of("content-type", "application/json", "if-match", "\"3\""),
-                "{\"pipeline\":\"deploy\"}".getBytes(StandardCharsets.UTF_8));
+        var r = client(ADMIN_AKID, ADMIN_SECRET)
+                .send(
+                        "PUT",
+                        List.of("v1", "admin", "bindings", "acme", "deploy main"),
+                        Map.of(),
+                        Map.of("content-type", "application/json", "if-match", "\"3\""),
+                        "{\"pipeline\":\"deploy\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         var event = echo.last();
         assertThat(event.getRouteKey()).isEqualTo("PUT /v1/admin/bindings/{organization}/{name}");
@@ -133,7 +153,8 @@ class IamRoutesTest {
         assertThat(event.getPathParameters()).isEqualTo(Map.of("organization", "acme", "name", "deploy main"));
         assertThat(event.getHeaders()).containsEntry("if-match", "\"3\"");
         assertThat(event.getBody()).isEqualTo("{\"pipeline\":\"deploy\"}");
-        assertThat(event.getRequestContext().getAuthorizer().getIam().getUserArn()).isEqualTo(ADMIN_ARN);
+        assertThat(event.getRequestContext().getAuthorizer().getIam().getUserArn())
+                .isEqualTo(ADMIN_ARN);
     }
 
     @Test
@@ -159,29 +180,78 @@ class IamRoutesTest {
         String url = runner.url() + "/v1/admin/bindings/acme/deploy-main";
         Instant now = Instant.now();
         AwsCredentialsIdentity admin = AwsCredentialsIdentity.create(ADMIN_AKID, ADMIN_SECRET);
-        SignedRequest put = SignedRequest.sign("PUT", url, Map.of("content-type", "application/json"),
-                "{\"pipeline\":\"deploy\"}", admin, "us-east-1", "execute-api", now);
+        SignedRequest put = SignedRequest.sign(
+                "PUT",
+                url,
+                Map.of("content-type", "application/json"),
+                "{\"pipeline\":\"deploy\"}",
+                admin,
+                "us-east-1",
+                "execute-api",
+                now);
         return Stream.of(
-                Arguments.of(Named.of("no signature at all (curl)", put.withoutHeader("Authorization")
-                        .withoutHeader("X-Amz-Date").withoutHeader("x-amz-content-sha256")), "missing_authorization"),
+                Arguments.of(
+                        Named.of(
+                                "no signature at all (curl)",
+                                put.withoutHeader("Authorization")
+                                        .withoutHeader("X-Amz-Date")
+                                        .withoutHeader("x-amz-content-sha256")),
+                        "missing_authorization"),
                 Arguments.of(Named.of("a tampered body", put.withBody("{\"pipeline\":\"*\"}")), "body_hash_mismatch"),
-                Arguments.of(Named.of("a tampered path", put.withPath("/v1/admin/bindings/acme/deploy-prod")), "signature_mismatch"),
-                Arguments.of(Named.of("a tampered query", put.withQuery("dry_run=true")), "signature_mismatch"),
-                Arguments.of(Named.of("an unknown key", SignedRequest.sign("PUT", url, Map.of(), "{}",
-                        AwsCredentialsIdentity.create("AKIANOBODYEXAMPLE003", ADMIN_SECRET), "us-east-1", "execute-api", now)),
-                        "unknown_access_key"),
-                Arguments.of(Named.of("a known key, wrong secret", SignedRequest.sign("PUT", url, Map.of(), "{}",
-                        AwsCredentialsIdentity.create(ADMIN_AKID, READER_SECRET), "us-east-1", "execute-api", now)),
+                Arguments.of(
+                        Named.of("a tampered path", put.withPath("/v1/admin/bindings/acme/deploy-prod")),
                         "signature_mismatch"),
-                Arguments.of(Named.of("signed for another service", SignedRequest.sign("PUT", url, Map.of(), "{}", admin,
-                        "us-east-1", "lambda", now)), "wrong_service"),
-                Arguments.of(Named.of("signed ten minutes ago", SignedRequest.sign("PUT", url, Map.of(), "{}", admin,
-                        "us-east-1", "execute-api", now.minusSeconds(600))), "clock_skew"));
+                Arguments.of(Named.of("a tampered query", put.withQuery("dry_run=true")), "signature_mismatch"),
+                Arguments.of(
+                        Named.of(
+                                "an unknown key",
+                                SignedRequest.sign(
+                                        "PUT",
+                                        url,
+                                        Map.of(),
+                                        "{}",
+                                        AwsCredentialsIdentity.create("AKIANOBODYEXAMPLE003", ADMIN_SECRET),
+                                        "us-east-1",
+                                        "execute-api",
+                                        now)),
+                        "unknown_access_key"),
+                Arguments.of(
+                        Named.of(
+                                "a known key, wrong secret",
+                                SignedRequest.sign(
+                                        "PUT",
+                                        url,
+                                        Map.of(),
+                                        "{}",
+                                        AwsCredentialsIdentity.create(ADMIN_AKID, READER_SECRET),
+                                        "us-east-1",
+                                        "execute-api",
+                                        now)),
+                        "signature_mismatch"),
+                Arguments.of(
+                        Named.of(
+                                "signed for another service",
+                                SignedRequest.sign("PUT", url, Map.of(), "{}", admin, "us-east-1", "lambda", now)),
+                        "wrong_service"),
+                Arguments.of(
+                        Named.of(
+                                "signed ten minutes ago",
+                                SignedRequest.sign(
+                                        "PUT",
+                                        url,
+                                        Map.of(),
+                                        "{}",
+                                        admin,
+                                        "us-east-1",
+                                        "execute-api",
+                                        now.minusSeconds(600))),
+                        "clock_skew"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedOverTheWire")
-    void refusedRequestsGetApiGatewaysForbiddenAndNeverReachTheFunction(SignedRequest request, String reason) throws Exception {
+    void refusedRequestsGetApiGatewaysForbiddenAndNeverReachTheFunction(SignedRequest request, String reason)
+            throws Exception {
         var r = RawHttp.send(request, runner.url());
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.headers().get("content-type")).isEqualTo("application/json");
@@ -189,15 +259,22 @@ class IamRoutesTest {
         assertThat(r.headers().get("apigw-requestid")).isNotBlank();
         assertThat(echo.events).isEmpty();
         assertThat(awaitLogLine("request_id=" + r.headers().get("apigw-requestid")))
-                .contains(" 403 ").endsWith(" iam=denied:" + reason);
+                .contains(" 403 ")
+                .endsWith(" iam=denied:" + reason);
     }
 
     @Test
     void theSameSignedRequestPassesUntampered() throws Exception {
         // The control for the refusals above: sent as is, the request is accepted.
-        SignedRequest put = SignedRequest.sign("PUT", runner.url() + "/v1/admin/bindings/acme/deploy-main",
-                Map.of("content-type", "application/json"), "{\"pipeline\":\"deploy\"}",
-                AwsCredentialsIdentity.create(ADMIN_AKID, ADMIN_SECRET), "us-east-1", "execute-api", Instant.now());
+        SignedRequest put = SignedRequest.sign(
+                "PUT",
+                runner.url() + "/v1/admin/bindings/acme/deploy-main",
+                Map.of("content-type", "application/json"),
+                "{\"pipeline\":\"deploy\"}",
+                AwsCredentialsIdentity.create(ADMIN_AKID, ADMIN_SECRET),
+                "us-east-1",
+                "execute-api",
+                Instant.now());
         var r = RawHttp.send(put, runner.url());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(echo.events).hasSize(1);
@@ -208,17 +285,26 @@ class IamRoutesTest {
         try (LocalRunner fresh = start(new RunnerOptions(), new PrintStream(OutputStream.nullOutputStream()))) {
             fresh.replace("GET /v1/admin/bindings", Routes.Authorization.AWS_IAM, echo);
             var key = fresh.generatedAdminKey().orElseThrow();
-            assertThat(key.principalArn()).isEqualTo(IamAuthorizer.LOCAL_ADMIN_ARN)
+            assertThat(key.principalArn())
+                    .isEqualTo(IamAuthorizer.LOCAL_ADMIN_ARN)
                     .isEqualTo("arn:aws:sts::000000000000:assumed-role/kitevend-local-admin/dev");
-            var client = new AdminClient(fresh.url(), "us-east-1",
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey())),
+            var client = new AdminClient(
+                    fresh.url(),
+                    "us-east-1",
+                    StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey())),
                     Clock.systemUTC());
-            assertThat(client.get(List.of("v1", "admin", "bindings"), Map.of()).status()).isEqualTo(200);
-            assertThat(echo.last().getRequestContext().getAuthorizer().getIam().getUserArn()).isEqualTo(IamAuthorizer.LOCAL_ADMIN_ARN);
+            assertThat(client.get(List.of("v1", "admin", "bindings"), Map.of()).status())
+                    .isEqualTo(200);
+            assertThat(echo.last().getRequestContext().getAuthorizer().getIam().getUserArn())
+                    .isEqualTo(IamAuthorizer.LOCAL_ADMIN_ARN);
 
             String notice = String.join("\n", Main.adminAccessNotice(fresh));
-            assertThat(notice).contains("export AWS_ACCESS_KEY_ID=" + key.accessKeyId() + " AWS_SECRET_ACCESS_KEY=" + key.secretAccessKey())
-                    .contains("unset AWS_SESSION_TOKEN").contains(IamAuthorizer.LOCAL_ADMIN_ARN)
+            assertThat(notice)
+                    .contains("export AWS_ACCESS_KEY_ID=" + key.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
+                            + key.secretAccessKey())
+                    .contains("unset AWS_SESSION_TOKEN")
+                    .contains(IamAuthorizer.LOCAL_ADMIN_ARN)
                     .contains("./kitevend bindings list --url " + fresh.url());
         }
     }
@@ -227,8 +313,12 @@ class IamRoutesTest {
     void withConfiguredKeysNothingIsMadeAndNoSecretIsShown() {
         assertThat(runner.generatedAdminKey()).isEmpty();
         String notice = String.join("\n", Main.adminAccessNotice(runner));
-        assertThat(notice).contains(ADMIN_AKID + " -> " + ADMIN_ARN).contains(READER_ARN)
-                .doesNotContain(ADMIN_SECRET).doesNotContain(READER_SECRET).doesNotContain("export");
+        assertThat(notice)
+                .contains(ADMIN_AKID + " -> " + ADMIN_ARN)
+                .contains(READER_ARN)
+                .doesNotContain(ADMIN_SECRET)
+                .doesNotContain(READER_SECRET)
+                .doesNotContain("export");
     }
 
     @Test
@@ -242,8 +332,13 @@ class IamRoutesTest {
         options.adminKeysFile = file;
         try (LocalRunner fromFile = start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             fromFile.replace("GET /v1/admin/bindings", Routes.Authorization.AWS_IAM, echo);
-            var withToken = new AdminClient(fromFile.url(), "us-east-1", StaticCredentialsProvider.create(
-                    AwsSessionCredentials.create("ASIATEMPEXAMPLE00003", "tempSecret/tempSecret/tempSecret/0003", "IQoJb3JpZ2luX2VjEXAMPLE")),
+            var withToken = new AdminClient(
+                    fromFile.url(),
+                    "us-east-1",
+                    StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                            "ASIATEMPEXAMPLE00003",
+                            "tempSecret/tempSecret/tempSecret/0003",
+                            "IQoJb3JpZ2luX2VjEXAMPLE")),
                     Clock.systemUTC());
             var r = withToken.get(List.of("v1", "admin", "bindings"), Map.of());
             assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -251,9 +346,16 @@ class IamRoutesTest {
             assertThat(echo.last().getRequestContext().getAuthorizer().getIam().getUserArn())
                     .isEqualTo("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admins_0123/carol");
 
-            var withoutToken = new AdminClient(fromFile.url(), "us-east-1", StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create("ASIATEMPEXAMPLE00003", "tempSecret/tempSecret/tempSecret/0003")), Clock.systemUTC());
-            assertThat(withoutToken.get(List.of("v1", "admin", "bindings"), Map.of()).status()).isEqualTo(403);
+            var withoutToken = new AdminClient(
+                    fromFile.url(),
+                    "us-east-1",
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                            "ASIATEMPEXAMPLE00003", "tempSecret/tempSecret/tempSecret/0003")),
+                    Clock.systemUTC());
+            assertThat(withoutToken
+                            .get(List.of("v1", "admin", "bindings"), Map.of())
+                            .status())
+                    .isEqualTo(403);
         }
     }
 }

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class MotoRunnerIT extends RunnerBlackBoxSuite {
     /** A binary secret, so the job gets it base64-encoded. */
     static final byte[] SIGNING_KEY = {0, 1, (byte) 0xfe, (byte) 0xff, 's', 'k', '-', 'I', 'T', 0x7f};
+
     static final String ROTATED_NPM_TOKEN = "npm_IT_rotated_93b2d1";
 
     URI moto;
@@ -48,7 +49,8 @@ class MotoRunnerIT extends RunnerBlackBoxSuite {
 
     @Override
     List<String> storedSecretTexts() {
-        return java.util.stream.Stream.concat(super.storedSecretTexts().stream(), java.util.stream.Stream.of(ROTATED_NPM_TOKEN))
+        return java.util.stream.Stream.concat(
+                        super.storedSecretTexts().stream(), java.util.stream.Stream.of(ROTATED_NPM_TOKEN))
                 .toList();
     }
 
@@ -58,7 +60,9 @@ class MotoRunnerIT extends RunnerBlackBoxSuite {
     }
 
     SecretsManagerClient secretsManager() {
-        return SecretsManagerClient.builder().endpointOverride(moto).region(Region.US_EAST_1)
+        return SecretsManagerClient.builder()
+                .endpointOverride(moto)
+                .region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
@@ -66,7 +70,8 @@ class MotoRunnerIT extends RunnerBlackBoxSuite {
 
     DynamoDbClient dynamo() {
         return DynamoDbClient.builder()
-                .endpointOverride(moto).region(Region.US_EAST_1)
+                .endpointOverride(moto)
+                .region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
@@ -74,9 +79,13 @@ class MotoRunnerIT extends RunnerBlackBoxSuite {
 
     Map<String, AttributeValue> storedAuditItem(String requestId) {
         try (DynamoDbClient dynamo = dynamo()) {
-            var items = dynamo.query(QueryRequest.builder().tableName("kitevend-audit").indexName("by-request-id")
-                    .keyConditionExpression("request_id = :id")
-                    .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(requestId))).build()).items();
+            var items = dynamo.query(QueryRequest.builder()
+                            .tableName("kitevend-audit")
+                            .indexName("by-request-id")
+                            .keyConditionExpression("request_id = :id")
+                            .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(requestId)))
+                            .build())
+                    .items();
             assertThat(items).hasSize(1);
             return items.get(0);
         }
@@ -92,7 +101,8 @@ class MotoRunnerIT extends RunnerBlackBoxSuite {
         String requestId = body.get("RequestId").asText();
         var item = storedAuditItem(requestId);
         assertThat(item.get("decision").s()).isEqualTo("allow");
-        assertThat(item.get("access_key_id").s()).isEqualTo(body.get("AccessKeyId").asText());
+        assertThat(item.get("access_key_id").s())
+                .isEqualTo(body.get("AccessKeyId").asText());
         assertThat(Optional.ofNullable(moto)).isPresent();
     }
 
@@ -101,22 +111,28 @@ class MotoRunnerIT extends RunnerBlackBoxSuite {
         String npmVersion;
         String databaseVersion;
         try (SecretsManagerClient sm = secretsManager()) {
-            npmVersion = sm.getSecretValue(b -> b.secretId("kitevend/acme/npm-token")).versionId();
-            databaseVersion = sm.getSecretValue(b -> b.secretId("kitevend/acme/database")).versionId();
+            npmVersion = sm.getSecretValue(b -> b.secretId("kitevend/acme/npm-token"))
+                    .versionId();
+            databaseVersion =
+                    sm.getSecretValue(b -> b.secretId("kitevend/acme/database")).versionId();
         }
         var r = secrets(mint("publish", "main"), "publish-main");
         assertThat(r.status()).isEqualTo(200);
         var item = storedAuditItem(Json.readTree(r.body()).get("request_id").asText());
         assertThat(item.get("kind").s()).isEqualTo("secrets");
-        assertThat(item.get("secrets").s()).contains("NPM_TOKEN=kitevend/acme/npm-token@" + npmVersion,
-                "DB_PASSWORD=kitevend/acme/database#password@" + databaseVersion);
+        assertThat(item.get("secrets").s())
+                .contains(
+                        "NPM_TOKEN=kitevend/acme/npm-token@" + npmVersion,
+                        "DB_PASSWORD=kitevend/acme/database#password@" + databaseVersion);
         assertThat(item.toString()).doesNotContain(storedSecretTexts());
     }
 
     @Test
     void aNewSecretVersionIsHandedOutOnTheNextRequestWithoutACache() throws Exception {
         try (SecretsManagerClient sm = secretsManager()) {
-            String rotated = sm.putSecretValue(b -> b.secretId("kitevend/acme/npm-token").secretString(ROTATED_NPM_TOKEN)).versionId();
+            String rotated = sm.putSecretValue(
+                            b -> b.secretId("kitevend/acme/npm-token").secretString(ROTATED_NPM_TOKEN))
+                    .versionId();
             try {
                 var r = secrets(mint("publish", "main"), "publish-main");
                 JsonNode body = Json.readTree(r.body());

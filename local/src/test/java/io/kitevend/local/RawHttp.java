@@ -30,9 +30,15 @@ final class RawHttp {
                 }
             }
             if (!host) {
-                head.append("Host: ").append(server.getHost()).append(':').append(server.getPort()).append("\r\n");
+                head.append("Host: ")
+                        .append(server.getHost())
+                        .append(':')
+                        .append(server.getPort())
+                        .append("\r\n");
             }
-            head.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n");
+            head.append("Content-Length: ")
+                    .append(body == null ? 0 : body.length)
+                    .append("\r\n");
             head.append("Connection: close\r\n\r\n");
             OutputStream out = s.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -45,7 +51,12 @@ final class RawHttp {
     }
 
     static Response send(SignedRequest r, URI server) throws IOException {
-        return send(server, r.method(), r.rawPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery()), r.headers(), r.body());
+        return send(
+                server,
+                r.method(),
+                r.rawPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery()),
+                r.headers(),
+                r.body());
     }
 
     private static Response read(InputStream in) throws IOException {
@@ -57,7 +68,9 @@ final class RawHttp {
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+            headers.put(
+                    lines[i].substring(0, colon).toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).strip());
         }
         byte[] body = new byte[all.length - end - 4];
         System.arraycopy(all, end + 4, body, 0, body.length);

@@ -37,13 +37,15 @@ class ReportCliIT extends RunnerBlackBoxSuite {
         vendWith(mint("deploy", "main"));
         vendWith(mint("deploy", "feature/x"));
         List<java.util.Map<String, Object>> audited = auditRecords();
-        long allowed = audited.stream().filter(r -> "allow".equals(r.get("decision"))).count();
-        long denied = audited.stream().filter(r -> "deny".equals(r.get("decision"))).count();
+        long allowed =
+                audited.stream().filter(r -> "allow".equals(r.get("decision"))).count();
+        long denied =
+                audited.stream().filter(r -> "deny".equals(r.get("decision"))).count();
 
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
-        try (RunnerProcess report = RunnerProcess.start("report", "--url", url.toString(),
-                "--from", today, "--to", tomorrow, "--out", out.toString())) {
+        try (RunnerProcess report = RunnerProcess.start(
+                "report", "--url", url.toString(), "--from", today, "--to", tomorrow, "--out", out.toString())) {
             assertThat(report.awaitExit()).as(String.join("\n", report.stderr)).isZero();
         }
         Path json = out.resolve("reports/" + today.replace('-', '/') + "/report.json");
@@ -51,8 +53,10 @@ class ReportCliIT extends RunnerBlackBoxSuite {
         assertThat(json).exists();
         assertThat(html).exists();
         JsonNode report = Json.readTree(Files.readString(json));
-        assertThat(report.path("totals").path("by_decision").path("allow").asLong()).isEqualTo(allowed);
-        assertThat(report.path("totals").path("by_decision").path("deny").asLong()).isEqualTo(denied);
+        assertThat(report.path("totals").path("by_decision").path("allow").asLong())
+                .isEqualTo(allowed);
+        assertThat(report.path("totals").path("by_decision").path("deny").asLong())
+                .isEqualTo(denied);
         assertThat(Files.readString(html)).contains("<svg");
     }
 }

@@ -37,20 +37,52 @@ class RoutesTest {
     static Stream<Arguments> matches() {
         return Stream.of(
                 match("an exact route", "POST", "/v1/credentials", "POST /v1/credentials", Map.of()),
-                match("path parameters", "PUT", "/v1/admin/bindings/acme/deploy-main",
-                        "PUT /v1/admin/bindings/{organization}/{name}", Map.of("organization", "acme", "name", "deploy-main")),
-                match("percent-decoded parameters", "GET", "/v1/admin/bindings/acme/deploy%20main%2Fx",
-                        "GET /v1/admin/bindings/{organization}/{name}", Map.of("organization", "acme", "name", "deploy main/x")),
-                match("a literal route before a parameter route", "GET", "/v1/admin/bindings/acme/special",
-                        "GET /v1/admin/bindings/acme/special", Map.of()),
-                match("the same template for another method", "GET", "/v1/admin/bindings/acme/other",
-                        "GET /v1/admin/bindings/{organization}/{name}", Map.of("organization", "acme", "name", "other")),
-                match("a parameter before a greedy parameter", "GET", "/v1/files/a.txt", "GET /v1/files/{name}", Map.of("name", "a.txt")),
-                match("a named method before ANY", "GET", "/v1/files/a/b/c", "GET /v1/files/{path+}", Map.of("path", "a/b/c")),
-                match("ANY for other methods", "DELETE", "/v1/files/a/b", "ANY /v1/files/{path+}", Map.of("path", "a/b")));
+                match(
+                        "path parameters",
+                        "PUT",
+                        "/v1/admin/bindings/acme/deploy-main",
+                        "PUT /v1/admin/bindings/{organization}/{name}",
+                        Map.of("organization", "acme", "name", "deploy-main")),
+                match(
+                        "percent-decoded parameters",
+                        "GET",
+                        "/v1/admin/bindings/acme/deploy%20main%2Fx",
+                        "GET /v1/admin/bindings/{organization}/{name}",
+                        Map.of("organization", "acme", "name", "deploy main/x")),
+                match(
+                        "a literal route before a parameter route",
+                        "GET",
+                        "/v1/admin/bindings/acme/special",
+                        "GET /v1/admin/bindings/acme/special",
+                        Map.of()),
+                match(
+                        "the same template for another method",
+                        "GET",
+                        "/v1/admin/bindings/acme/other",
+                        "GET /v1/admin/bindings/{organization}/{name}",
+                        Map.of("organization", "acme", "name", "other")),
+                match(
+                        "a parameter before a greedy parameter",
+                        "GET",
+                        "/v1/files/a.txt",
+                        "GET /v1/files/{name}",
+                        Map.of("name", "a.txt")),
+                match(
+                        "a named method before ANY",
+                        "GET",
+                        "/v1/files/a/b/c",
+                        "GET /v1/files/{path+}",
+                        Map.of("path", "a/b/c")),
+                match(
+                        "ANY for other methods",
+                        "DELETE",
+                        "/v1/files/a/b",
+                        "ANY /v1/files/{path+}",
+                        Map.of("path", "a/b")));
     }
 
-    private static Arguments match(String name, String method, String path, String routeKey, Map<String, String> params) {
+    private static Arguments match(
+            String name, String method, String path, String routeKey, Map<String, String> params) {
         return Arguments.of(Named.of(name, method + " " + path), routeKey, params);
     }
 
@@ -67,10 +99,16 @@ class RoutesTest {
     void missesAreMissesAndKnownPathsAreKnown() {
         assertThat(routes.match("GET", "/v1/admin/bindings/acme")).isEmpty();
         assertThat(routes.match("GET", "/v1/admin/bindings/acme/x/y")).isEmpty();
-        assertThat(routes.match("GET", "/v1/admin/bindings/acme/")).as("a parameter is never empty").isEmpty();
-        assertThat(routes.match("GET", "/v1/admin/bindings/%zz/x")).as("a broken escape").isEmpty();
+        assertThat(routes.match("GET", "/v1/admin/bindings/acme/"))
+                .as("a parameter is never empty")
+                .isEmpty();
+        assertThat(routes.match("GET", "/v1/admin/bindings/%zz/x"))
+                .as("a broken escape")
+                .isEmpty();
         assertThat(routes.match("GET", "/v1/credentials")).isEmpty();
-        assertThat(routes.match("GET", "/v1/files")).as("a greedy parameter needs a segment").isEmpty();
+        assertThat(routes.match("GET", "/v1/files"))
+                .as("a greedy parameter needs a segment")
+                .isEmpty();
         assertThat(routes.pathKnown("/v1/credentials")).isTrue();
         assertThat(routes.pathKnown("/v1/admin/bindings/acme/x")).isTrue();
         assertThat(routes.pathKnown("/v1/admin/nothing")).isFalse();
@@ -79,8 +117,10 @@ class RoutesTest {
 
     @Test
     void badRouteKeysAreRefused() {
-        for (String bad : new String[] {"GET", "FETCH /x", "GET x", "GET /a/{p+}/b", "GET /a/{p}/{p}", "GET /a/{}", "GET /a b"}) {
-            assertThatThrownBy(() -> routes.add(bad, Routes.Authorization.NONE, NOTHING)).as(bad)
+        for (String bad :
+                new String[] {"GET", "FETCH /x", "GET x", "GET /a/{p+}/b", "GET /a/{p}/{p}", "GET /a/{}", "GET /a b"}) {
+            assertThatThrownBy(() -> routes.add(bad, Routes.Authorization.NONE, NOTHING))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> routes.add("GET /v1/admin/bindings", Routes.Authorization.NONE, NOTHING))

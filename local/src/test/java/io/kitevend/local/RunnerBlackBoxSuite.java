@@ -60,6 +60,7 @@ abstract class RunnerBlackBoxSuite {
 
     /** The secret values every mode stores (the subclass stores them before the runner starts). */
     static final String NPM_TOKEN = "npm_IT_4e1b7c9a2f";
+
     static final String DB_PASSWORD = "db-IT-pa55-8d3f";
     static final String DATABASE_JSON = "{\"username\":\"publisher-it\",\"password\":\"" + DB_PASSWORD + "\"}";
 
@@ -99,7 +100,9 @@ abstract class RunnerBlackBoxSuite {
     }
 
     String mint(String pipeline, String branch) throws Exception {
-        var r = LocalHttp.post(url.resolve("/dev/token"), Map.of("content-type", "application/json"),
+        var r = LocalHttp.post(
+                url.resolve("/dev/token"),
+                Map.of("content-type", "application/json"),
                 Json.write(Map.of("organization", "acme", "pipeline", pipeline, "branch", branch)));
         assertThat(r.status()).isEqualTo(200);
         return Json.readTree(r.body()).get("token").asText();
@@ -108,7 +111,9 @@ abstract class RunnerBlackBoxSuite {
     LocalHttp.Response vend(Map<String, String> headers, String body) throws Exception {
         var r = LocalHttp.post(url.resolve("/v1/credentials"), headers, body);
         JsonNode json = Json.readTree(r.body());
-        String id = json.has("RequestId") ? json.get("RequestId").asText() : json.path("request_id").asText();
+        String id = json.has("RequestId")
+                ? json.get("RequestId").asText()
+                : json.path("request_id").asText();
         sent.put(id, r.status());
         return r;
     }
@@ -119,7 +124,8 @@ abstract class RunnerBlackBoxSuite {
 
     /** POST /v1/secrets, naming the binding unless it is null; recorded like {@link #vend}. */
     LocalHttp.Response secrets(String token, String binding) throws Exception {
-        var r = LocalHttp.post(url.resolve("/v1/secrets"),
+        var r = LocalHttp.post(
+                url.resolve("/v1/secrets"),
                 Map.of("authorization", "Bearer " + token, "content-type", "application/json"),
                 binding == null ? null : Json.write(Map.of("binding", binding)));
         sent.put(Json.readTree(r.body()).path("request_id").asText(), r.status());
@@ -152,7 +158,9 @@ abstract class RunnerBlackBoxSuite {
         assertThat(Instant.parse(body.get("Expiration").asText())).isAfter(Instant.now());
         assertThat(body.get("Binding").asText()).isEqualTo("deploy-main");
         Map<String, Object> record = auditRecord(body.get("RequestId").asText());
-        assertThat(record).containsEntry("decision", "allow").containsEntry("access_key_id", body.get("AccessKeyId").asText());
+        assertThat(record)
+                .containsEntry("decision", "allow")
+                .containsEntry("access_key_id", body.get("AccessKeyId").asText());
     }
 
     @Test
@@ -162,7 +170,8 @@ abstract class RunnerBlackBoxSuite {
         problem(vendWith(mint("deploy", "feature/x")), 403, "no_matching_binding");
         JsonNode ambiguous = problem(vendWith(mint("multi", "main")), 409, "ambiguous_binding");
         assertThat(ambiguous.get("bindings")).extracting(JsonNode::asText).containsExactly("multi-a", "multi-b");
-        var named = vend(Map.of("authorization", "Bearer " + mint("multi", "main"), "content-type", "application/json"),
+        var named = vend(
+                Map.of("authorization", "Bearer " + mint("multi", "main"), "content-type", "application/json"),
                 "{\"binding\":\"multi-b\"}");
         assertThat(named.status()).isEqualTo(200);
         assertThat(Json.readTree(named.body()).get("Binding").asText()).isEqualTo("multi-b");
@@ -179,10 +188,22 @@ abstract class RunnerBlackBoxSuite {
     @Test
     void malformedRequestsAreProblems() throws Exception {
         String auth = "Bearer " + mint("deploy", "main");
-        problem(vend(Map.of("authorization", auth, "content-type", "application/json"), "{not json"), 400, "malformed_request");
-        problem(vend(Map.of("authorization", auth, "content-type", "application/json"), "{\"surprise\":1}"), 400, "malformed_request");
-        problem(vend(Map.of("authorization", auth, "content-type", "application/json"), "{\"duration_seconds\":60}"), 400, "malformed_request");
-        problem(vend(Map.of("authorization", auth, "content-type", "text/plain"), "{\"binding\":\"deploy-main\"}"), 415, "unsupported_media_type");
+        problem(
+                vend(Map.of("authorization", auth, "content-type", "application/json"), "{not json"),
+                400,
+                "malformed_request");
+        problem(
+                vend(Map.of("authorization", auth, "content-type", "application/json"), "{\"surprise\":1}"),
+                400,
+                "malformed_request");
+        problem(
+                vend(Map.of("authorization", auth, "content-type", "application/json"), "{\"duration_seconds\":60}"),
+                400,
+                "malformed_request");
+        problem(
+                vend(Map.of("authorization", auth, "content-type", "text/plain"), "{\"binding\":\"deploy-main\"}"),
+                415,
+                "unsupported_media_type");
         String big = "{\"binding\":\"deploy-main\",\"pad\":\"" + "x".repeat(17 * 1024) + "\"}";
         problem(vend(Map.of("authorization", auth, "content-type", "application/json"), big), 413, "payload_too_large");
         problem(LocalHttp.get(url.resolve("/v1/credentials")), 405, "method_not_allowed");
@@ -211,16 +232,23 @@ abstract class RunnerBlackBoxSuite {
         assertThat(r.contentType()).startsWith("application/json");
         JsonNode body = Json.readTree(r.body());
         Map<String, String> got = new HashMap<>();
-        body.get("secrets").fields().forEachRemaining(e -> got.put(e.getKey(), e.getValue().asText()));
-        assertThat(got).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "NPM_TOKEN", NPM_TOKEN, "DB_PASSWORD", DB_PASSWORD, "SIGNING_KEY", signingKey()));
+        body.get("secrets")
+                .fields()
+                .forEachRemaining(e -> got.put(e.getKey(), e.getValue().asText()));
+        assertThat(got)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("NPM_TOKEN", NPM_TOKEN, "DB_PASSWORD", DB_PASSWORD, "SIGNING_KEY", signingKey()));
         assertThat(body.get("binding").asText()).isEqualTo("publish-main");
         assertThat(body.get("source").asText()).isEqualTo(secretsSource());
         Map<String, Object> record = auditRecord(body.get("request_id").asText());
-        assertThat(record).containsEntry("kind", "secrets").containsEntry("decision", "allow")
+        assertThat(record)
+                .containsEntry("kind", "secrets")
+                .containsEntry("decision", "allow")
                 .containsEntry("binding", "publish-main");
         assertThat((String) record.get("secrets"))
-                .contains("NPM_TOKEN=kitevend/acme/npm-token@", "DB_PASSWORD=kitevend/acme/database#password@",
+                .contains(
+                        "NPM_TOKEN=kitevend/acme/npm-token@",
+                        "DB_PASSWORD=kitevend/acme/database#password@",
                         "SIGNING_KEY=kitevend/acme/signing-key@");
         assertThat(Json.write(record)).doesNotContain(storedSecretTexts());
     }
@@ -247,7 +275,9 @@ abstract class RunnerBlackBoxSuite {
         assertThat(p.has("secrets")).isFalse();
         assertThat(r.body()).doesNotContain(storedSecretTexts());
         Map<String, Object> record = auditRecord(p.get("request_id").asText());
-        assertThat(record).containsEntry("kind", "secrets").containsEntry("decision", "deny")
+        assertThat(record)
+                .containsEntry("kind", "secrets")
+                .containsEntry("decision", "deny")
                 .containsEntry("reason", "secret_not_found");
         assertThat(Json.write(record)).doesNotContain(storedSecretTexts());
     }
@@ -259,20 +289,24 @@ abstract class RunnerBlackBoxSuite {
         JsonNode p = problem(secrets(first, "publish-main"), 401, "token_not_accepted");
         assertThat(p.has("secrets")).isFalse();
         assertThat(auditRecord(p.get("request_id").asText()))
-                .containsEntry("kind", "secrets").containsEntry("reason", "token_replayed");
+                .containsEntry("kind", "secrets")
+                .containsEntry("reason", "token_replayed");
 
         String second = mint("publish", "main");
         assertThat(secrets(second, "publish-main").status()).isEqualTo(200);
         JsonNode q = problem(vendWith(second), 401, "token_not_accepted");
         assertThat(auditRecord(q.get("request_id").asText()))
-                .containsEntry("kind", "vend").containsEntry("reason", "token_replayed");
+                .containsEntry("kind", "vend")
+                .containsEntry("reason", "token_replayed");
         assertThat(q.has("AccessKeyId")).isFalse();
     }
 
     @Test
     void theSecretsRouteTakesOnlyABindingName() throws Exception {
         String auth = "Bearer " + mint("publish", "main");
-        var duration = LocalHttp.post(url.resolve("/v1/secrets"), Map.of("authorization", auth, "content-type", "application/json"),
+        var duration = LocalHttp.post(
+                url.resolve("/v1/secrets"),
+                Map.of("authorization", auth, "content-type", "application/json"),
                 "{\"binding\":\"publish-main\",\"duration_seconds\":900}");
         sent.put(Json.readTree(duration.body()).get("request_id").asText(), duration.status());
         problem(duration, 400, "malformed_request");
@@ -282,13 +316,23 @@ abstract class RunnerBlackBoxSuite {
     @Test
     void noSecretValueInTheAuditTrailOrTheRunnersOutput() throws Exception {
         List<String> ids = new ArrayList<>();
-        ids.add(Json.readTree(secrets(mint("publish", "main"), "publish-main").body()).get("request_id").asText());
-        ids.add(Json.readTree(secrets(mint("publish", "broken"), "publish-broken").body()).get("request_id").asText());
-        ids.add(Json.readTree(secrets(mint("deploy", "main"), "publish-main").body()).get("request_id").asText());
+        ids.add(Json.readTree(secrets(mint("publish", "main"), "publish-main").body())
+                .get("request_id")
+                .asText());
+        ids.add(Json.readTree(
+                        secrets(mint("publish", "broken"), "publish-broken").body())
+                .get("request_id")
+                .asText());
+        ids.add(Json.readTree(secrets(mint("deploy", "main"), "publish-main").body())
+                .get("request_id")
+                .asText());
         // The runner logs each request (and its audit record) before it answers; wait until the
         // output pipes have delivered those lines, so that the search below sees them.
-        for (int i = 0; i < 200 && !(String.join("\n", runner.stderr).contains(ids.getLast())
-                && ids.stream().allMatch(String.join("\n", runner.stdout)::contains)); i++) {
+        for (int i = 0;
+                i < 200
+                        && !(String.join("\n", runner.stderr).contains(ids.getLast())
+                                && ids.stream().allMatch(String.join("\n", runner.stdout)::contains));
+                i++) {
             Thread.sleep(50);
         }
         String stdout = String.join("\n", runner.stdout);
@@ -305,12 +349,15 @@ abstract class RunnerBlackBoxSuite {
         var r = LocalHttp.get(url.resolve("/dev/audit"));
         assertThat(r.status()).isEqualTo(200);
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> records = (List<Map<String, Object>>) Json.mapper().readValue(r.body(), Map.class).get("records");
+        List<Map<String, Object>> records = (List<Map<String, Object>>)
+                Json.mapper().readValue(r.body(), Map.class).get("records");
         return records;
     }
 
     Map<String, Object> auditRecord(String requestId) throws Exception {
-        return auditRecords().stream().filter(r -> requestId.equals(r.get("request_id"))).findFirst()
+        return auditRecords().stream()
+                .filter(r -> requestId.equals(r.get("request_id")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no audit record for " + requestId));
     }
 }

@@ -20,8 +20,12 @@ class RunnerLifecycleIT {
     @Test
     void demoRunsGreen() throws Exception {
         try (RunnerProcess demo = RunnerProcess.start("demo")) {
-            assertThat(demo.awaitExit()).as(String.join("\n", demo.stdout) + String.join("\n", demo.stderr)).isZero();
-            assertThat(String.join("\n", demo.stdout)).contains("every step behaved as expected").doesNotContain("UNEXPECTED");
+            assertThat(demo.awaitExit())
+                    .as(String.join("\n", demo.stdout) + String.join("\n", demo.stderr))
+                    .isZero();
+            assertThat(String.join("\n", demo.stdout))
+                    .contains("every step behaved as expected")
+                    .doesNotContain("UNEXPECTED");
         }
     }
 
@@ -30,12 +34,35 @@ class RunnerLifecycleIT {
         try (RunnerProcess help = RunnerProcess.start("dev", "--help")) {
             assertThat(help.awaitExit()).isZero();
             String text = String.join("\n", help.stdout);
-            for (String option : new String[] {"--port", "--audience", "--organizations", "--bindings", "--issuer",
-                    "--jwks-url", "--aws-endpoint", "--aws", "--algorithms", "--clock-skew", "--token-max-age",
-                    "--jwks-cache", "--jwks-min-refresh", "--jwks-outage-tolerance", "--role-path", "--allowed-accounts",
-                    "--bindings-cache", "--replay-protection", "--audit-retention-days", "--audit-shards",
-                    "--bindings-table", "--audit-table", "--replay-table", "--region",
-                    "--secrets-file", "--secret-prefix", "--secrets-cache"}) {
+            for (String option : new String[] {
+                "--port",
+                "--audience",
+                "--organizations",
+                "--bindings",
+                "--issuer",
+                "--jwks-url",
+                "--aws-endpoint",
+                "--aws",
+                "--algorithms",
+                "--clock-skew",
+                "--token-max-age",
+                "--jwks-cache",
+                "--jwks-min-refresh",
+                "--jwks-outage-tolerance",
+                "--role-path",
+                "--allowed-accounts",
+                "--bindings-cache",
+                "--replay-protection",
+                "--audit-retention-days",
+                "--audit-shards",
+                "--bindings-table",
+                "--audit-table",
+                "--replay-table",
+                "--region",
+                "--secrets-file",
+                "--secret-prefix",
+                "--secrets-cache"
+            }) {
                 assertThat(text).contains(option);
             }
         }
@@ -72,19 +99,33 @@ class RunnerLifecycleIT {
         Files.writeString(noSecrets, "tokens:\n  a: b\n");
         String examples = Emulators.repoRoot().resolve("examples").toString();
         return Stream.of(
-                Arguments.of(Named.of("a cache over 300 seconds", List.of("--secrets-cache", "301")),
+                Arguments.of(
+                        Named.of("a cache over 300 seconds", List.of("--secrets-cache", "301")),
                         "KITEVEND_SECRETS_CACHE_SECONDS"),
-                Arguments.of(Named.of("a prefix without a trailing slash", List.of("--secret-prefix", "kitevend")),
+                Arguments.of(
+                        Named.of("a prefix without a trailing slash", List.of("--secret-prefix", "kitevend")),
                         "KITEVEND_SECRET_PREFIX"),
-                Arguments.of(Named.of("bindings granting secrets outside the prefix",
-                        List.of("--secret-prefix", "other/", "--bindings", examples + "/bindings.yaml")),
+                Arguments.of(
+                        Named.of(
+                                "bindings granting secrets outside the prefix",
+                                List.of("--secret-prefix", "other/", "--bindings", examples + "/bindings.yaml")),
                         "secret must be under the prefix other/"),
-                Arguments.of(Named.of("a secrets file that does not exist", List.of("--secrets-file", "/nonexistent/secrets.yaml")),
+                Arguments.of(
+                        Named.of(
+                                "a secrets file that does not exist",
+                                List.of("--secrets-file", "/nonexistent/secrets.yaml")),
                         "no such file: /nonexistent/secrets.yaml"),
-                Arguments.of(Named.of("a secrets file without secrets:", List.of("--secrets-file", noSecrets.toString())),
+                Arguments.of(
+                        Named.of("a secrets file without secrets:", List.of("--secrets-file", noSecrets.toString())),
                         "expected 'secrets:'"),
-                Arguments.of(Named.of("a secrets file with --aws-endpoint",
-                        List.of("--secrets-file", examples + "/secrets.yaml", "--aws-endpoint", "http://127.0.0.1:9")),
+                Arguments.of(
+                        Named.of(
+                                "a secrets file with --aws-endpoint",
+                                List.of(
+                                        "--secrets-file",
+                                        examples + "/secrets.yaml",
+                                        "--aws-endpoint",
+                                        "http://127.0.0.1:9")),
                         "--secrets-file is for the embedded runner"));
     }
 

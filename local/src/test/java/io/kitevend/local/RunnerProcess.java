@@ -37,7 +37,8 @@ final class RunnerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Emulators.repoRoot().resolve("kitevend").toString());
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(Emulators.repoRoot().toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).directory(Emulators.repoRoot().toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         env.forEach((k, v) -> {
             if (v == null) {
@@ -94,7 +95,10 @@ final class RunnerProcess implements AutoCloseable {
      * our ends of the pipes first, so the process's last words would be lost.)
      */
     void terminate() throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
     }
 
     @Override

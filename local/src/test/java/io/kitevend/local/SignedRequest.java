@@ -22,27 +22,40 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  */
 record SignedRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
 
-    static SignedRequest sign(String method, String url, Map<String, String> headers, String body,
-            AwsCredentialsIdentity credentials, String region, String service, Instant at) {
+    static SignedRequest sign(
+            String method,
+            String url,
+            Map<String, String> headers,
+            String body,
+            AwsCredentialsIdentity credentials,
+            String region,
+            String service,
+            Instant at) {
         URI uri = URI.create(url);
-        SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder()
+                .method(SdkHttpMethod.fromValue(method))
+                .uri(uri);
         headers.forEach(b::putHeader);
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        var signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(credentials)
-                .request(b.build())
-                .payload(ContentStreamProvider.fromByteArray(bytes))
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC))).request();
+        var signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(credentials)
+                        .request(b.build())
+                        .payload(ContentStreamProvider.fromByteArray(bytes))
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC)))
+                .request();
         Map<String, List<String>> received = new LinkedHashMap<>();
         signed.forEachHeader((k, v) -> received.put(k, List.copyOf(v)));
         return new SignedRequest(method, uri.getRawPath(), uri.getRawQuery(), received, bytes);
     }
 
     String header(String name) {
-        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(e -> e.getValue().get(0))
+                .findFirst()
+                .orElse(null);
     }
 
     SignedRequest withHeader(String name, String... values) {
@@ -54,7 +67,10 @@ record SignedRequest(String method, String rawPath, String rawQuery, Map<String,
 
     SignedRequest withAddedHeader(String name, String value) {
         Map<String, List<String>> h = new LinkedHashMap<>(headers);
-        String key = h.keySet().stream().filter(k -> k.equalsIgnoreCase(name)).findFirst().orElse(name);
+        String key = h.keySet().stream()
+                .filter(k -> k.equalsIgnoreCase(name))
+                .findFirst()
+                .orElse(name);
         List<String> values = new ArrayList<>(h.getOrDefault(key, List.of()));
         values.add(value);
         h.put(key, values);

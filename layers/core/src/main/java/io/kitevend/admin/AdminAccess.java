@@ -25,15 +25,24 @@ import java.util.Set;
  * @param writerGroups groups that may read and change
  * @param buildkiteIssuer the Buildkite issuer, whose tokens are never admin credentials
  */
-public record AdminAccess(List<String> readers, List<String> writers, Optional<String> jwtIssuer, String groupsClaim,
-                          Set<String> readerGroups, Set<String> writerGroups, String buildkiteIssuer) {
+public record AdminAccess(
+        List<String> readers,
+        List<String> writers,
+        Optional<String> jwtIssuer,
+        String groupsClaim,
+        Set<String> readerGroups,
+        Set<String> writerGroups,
+        String buildkiteIssuer) {
 
     /** Buildkite's issuer, refused whatever the configuration says. */
     public static final String BUILDKITE_ISSUER = "https://agent.buildkite.com";
+
     private static final int MAX_PRINCIPAL = 2048;
 
     public enum Role {
-        NONE, READER, WRITER;
+        NONE,
+        READER,
+        WRITER;
 
         public boolean mayRead() {
             return this != NONE;
@@ -85,12 +94,15 @@ public record AdminAccess(List<String> readers, List<String> writers, Optional<S
         if (iss == null || sub == null || iss.isBlank() || sub.isBlank()) {
             return new Decision(Role.NONE, principal, "the JWT has no issuer or subject");
         }
-        if (iss.equals(buildkiteIssuer) || stripSlash(iss).equals(BUILDKITE_ISSUER)
-                || claims.containsKey("pipeline_slug") || claims.containsKey("job_id")) {
+        if (iss.equals(buildkiteIssuer)
+                || stripSlash(iss).equals(BUILDKITE_ISSUER)
+                || claims.containsKey("pipeline_slug")
+                || claims.containsKey("job_id")) {
             return new Decision(Role.NONE, principal, "a Buildkite job token is never an admin credential");
         }
         if (jwtIssuer.isEmpty()) {
-            return new Decision(Role.NONE, principal, "JWT callers are not accepted (no admin JWT issuer is configured)");
+            return new Decision(
+                    Role.NONE, principal, "JWT callers are not accepted (no admin JWT issuer is configured)");
         }
         if (!iss.equals(jwtIssuer.get())) {
             return new Decision(Role.NONE, principal, "the JWT's issuer is not the configured admin issuer");
@@ -131,7 +143,10 @@ public record AdminAccess(List<String> readers, List<String> writers, Optional<S
             }
             text = text.substring(1, text.endsWith("]") ? text.length() - 1 : text.length());
         }
-        Arrays.stream(text.split("[,\\s]+")).map(String::strip).filter(s -> !s.isEmpty()).forEach(out::add);
+        Arrays.stream(text.split("[,\\s]+"))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .forEach(out::add);
         return out;
     }
 

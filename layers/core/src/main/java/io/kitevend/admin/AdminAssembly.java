@@ -25,17 +25,25 @@ public record AdminAssembly(AdminService service, BindingStore bindings, AuditQu
     /** On DynamoDB: the bindings table and the audit table (written and queried), the Buildkite JWKS for explain. */
     public static AdminAssembly create(AdminConfig config, AwsClients aws, Clock clock, PrintStream log) {
         DynamoDbClient dynamo = aws.dynamo();
-        DynamoAuditStore audit = new DynamoAuditStore(dynamo, config.auditTable(), config.auditRetention(), config.auditShards());
+        DynamoAuditStore audit =
+                new DynamoAuditStore(dynamo, config.auditTable(), config.auditRetention(), config.auditShards());
         TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
-        return create(config, new DynamoBindingStore(dynamo, config.bindingsTable()), audit, audit, verifier, clock, log);
+        return create(
+                config, new DynamoBindingStore(dynamo, config.bindingsTable()), audit, audit, verifier, clock, log);
     }
 
     /**
      * On the given ports. The audit store and query should be one store seen two ways (say, an
      * {@link io.kitevend.audit.InMemoryAuditStore} twice), so that admins read what was written.
      */
-    public static AdminAssembly create(AdminConfig config, BindingStore bindings, AuditStore auditStore, AuditQuery auditQuery,
-                                       TokenVerifier verifier, Clock clock, PrintStream log) {
+    public static AdminAssembly create(
+            AdminConfig config,
+            BindingStore bindings,
+            AuditStore auditStore,
+            AuditQuery auditQuery,
+            TokenVerifier verifier,
+            Clock clock,
+            PrintStream log) {
         AuditTrail trail = new AuditTrail(auditStore, new AuditLog(log));
         BindingCompiler compiler = new BindingCompiler(config.bindingRules());
         AdminService service = new AdminService(
@@ -43,7 +51,10 @@ public record AdminAssembly(AdminService service, BindingStore bindings, AuditQu
                 new BindingAdmin(bindings, compiler, config.organizations(), trail, clock),
                 new Explainer(bindings, compiler, verifier, config.organizations()),
                 new AuditReader(auditQuery, config.organizations(), clock),
-                trail, config.organizations(), clock, log);
+                trail,
+                config.organizations(),
+                clock,
+                log);
         return new AdminAssembly(service, bindings, auditQuery, config);
     }
 }

@@ -42,7 +42,9 @@ public record AdminConfig(
      * A principal pattern names its partition, service and account literally; only the resource
      * part (role, session, user) may hold globs. So no pattern can let in another account's principals.
      */
-    private static final Pattern PRINCIPAL_PATTERN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):(iam|sts)::\\d{12}:[\\x21-\\x7E]+");
+    private static final Pattern PRINCIPAL_PATTERN =
+            Pattern.compile("arn:(aws|aws-cn|aws-us-gov):(iam|sts)::\\d{12}:[\\x21-\\x7E]+");
+
     private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
     private static final Pattern GROUP = Pattern.compile("[\\x21-\\x7E&&[^,\\[\\]]]{1,256}");
 
@@ -67,19 +69,24 @@ public record AdminConfig(
         jwtIssuer.ifPresent(issuer -> {
             URI uri = s.httpsUri(JWT_ISSUER, issuer, false);
             if (issuer.equals(token.issuer()) || stripSlash(uri.toString()).equals(AdminAccess.BUILDKITE_ISSUER)) {
-                throw new ConfigException(JWT_ISSUER, "must not be the Buildkite issuer: a Buildkite job token is never an admin credential");
+                throw new ConfigException(
+                        JWT_ISSUER,
+                        "must not be the Buildkite issuer: a Buildkite job token is never an admin credential");
             }
         });
         String groupsClaim = s.string(JWT_GROUPS_CLAIM, "groups");
         if (!CLAIM_NAME.matcher(groupsClaim).matches()) {
-            throw new ConfigException(JWT_GROUPS_CLAIM, "is not a claim name: '" + groupsClaim.replaceAll("\\p{Cntrl}", "?") + "'");
+            throw new ConfigException(
+                    JWT_GROUPS_CLAIM, "is not a claim name: '" + groupsClaim.replaceAll("\\p{Cntrl}", "?") + "'");
         }
         Set<String> readerGroups = groups(s, JWT_READER_GROUPS);
         Set<String> writerGroups = groups(s, JWT_WRITER_GROUPS);
         if (jwtIssuer.isEmpty() && !(readerGroups.isEmpty() && writerGroups.isEmpty())) {
-            throw new ConfigException(JWT_ISSUER, "is required when " + JWT_READER_GROUPS + " or " + JWT_WRITER_GROUPS + " is set");
+            throw new ConfigException(
+                    JWT_ISSUER, "is required when " + JWT_READER_GROUPS + " or " + JWT_WRITER_GROUPS + " is set");
         }
-        AdminAccess access = new AdminAccess(readers, writers, jwtIssuer, groupsClaim, readerGroups, writerGroups, token.issuer());
+        AdminAccess access =
+                new AdminAccess(readers, writers, jwtIssuer, groupsClaim, readerGroups, writerGroups, token.issuer());
         return new AdminConfig(region, endpoint, token, rules, bindings, audit, retention, shards, access);
     }
 
@@ -87,9 +94,11 @@ public record AdminConfig(
         List<String> out = new ArrayList<>();
         for (String pattern : s.list(variable)) {
             if (!PRINCIPAL_PATTERN.matcher(pattern).matches() || Glob.problem(pattern) != null) {
-                throw new ConfigException(variable, "'" + pattern.replaceAll("\\p{Cntrl}", "?") + "' is not a principal ARN pattern;"
-                        + " write arn:aws:sts::ACCOUNT:assumed-role/ROLE/* or arn:aws:iam::ACCOUNT:role/NAME"
-                        + " (globs * and ? only after the 12-digit account)");
+                throw new ConfigException(
+                        variable,
+                        "'" + pattern.replaceAll("\\p{Cntrl}", "?") + "' is not a principal ARN pattern;"
+                                + " write arn:aws:sts::ACCOUNT:assumed-role/ROLE/* or arn:aws:iam::ACCOUNT:role/NAME"
+                                + " (globs * and ? only after the 12-digit account)");
             }
             out.add(pattern);
         }
@@ -102,7 +111,8 @@ public record AdminConfig(
         Set<String> groups = s.list(variable);
         for (String group : groups) {
             if (!GROUP.matcher(group).matches()) {
-                throw new ConfigException(variable, "'" + group.replaceAll("\\p{Cntrl}", "?") + "' is not a group name");
+                throw new ConfigException(
+                        variable, "'" + group.replaceAll("\\p{Cntrl}", "?") + "' is not a group name");
             }
         }
         return groups;

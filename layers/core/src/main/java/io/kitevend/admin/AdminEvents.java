@@ -13,8 +13,8 @@ public final class AdminEvents {
 
     public static AdminRequest request(APIGatewayV2HTTPEvent event, Clock clock) {
         HttpRequest http = ApiGateway.request(event, clock);
-        Map<String, String> query = event.getQueryStringParameters() == null
-                ? Map.of() : new HashMap<>(event.getQueryStringParameters());
+        Map<String, String> query =
+                event.getQueryStringParameters() == null ? Map.of() : new HashMap<>(event.getQueryStringParameters());
         query.values().removeIf(java.util.Objects::isNull);
         return new AdminRequest(http, query, caller(event));
     }
@@ -29,7 +29,8 @@ public final class AdminEvents {
         var iam = authorizer.getIam();
         var jwt = authorizer.getJwt();
         boolean hasIam = iam != null && iam.getUserArn() != null;
-        boolean hasJwt = jwt != null && jwt.getClaims() != null && !jwt.getClaims().isEmpty();
+        boolean hasJwt =
+                jwt != null && jwt.getClaims() != null && !jwt.getClaims().isEmpty();
         if (hasIam && hasJwt) {
             return new Caller.None("both an IAM and a JWT authorizer context");
         }

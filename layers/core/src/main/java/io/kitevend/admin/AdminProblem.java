@@ -29,8 +29,10 @@ public final class AdminProblem extends Exception {
 
     /** 400 {@code invalid_binding} listing every field error. */
     public static AdminProblem invalid(List<FieldError> errors) {
-        return of(ProblemType.INVALID_BINDING, errors.size() == 1
-                ? "1 problem; see errors." : errors.size() + " problems; see errors.", Map.of("errors", List.copyOf(errors)));
+        return of(
+                ProblemType.INVALID_BINDING,
+                errors.size() == 1 ? "1 problem; see errors." : errors.size() + " problems; see errors.",
+                Map.of("errors", List.copyOf(errors)));
     }
 
     public Problem problem() {

@@ -58,7 +58,8 @@ public final class AdminService {
     private static final Pattern PIPELINE_SLUG = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,99}");
     private static final Pattern VERSION = Pattern.compile("\"?([0-9]{1,18})\"?");
     private static final Pattern JSON_TYPE = Pattern.compile("application/json\\s*(;.*)?");
-    private static final Pattern DOCUMENT_TYPE = Pattern.compile("(application/json|application/yaml|text/yaml)\\s*(;.*)?");
+    private static final Pattern DOCUMENT_TYPE =
+            Pattern.compile("(application/json|application/yaml|text/yaml)\\s*(;.*)?");
 
     private final AdminAccess access;
     private final BindingAdmin bindings;
@@ -69,8 +70,15 @@ public final class AdminService {
     private final Clock clock;
     private final PrintStream log;
 
-    public AdminService(AdminAccess access, BindingAdmin bindings, Explainer explainer, AuditReader auditReader,
-                        AuditTrail audit, Set<String> organizations, Clock clock, PrintStream log) {
+    public AdminService(
+            AdminAccess access,
+            BindingAdmin bindings,
+            Explainer explainer,
+            AuditReader auditReader,
+            AuditTrail audit,
+            Set<String> organizations,
+            Clock clock,
+            PrintStream log) {
         this.access = access;
         this.bindings = bindings;
         this.explainer = explainer;
@@ -83,7 +91,13 @@ public final class AdminService {
 
     /** The operations, each needing a reader or a writer. */
     enum Operation {
-        LIST, GET, PUT, DELETE, APPLY, EXPLAIN, AUDIT
+        LIST,
+        GET,
+        PUT,
+        DELETE,
+        APPLY,
+        EXPLAIN,
+        AUDIT
     }
 
     /** A request's route: its operation (null when there is none) and the binding it names. */
@@ -162,9 +176,12 @@ public final class AdminService {
         if (!who.role().mayRead() || (changes && !who.role().mayWrite())) {
             String detail = who.role().mayRead() ? "a reader may not make changes" : who.detail();
             recordRefusal(request, who, route, detail, started);
-            return Problem.of(ProblemType.FORBIDDEN, who.role().mayRead()
-                    ? "This request changes bindings; only admin writers may make it."
-                    : "The caller is not an admin reader or writer of kitevend.").toResponse(request.requestId());
+            return Problem.of(
+                            ProblemType.FORBIDDEN,
+                            who.role().mayRead()
+                                    ? "This request changes bindings; only admin writers may make it."
+                                    : "The caller is not an admin reader or writer of kitevend.")
+                    .toResponse(request.requestId());
         }
         if (route.operation() == null) {
             if (route.status() == 405) {
@@ -174,10 +191,17 @@ public final class AdminService {
                 headers.put("allow", route.allow());
                 return new HttpResponse(405, headers, r.body());
             }
-            return Problem.of(ProblemType.NOT_FOUND, "There is no admin route " + request.method() + " "
-                    + printable(request.http().path()) + ".").toResponse(request.requestId());
+            return Problem.of(
+                            ProblemType.NOT_FOUND,
+                            "There is no admin route " + request.method() + " "
+                                    + printable(request.http().path()) + ".")
+                    .toResponse(request.requestId());
         }
-        Actor actor = new Actor(request.requestId(), who.principal(), request.http().sourceIp(), request.http().userAgent());
+        Actor actor = new Actor(
+                request.requestId(),
+                who.principal(),
+                request.http().sourceIp(),
+                request.http().userAgent());
         try {
             if (request.header(ApiGateway.UNDECODABLE_BODY) != null) {
                 throw AdminProblem.malformed("The body is not valid base64.");
@@ -194,9 +218,12 @@ public final class AdminService {
         } catch (AdminProblem p) {
             return p.problem().toResponse(request.requestId());
         } catch (DependencyUnavailableException e) {
-            return new Problem(ProblemType.DEPENDENCY_UNAVAILABLE,
-                    "A service kitevend depends on is unavailable; nothing was changed by this request. Retry later.",
-                    Map.of(), Math.max(1, e.retryAfter().toSeconds())).toResponse(request.requestId());
+            return new Problem(
+                            ProblemType.DEPENDENCY_UNAVAILABLE,
+                            "A service kitevend depends on is unavailable; nothing was changed by this request. Retry later.",
+                            Map.of(),
+                            Math.max(1, e.retryAfter().toSeconds()))
+                    .toResponse(request.requestId());
         } catch (RuntimeException e) {
             logError(request, e);
             return Problem.of(ProblemType.INTERNAL_ERROR, "Unexpected error.").toResponse(request.requestId());
@@ -251,7 +278,8 @@ public final class AdminService {
         return json(200, BindingsDocument.toJson(b), Map.of("etag", etag(b)));
     }
 
-    private HttpResponse put(AdminRequest request, Route route, Actor actor) throws AdminProblem, DependencyUnavailableException {
+    private HttpResponse put(AdminRequest request, Route route, Actor actor)
+            throws AdminProblem, DependencyUnavailableException {
         Long ifMatch = ifMatch(request);
         JsonNode body = jsonBody(request, MAX_BINDING_BODY);
         List<FieldError> errors = new ArrayList<>();
@@ -259,30 +287,43 @@ public final class AdminService {
         for (String field : List.of("organization", "name")) {
             JsonNode given = body.get(field);
             String inPath = field.equals("name") ? route.name() : route.organization();
-            if (given != null && !given.isNull() && !(given.isTextual() && given.asText().equals(inPath))) {
-                errors.add(new FieldError(field, "path_mismatch", "must be left out or equal the " + field + " in the path"));
+            if (given != null
+                    && !given.isNull()
+                    && !(given.isTextual() && given.asText().equals(inPath))) {
+                errors.add(new FieldError(
+                        field, "path_mismatch", "must be left out or equal the " + field + " in the path"));
             }
         }
-        Binding candidate = (parsed == null ? Binding.builder().build() : parsed).toBuilder()
-                .organization(route.organization()).name(route.name()).build();
+        Binding candidate = (parsed == null ? Binding.builder().build() : parsed)
+                .toBuilder()
+                        .organization(route.organization())
+                        .name(route.name())
+                        .build();
         errors.addAll(bindings.validate(candidate));
         if (!errors.isEmpty()) {
             throw AdminProblem.invalid(errors);
         }
         if (ifMatch == null) {
             Binding created = bindings.create(actor, candidate);
-            return json(201, BindingsDocument.toJson(created), Map.of("etag", etag(created),
-                    "location", PREFIX + "/bindings/" + created.organization() + "/" + created.name()));
+            return json(
+                    201,
+                    BindingsDocument.toJson(created),
+                    Map.of(
+                            "etag",
+                            etag(created),
+                            "location",
+                            PREFIX + "/bindings/" + created.organization() + "/" + created.name()));
         }
         Binding replaced = bindings.replace(actor, candidate, ifMatch);
         return json(200, BindingsDocument.toJson(replaced), Map.of("etag", etag(replaced)));
     }
 
-    private HttpResponse delete(AdminRequest request, Route route, Actor actor) throws AdminProblem, DependencyUnavailableException {
+    private HttpResponse delete(AdminRequest request, Route route, Actor actor)
+            throws AdminProblem, DependencyUnavailableException {
         Long ifMatch = ifMatch(request);
         if (ifMatch == null) {
-            throw AdminProblem.of(ProblemType.IF_MATCH_REQUIRED,
-                    "Send If-Match with the binding's ETag (from GET) to delete it.");
+            throw AdminProblem.of(
+                    ProblemType.IF_MATCH_REQUIRED, "Send If-Match with the binding's ETag (from GET) to delete it.");
         }
         checkKey(route);
         bindings.delete(actor, route.organization(), route.name(), ifMatch);
@@ -292,7 +333,8 @@ public final class AdminService {
     private HttpResponse apply(AdminRequest request, Actor actor) throws AdminProblem, DependencyUnavailableException {
         boolean dryRun = flag(request, "dry_run");
         boolean prune = flag(request, "prune");
-        String text = body(request, MAX_DOCUMENT_BODY, DOCUMENT_TYPE, "application/yaml, text/yaml or application/json");
+        String text =
+                body(request, MAX_DOCUMENT_BODY, DOCUMENT_TYPE, "application/yaml, text/yaml or application/json");
         List<Binding> document;
         try {
             document = BindingsDocument.parse(text, bindings::validate);
@@ -373,7 +415,8 @@ public final class AdminService {
     // ------------------------------------------------------------------ request parts
 
     private static void checkKey(Route route) throws AdminProblem {
-        if (!SLUG.matcher(route.organization()).matches() || !NAME.matcher(route.name()).matches()) {
+        if (!SLUG.matcher(route.organization()).matches()
+                || !NAME.matcher(route.name()).matches()) {
             throw AdminProblem.malformed("the path must name a binding as /v1/admin/bindings/ORGANIZATION/NAME");
         }
     }
@@ -386,7 +429,8 @@ public final class AdminService {
         }
         var m = VERSION.matcher(raw.strip());
         if (!m.matches()) {
-            throw AdminProblem.malformed("If-Match must be the binding's ETag, such as \"3\" (one version; no * or lists)");
+            throw AdminProblem.malformed(
+                    "If-Match must be the binding's ETag, such as \"3\" (one version; no * or lists)");
         }
         return Long.parseLong(m.group(1));
     }
@@ -423,7 +467,8 @@ public final class AdminService {
             throw AdminProblem.of(ProblemType.PAYLOAD_TOO_LARGE, "The body must be at most " + max + " bytes.");
         }
         String type = request.header("content-type");
-        if (type == null || !types.matcher(type.toLowerCase(Locale.ROOT).strip()).matches()) {
+        if (type == null
+                || !types.matcher(type.toLowerCase(Locale.ROOT).strip()).matches()) {
             throw AdminProblem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body as " + accepted + ".");
         }
         return body;
@@ -462,12 +507,15 @@ public final class AdminService {
     }
 
     /** A refused attempt is an audit record too (a read is not, when it is allowed). */
-    private void recordRefusal(AdminRequest request, AdminAccess.Decision who, Route route, String detail, long started) {
+    private void recordRefusal(
+            AdminRequest request, AdminAccess.Decision who, Route route, String detail, long started) {
         AuditRecord r = new AuditRecord(request.requestId(), clock.instant(), AuditRecord.KIND_ADMIN);
         r.outcome(Decision.DENY, "forbidden", detail, ProblemType.FORBIDDEN.status());
         r.principal(who.principal());
         r.action(action(route, request));
-        if (route.name() != null && NAME.matcher(route.name()).matches() && SLUG.matcher(route.organization()).matches()) {
+        if (route.name() != null
+                && NAME.matcher(route.name()).matches()
+                && SLUG.matcher(route.organization()).matches()) {
             r.binding(route.name());
             r.bindingOrganization(route.organization());
         }
@@ -475,7 +523,7 @@ public final class AdminService {
         r.userAgent(request.http().userAgent());
         r.latencyMillis((System.nanoTime() - started) / 1_000_000);
         try {
-            audit.write(r, unstored -> { });
+            audit.write(r, unstored -> {});
         } catch (DependencyUnavailableException e) {
             // Still refused; the record is in the log.
         }

@@ -72,7 +72,8 @@ public final class AuditReader {
         }
         if (pipeline != null && organization == null) {
             if (organizations.size() != 1) {
-                throw AdminProblem.malformed("'organization' is required with 'pipeline' when several organizations are configured");
+                throw AdminProblem.malformed(
+                        "'organization' is required with 'pipeline' when several organizations are configured");
             }
             organization = organizations.iterator().next();
         }

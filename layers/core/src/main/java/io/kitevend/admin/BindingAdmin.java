@@ -42,7 +42,8 @@ public final class BindingAdmin {
     private final AuditTrail audit;
     private final Clock clock;
 
-    public BindingAdmin(BindingStore store, BindingCompiler compiler, Set<String> organizations, AuditTrail audit, Clock clock) {
+    public BindingAdmin(
+            BindingStore store, BindingCompiler compiler, Set<String> organizations, AuditTrail audit, Clock clock) {
         this.store = store;
         this.compiler = compiler;
         this.organizations = Set.copyOf(organizations);
@@ -54,7 +55,9 @@ public final class BindingAdmin {
     public List<FieldError> validate(Binding b) {
         List<FieldError> errors = new ArrayList<>(compiler.validate(b));
         if (b.organization() != null && !organizations.contains(b.organization())) {
-            errors.add(new FieldError("organization", "organization_not_allowed",
+            errors.add(new FieldError(
+                    "organization",
+                    "organization_not_allowed",
                     "is not one of the organizations this deployment accepts tokens from"));
         }
         return errors;
@@ -71,14 +74,16 @@ public final class BindingAdmin {
      * A page of the organization's bindings in name order; with {@code pipeline}, only those that
      * apply to it (its exact bindings and the organization's globs that match it).
      */
-    public Listing list(String organization, String pipeline, String afterName, int limit) throws DependencyUnavailableException {
+    public Listing list(String organization, String pipeline, String afterName, int limit)
+            throws DependencyUnavailableException {
         if (pipeline == null) {
             BindingPage page = store.list(organization, afterName, limit);
             return new Listing(page.bindings(), page.nextAfter());
         }
         List<Binding> applying = new ArrayList<>(store.exactPipeline(organization, pipeline));
         for (Binding glob : store.globPipelines(organization)) {
-            if (Glob.problem(glob.pipeline()) == null && Glob.compile(glob.pipeline()).matches(pipeline)) {
+            if (Glob.problem(glob.pipeline()) == null
+                    && Glob.compile(glob.pipeline()).matches(pipeline)) {
                 applying.add(glob);
             }
         }
@@ -107,7 +112,8 @@ public final class BindingAdmin {
     }
 
     /** Replaces the binding if its version is {@code ifMatch}; the result has version {@code ifMatch + 1}. */
-    public Binding replace(Actor actor, Binding candidate, long ifMatch) throws AdminProblem, DependencyUnavailableException {
+    public Binding replace(Actor actor, Binding candidate, long ifMatch)
+            throws AdminProblem, DependencyUnavailableException {
         requireValid(candidate);
         Binding current = get(candidate.organization(), candidate.name());
         if (current.version() != ifMatch) {
@@ -149,8 +155,14 @@ public final class BindingAdmin {
     }
 
     /** What an apply did (or, in a dry run, would do). Names are {@code organization/name}. */
-    public record ApplyResult(boolean dryRun, boolean prune, List<String> created, List<String> updated,
-                              List<String> unchanged, List<String> deleted, List<Change> changes) {}
+    public record ApplyResult(
+            boolean dryRun,
+            boolean prune,
+            List<String> created,
+            List<String> updated,
+            List<String> unchanged,
+            List<String> deleted,
+            List<Change> changes) {}
 
     /**
      * Makes the store hold the document's bindings: creates the missing ones, updates those that
@@ -213,13 +225,21 @@ public final class BindingAdmin {
             try {
                 switch (change.action()) {
                     case "create" -> store.create(change.after());
-                    case "update" -> store.replace(change.after(), change.before().version());
-                    default -> store.delete(change.organization(), change.name(), change.before().version());
+                    case "update" ->
+                        store.replace(change.after(), change.before().version());
+                    default ->
+                        store.delete(
+                                change.organization(),
+                                change.name(),
+                                change.before().version());
                 }
             } catch (BindingConflictException e) {
                 Problem p = conflict(e).problem();
-                throw new AdminProblem(new Problem(p.type(), p.detail() + " The apply stopped there; run it again.",
-                        Map.of("binding", change.key(), "applied", List.copyOf(applied)), null));
+                throw new AdminProblem(new Problem(
+                        p.type(),
+                        p.detail() + " The apply stopped there; run it again.",
+                        Map.of("binding", change.key(), "applied", List.copyOf(applied)),
+                        null));
             }
             applied.add(change.key());
             // One request may make many changes; each audit record needs its own id (and sort key).
@@ -228,8 +248,11 @@ public final class BindingAdmin {
             try {
                 record(actor, recordId, action, 200, change.before(), change.after());
             } catch (AdminProblem e) {
-                throw new AdminProblem(new Problem(e.problem().type(), e.problem().detail() + " The apply stopped there.",
-                        Map.of("binding", change.key(), "applied", List.copyOf(applied)), e.problem().retryAfterSeconds()));
+                throw new AdminProblem(new Problem(
+                        e.problem().type(),
+                        e.problem().detail() + " The apply stopped there.",
+                        Map.of("binding", change.key(), "applied", List.copyOf(applied)),
+                        e.problem().retryAfterSeconds()));
             }
         }
     }
@@ -240,7 +263,13 @@ public final class BindingAdmin {
     }
 
     private static Binding content(Binding b) {
-        return b.toBuilder().version(0).createdAt(null).createdBy(null).updatedAt(null).updatedBy(null).build();
+        return b.toBuilder()
+                .version(0)
+                .createdAt(null)
+                .createdBy(null)
+                .updatedAt(null)
+                .updatedBy(null)
+                .build();
     }
 
     /** The binding as it is stored: the next version, its creation kept, this change's time and principal. */
@@ -249,7 +278,10 @@ public final class BindingAdmin {
         if (current == null) {
             return b.version(1).createdAt(now).createdBy(principal).build();
         }
-        return b.version(current.version() + 1).createdAt(current.createdAt()).createdBy(current.createdBy()).build();
+        return b.version(current.version() + 1)
+                .createdAt(current.createdAt())
+                .createdBy(current.createdBy())
+                .build();
     }
 
     private void requireValid(Binding b) throws AdminProblem {
@@ -267,8 +299,11 @@ public final class BindingAdmin {
             throws AdminProblem {
         Binding subject = after != null ? after : before;
         AuditRecord r = new AuditRecord(recordId, clock.instant(), AuditRecord.KIND_ADMIN);
-        r.outcome(Decision.ALLOW, "binding_" + (action.equals(DELETE) ? "deleted" : action.equals(CREATE) ? "created" : "replaced"),
-                null, status);
+        r.outcome(
+                Decision.ALLOW,
+                "binding_" + (action.equals(DELETE) ? "deleted" : action.equals(CREATE) ? "created" : "replaced"),
+                null,
+                status);
         r.principal(actor.principal());
         r.action(action);
         r.binding(subject.name());
@@ -279,13 +314,20 @@ public final class BindingAdmin {
         r.sourceIp(actor.sourceIp());
         r.userAgent(actor.userAgent());
         try {
-            audit.write(r, unstored -> unstored.outcome(Decision.ERROR, "audit_write_failed",
-                    "the change was made but its audit record could not be stored", status));
+            audit.write(
+                    r,
+                    unstored -> unstored.outcome(
+                            Decision.ERROR,
+                            "audit_write_failed",
+                            "the change was made but its audit record could not be stored",
+                            status));
         } catch (DependencyUnavailableException e) {
-            throw new AdminProblem(new Problem(ProblemType.DEPENDENCY_UNAVAILABLE,
+            throw new AdminProblem(new Problem(
+                    ProblemType.DEPENDENCY_UNAVAILABLE,
                     "The change to " + subject.organization() + "/" + subject.name() + " was made, but its audit record"
                             + " could not be stored in the audit table (it is in the function's log).",
-                    Map.of("change_applied", true), Math.max(1, e.retryAfter().toSeconds())));
+                    Map.of("change_applied", true),
+                    Math.max(1, e.retryAfter().toSeconds())));
         }
     }
 
@@ -294,14 +336,19 @@ public final class BindingAdmin {
     }
 
     private static AdminProblem stale(String organization, String name) {
-        return AdminProblem.of(ProblemType.VERSION_MISMATCH, "The binding " + organization + "/" + name
-                + " has changed since that version; read it again and retry with its current ETag.");
+        return AdminProblem.of(
+                ProblemType.VERSION_MISMATCH,
+                "The binding " + organization + "/" + name
+                        + " has changed since that version; read it again and retry with its current ETag.");
     }
 
     private static AdminProblem conflict(BindingConflictException e) {
         return switch (e.kind()) {
-            case EXISTS -> AdminProblem.of(ProblemType.BINDING_EXISTS, "A binding " + e.organization() + "/" + e.name()
-                    + " exists already; to replace it, send If-Match with its ETag.");
+            case EXISTS ->
+                AdminProblem.of(
+                        ProblemType.BINDING_EXISTS,
+                        "A binding " + e.organization() + "/" + e.name()
+                                + " exists already; to replace it, send If-Match with its ETag.");
             case MISSING -> notFound(e.organization(), e.name());
             case STALE -> stale(e.organization(), e.name());
         };

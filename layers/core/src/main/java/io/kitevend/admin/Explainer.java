@@ -55,16 +55,24 @@ public final class Explainer {
      * The explanation. {@code decision} is {@code allow}, {@code deny} or {@code ambiguous};
      * {@code reason} the code the vend path's audit record would carry.
      */
-    public record Explanation(String organization, String pipeline, List<Candidate> bindings, String decision,
-                              String selected, String reason, List<String> matched) {}
+    public record Explanation(
+            String organization,
+            String pipeline,
+            List<Candidate> bindings,
+            String decision,
+            String selected,
+            String reason,
+            List<String> matched) {}
 
     /** Explains for a token, verified like the vend path's; a refused token is a 400 with the rejection code. */
-    public Explanation explainToken(String token, String requested) throws AdminProblem, DependencyUnavailableException {
+    public Explanation explainToken(String token, String requested)
+            throws AdminProblem, DependencyUnavailableException {
         BuildkiteClaims claims;
         try {
             claims = verifier.verify(token);
         } catch (TokenRejectedException e) {
-            throw AdminProblem.of(ProblemType.EXPLAIN_TOKEN_NOT_ACCEPTED,
+            throw AdminProblem.of(
+                    ProblemType.EXPLAIN_TOKEN_NOT_ACCEPTED,
                     "The vend path would refuse this token: " + e.reason().code() + " (" + e.getMessage() + ").",
                     Map.of("reason", e.reason().code()));
         } catch (SigningKeysUnavailableException e) {
@@ -74,12 +82,19 @@ public final class Explainer {
     }
 
     /** Explains for claims as given (not a token): the same organization allowlist and matching. */
-    public Explanation explainClaims(JsonNode claims, String requested) throws AdminProblem, DependencyUnavailableException {
+    public Explanation explainClaims(JsonNode claims, String requested)
+            throws AdminProblem, DependencyUnavailableException {
         BuildkiteClaims typed = typed(claims);
         if (!organizations.contains(typed.organizationSlug())) {
             Explanation e = explain(typed, requested);
-            return new Explanation(e.organization(), e.pipeline(), e.bindings(), DENY, null,
-                    TokenRejection.ORGANIZATION_NOT_ALLOWED.code(), e.matched());
+            return new Explanation(
+                    e.organization(),
+                    e.pipeline(),
+                    e.bindings(),
+                    DENY,
+                    null,
+                    TokenRejection.ORGANIZATION_NOT_ALLOWED.code(),
+                    e.matched());
         }
         return explain(typed, requested);
     }
@@ -92,8 +107,9 @@ public final class Explainer {
         List<Candidate> candidates = new ArrayList<>();
         List<String> matched = new ArrayList<>();
         for (Binding b : stored) {
-            if (b.hasGlobPipeline() && (Glob.problem(b.pipeline()) != null
-                    || !Glob.compile(b.pipeline()).matches(claims.pipelineSlug()))) {
+            if (b.hasGlobPipeline()
+                    && (Glob.problem(b.pipeline()) != null
+                            || !Glob.compile(b.pipeline()).matches(claims.pipelineSlug()))) {
                 continue; // a glob of other pipelines: not one of this pipeline's bindings
             }
             CompiledBinding c;
@@ -101,7 +117,8 @@ public final class Explainer {
                 c = compiler.compile(b);
             } catch (InvalidBindingException e) {
                 // The vend path skips a stored binding that no longer compiles; so does the decision here.
-                candidates.add(new Candidate(b.name(), false, "the stored binding is invalid and never used: " + e.getMessage()));
+                candidates.add(new Candidate(
+                        b.name(), false, "the stored binding is invalid and never used: " + e.getMessage()));
                 continue;
             }
             compiled.add(c);
@@ -113,12 +130,27 @@ public final class Explainer {
         }
         BindingDecision decision = BindingMatcher.decide(compiled, claims, requested);
         return switch (decision) {
-            case BindingDecision.Selected s -> new Explanation(claims.organizationSlug(), claims.pipelineSlug(), candidates,
-                    ALLOW, s.binding().name(), "binding_matched", matched);
-            case BindingDecision.NoMatch n -> new Explanation(claims.organizationSlug(), claims.pipelineSlug(), candidates,
-                    DENY, null, n.reason(), matched);
-            case BindingDecision.Ambiguous a -> new Explanation(claims.organizationSlug(), claims.pipelineSlug(), candidates,
-                    AMBIGUOUS, null, "ambiguous_binding", matched);
+            case BindingDecision.Selected s ->
+                new Explanation(
+                        claims.organizationSlug(),
+                        claims.pipelineSlug(),
+                        candidates,
+                        ALLOW,
+                        s.binding().name(),
+                        "binding_matched",
+                        matched);
+            case BindingDecision.NoMatch n ->
+                new Explanation(
+                        claims.organizationSlug(), claims.pipelineSlug(), candidates, DENY, null, n.reason(), matched);
+            case BindingDecision.Ambiguous a ->
+                new Explanation(
+                        claims.organizationSlug(),
+                        claims.pipelineSlug(),
+                        candidates,
+                        AMBIGUOUS,
+                        null,
+                        "ambiguous_binding",
+                        matched);
         };
     }
 
@@ -155,10 +187,24 @@ public final class Explainer {
                 throw AdminProblem.malformed("claim 'build_number' must be a whole number");
             }
         }
-        return new BuildkiteClaims(string(claims, "iss"), string(claims, "sub"), string(claims, "jti"), null, null,
-                org, pipeline, buildNumber, string(claims, "build_branch"), string(claims, "build_tag"),
-                string(claims, "build_commit"), string(claims, "step_key"), string(claims, "job_id"),
-                string(claims, "agent_id"), string(claims, "build_source"), string(claims, "runner_environment"), optional);
+        return new BuildkiteClaims(
+                string(claims, "iss"),
+                string(claims, "sub"),
+                string(claims, "jti"),
+                null,
+                null,
+                org,
+                pipeline,
+                buildNumber,
+                string(claims, "build_branch"),
+                string(claims, "build_tag"),
+                string(claims, "build_commit"),
+                string(claims, "step_key"),
+                string(claims, "job_id"),
+                string(claims, "agent_id"),
+                string(claims, "build_source"),
+                string(claims, "runner_environment"),
+                optional);
     }
 
     private static String string(JsonNode claims, String name) throws AdminProblem {

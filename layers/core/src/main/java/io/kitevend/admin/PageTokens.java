@@ -29,7 +29,9 @@ final class PageTokens {
             }
         });
         n.put("a", after);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(n).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Json.write(n).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A decoded token: the query it belongs to and the position to continue after. */
@@ -51,12 +53,17 @@ final class PageTokens {
         }
         try {
             JsonNode n = Json.readTree(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
-            if (n == null || !n.isObject() || !kind.equals(n.path("k").asText()) || !n.path("a").isTextual()
+            if (n == null
+                    || !n.isObject()
+                    || !kind.equals(n.path("k").asText())
+                    || !n.path("a").isTextual()
                     || !n.path("q").isObject()) {
                 throw AdminProblem.malformed("'page' is not a page token of this query");
             }
             Map<String, String> query = new java.util.HashMap<>();
-            n.get("q").fields().forEachRemaining(e -> query.put(e.getKey(), e.getValue().asText()));
+            n.get("q")
+                    .fields()
+                    .forEachRemaining(e -> query.put(e.getKey(), e.getValue().asText()));
             return new Decoded(query, n.get("a").asText());
         } catch (AdminProblem e) {
             throw e;

@@ -14,10 +14,12 @@ public final class AuditRecord {
     public static final String KIND_VEND = "vend";
     /** A request to the admin API: a change of a binding, or a refused attempt. */
     public static final String KIND_ADMIN = "admin";
+
     public static final String KIND_SECRETS = "secrets";
     /** Fixed-width UTC time with milliseconds, so that text order is time order. */
-    public static final java.time.format.DateTimeFormatter TIME =
-            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    public static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern(
+                    "uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
 
     private final String requestId;
     private final Instant time;
@@ -73,43 +75,125 @@ public final class AuditRecord {
         this.status = status;
     }
 
-    public void tokenSha256(String v) { tokenSha256 = v; }
-    public void binding(String v) { binding = v; }
-    public void roleArn(String v) { roleArn = v; }
-    public void sessionName(String v) { sessionName = v; }
-    public void sourceIdentity(String v) { sourceIdentity = v; }
-    public void durationSeconds(Integer v) { durationSeconds = v; }
-    public void accessKeyId(String v) { accessKeyId = v; }
-    public void expiration(Instant v) { expiration = v; }
-    public void sourceIp(String v) { sourceIp = v; }
-    public void userAgent(String v) { userAgent = v == null || v.length() <= 512 ? v : v.substring(0, 512); }
-    public void latencyMillis(long v) { latencyMillis = v; }
-    /** Admin records: who made the request (an IAM principal ARN or {@code jwt:ISSUER#SUBJECT}). */
-    public void principal(String v) { principal = v; }
-    /** Admin records: what was done or attempted ({@code create}, {@code replace}, {@code delete}, ...). */
-    public void action(String v) { action = v; }
-    /** Admin records: the organization of the binding changed. */
-    public void bindingOrganization(String v) { bindingOrganization = v; }
-    /** Secrets records: what was handed out, as {@code ENV=secret id@version id}, comma-separated; never a value. */
-    public void secrets(java.util.List<String> handedOut) { secrets = String.join(",", handedOut); }
-    /** Admin records: the binding before the change, as JSON (null when it was created). */
-    public void before(String json) { before = json; }
-    /** Admin records: the binding after the change, as JSON (null when it was deleted). */
-    public void after(String json) { after = json; }
+    public void tokenSha256(String v) {
+        tokenSha256 = v;
+    }
 
-    public String requestId() { return requestId; }
-    public Instant time() { return time; }
-    public String kind() { return kind; }
-    public Decision decision() { return decision; }
-    public String reason() { return reason; }
-    public String detail() { return detail; }
-    public int status() { return status; }
-    public String organization() { return (String) claims.get("organization_slug"); }
-    public String pipeline() { return (String) claims.get("pipeline_slug"); }
-    public String binding() { return binding; }
-    public String accessKeyId() { return accessKeyId; }
-    public String principal() { return principal; }
-    public String action() { return action; }
+    public void binding(String v) {
+        binding = v;
+    }
+
+    public void roleArn(String v) {
+        roleArn = v;
+    }
+
+    public void sessionName(String v) {
+        sessionName = v;
+    }
+
+    public void sourceIdentity(String v) {
+        sourceIdentity = v;
+    }
+
+    public void durationSeconds(Integer v) {
+        durationSeconds = v;
+    }
+
+    public void accessKeyId(String v) {
+        accessKeyId = v;
+    }
+
+    public void expiration(Instant v) {
+        expiration = v;
+    }
+
+    public void sourceIp(String v) {
+        sourceIp = v;
+    }
+
+    public void userAgent(String v) {
+        userAgent = v == null || v.length() <= 512 ? v : v.substring(0, 512);
+    }
+
+    public void latencyMillis(long v) {
+        latencyMillis = v;
+    }
+    /** Admin records: who made the request (an IAM principal ARN or {@code jwt:ISSUER#SUBJECT}). */
+    public void principal(String v) {
+        principal = v;
+    }
+    /** Admin records: what was done or attempted ({@code create}, {@code replace}, {@code delete}, ...). */
+    public void action(String v) {
+        action = v;
+    }
+    /** Admin records: the organization of the binding changed. */
+    public void bindingOrganization(String v) {
+        bindingOrganization = v;
+    }
+    /** Secrets records: what was handed out, as {@code ENV=secret id@version id}, comma-separated; never a value. */
+    public void secrets(java.util.List<String> handedOut) {
+        secrets = String.join(",", handedOut);
+    }
+    /** Admin records: the binding before the change, as JSON (null when it was created). */
+    public void before(String json) {
+        before = json;
+    }
+    /** Admin records: the binding after the change, as JSON (null when it was deleted). */
+    public void after(String json) {
+        after = json;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Instant time() {
+        return time;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public Decision decision() {
+        return decision;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String organization() {
+        return (String) claims.get("organization_slug");
+    }
+
+    public String pipeline() {
+        return (String) claims.get("pipeline_slug");
+    }
+
+    public String binding() {
+        return binding;
+    }
+
+    public String accessKeyId() {
+        return accessKeyId;
+    }
+
+    public String principal() {
+        return principal;
+    }
+
+    public String action() {
+        return action;
+    }
 
     /** The record as flat, ordered fields; the shape of the log line and of the stored item. */
     public Map<String, Object> fields() {

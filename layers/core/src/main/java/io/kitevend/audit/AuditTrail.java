@@ -25,8 +25,8 @@ public final class AuditTrail {
         } catch (DependencyUnavailableException e) {
             failure = e;
         } catch (RuntimeException e) {
-            failure = new DependencyUnavailableException("audit-store", e.getClass().getSimpleName(),
-                    AwsErrors.DEFAULT_RETRY_AFTER, e);
+            failure = new DependencyUnavailableException(
+                    "audit-store", e.getClass().getSimpleName(), AwsErrors.DEFAULT_RETRY_AFTER, e);
         }
         if (failure == null) {
             log.write(record, "stored");

@@ -2,7 +2,9 @@ package io.kitevend.audit;
 
 /** The outcome of a request as the audit trail records it. */
 public enum Decision {
-    ALLOW, DENY, ERROR;
+    ALLOW,
+    DENY,
+    ERROR;
 
     public String code() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -80,22 +80,28 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
     @Override
     public void put(AuditRecord record) throws DependencyUnavailableException {
         Map<String, AttributeValue> item = new HashMap<>();
-        record.fields().forEach((k, v) -> item.put(k, v instanceof Number n
-                ? AttributeValue.fromN(n.toString())
-                : AttributeValue.fromS(v.toString())));
+        record.fields()
+                .forEach((k, v) -> item.put(
+                        k,
+                        v instanceof Number n
+                                ? AttributeValue.fromN(n.toString())
+                                : AttributeValue.fromS(v.toString())));
         int shard = Math.floorMod(record.requestId().hashCode(), shards);
         item.put(PK, AttributeValue.fromS(partitionKey(record.time(), shard)));
         item.put(SK, AttributeValue.fromS(sortKey(record.time(), record.requestId())));
         if (record.organization() != null && record.pipeline() != null) {
             item.put(PIPELINE_KEY, AttributeValue.fromS(record.organization() + "/" + record.pipeline()));
         }
-        item.put(TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(record.time().plus(retention).getEpochSecond())));
+        item.put(
+                TTL_ATTRIBUTE,
+                AttributeValue.fromN(Long.toString(record.time().plus(retention).getEpochSecond())));
         try {
             dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).build());
         } catch (SdkException e) {
             throw AwsErrors.unavailable("audit-store", e);
         }
     }
+
     @Override
     public AuditPage query(AuditFilter filter, String after, int limit) throws DependencyUnavailableException {
         if (limit < 1) {
@@ -111,8 +117,14 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
         List<Map<String, AttributeValue>> read = new ArrayList<>();
         try {
             if (filter.pipeline() != null) {
-                Pager pager = new Pager(request(filter, BY_PIPELINE, PIPELINE_KEY,
-                        filter.organization() + "/" + filter.pipeline(), low, high, limit));
+                Pager pager = new Pager(request(
+                        filter,
+                        BY_PIPELINE,
+                        PIPELINE_KEY,
+                        filter.organization() + "/" + filter.pipeline(),
+                        low,
+                        high,
+                        limit));
                 while (read.size() <= limit && pager.peek() != null) {
                     keep(read, pager.next(), after);
                 }
@@ -122,13 +134,15 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
                 for (; !day.isBefore(first) && read.size() <= limit; day = day.minusDays(1)) {
                     List<Pager> shardPagers = new ArrayList<>();
                     for (int shard = 0; shard < shards; shard++) {
-                        String pk = partitionKey(day.atStartOfDay(ZoneOffset.UTC).toInstant(), shard);
+                        String pk =
+                                partitionKey(day.atStartOfDay(ZoneOffset.UTC).toInstant(), shard);
                         shardPagers.add(new Pager(request(filter, null, PK, pk, low, high, limit)));
                     }
                     while (read.size() <= limit) {
                         Pager newest = null;
                         for (Pager p : shardPagers) {
-                            if (p.peek() != null && (newest == null || sortKey(p.peek()).compareTo(sortKey(newest.peek())) > 0)) {
+                            if (p.peek() != null
+                                    && (newest == null || sortKey(p.peek()).compareTo(sortKey(newest.peek())) > 0)) {
                                 newest = p;
                             }
                         }
@@ -160,11 +174,22 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
         return item.get(SK).s();
     }
 
-    private QueryRequest request(AuditFilter filter, String index, String partitionAttribute, String partition,
-                                 String low, String high, int limit) {
+    private QueryRequest request(
+            AuditFilter filter,
+            String index,
+            String partitionAttribute,
+            String partition,
+            String low,
+            String high,
+            int limit) {
         Map<String, String> names = new HashMap<>(Map.of("#pk", partitionAttribute, "#sk", SK));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                ":pk", AttributeValue.fromS(partition), ":low", AttributeValue.fromS(low), ":high", AttributeValue.fromS(high)));
+                ":pk",
+                AttributeValue.fromS(partition),
+                ":low",
+                AttributeValue.fromS(low),
+                ":high",
+                AttributeValue.fromS(high)));
         List<String> conditions = new ArrayList<>();
         if (filter.decision() != null) {
             names.put("#decision", "decision");
@@ -198,7 +223,8 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
             }
             if (value.n() != null) {
                 BigDecimal n = new BigDecimal(value.n());
-                fields.put(name, n.scale() <= 0 || n.stripTrailingZeros().scale() <= 0 ? (Object) n.longValueExact() : n);
+                fields.put(
+                        name, n.scale() <= 0 || n.stripTrailingZeros().scale() <= 0 ? (Object) n.longValueExact() : n);
             } else if (value.s() != null) {
                 fields.put(name, value.s());
             } else if (value.bool() != null) {
@@ -221,9 +247,12 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
 
         Map<String, AttributeValue> peek() {
             while (buffer.isEmpty() && !done) {
-                QueryResponse page = dynamo.query(first.toBuilder().exclusiveStartKey(start).build());
+                QueryResponse page =
+                        dynamo.query(first.toBuilder().exclusiveStartKey(start).build());
                 buffer.addAll(page.items());
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
                 done = start == null;
             }
             return buffer.peekFirst();

@@ -5,8 +5,8 @@ import java.util.List;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -24,9 +24,11 @@ public final class AwsClients {
          * For a request path: a request makes at most five calls (replay, two binding queries when
          * cold, STS, audit), so a slow dependency costs ~15 s before the 503.
          */
-        public static final Limits REQUEST = new Limits(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(3));
+        public static final Limits REQUEST =
+                new Limits(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(3));
         /** For a batch job (the report): a Query page is up to 1 MB and a report object a few MB. */
-        public static final Limits BATCH = new Limits(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(60));
+        public static final Limits BATCH =
+                new Limits(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(60));
     }
 
     private final AwsSettings settings;

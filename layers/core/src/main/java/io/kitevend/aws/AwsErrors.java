@@ -24,8 +24,10 @@ public final class AwsErrors {
     /** Throttling, 5xx, or no answer at all: worth retrying later. */
     public static boolean isTransient(SdkException e) {
         if (e instanceof AwsServiceException ase) {
-            return ase.isThrottlingException() || ase.statusCode() >= 500
-                    || "ExpiredTokenException".equals(errorCode(ase)) || "ExpiredToken".equals(errorCode(ase));
+            return ase.isThrottlingException()
+                    || ase.statusCode() >= 500
+                    || "ExpiredTokenException".equals(errorCode(ase))
+                    || "ExpiredToken".equals(errorCode(ase));
         }
         return true;
     }

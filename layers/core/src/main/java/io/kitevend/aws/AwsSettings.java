@@ -14,6 +14,7 @@ import software.amazon.awssdk.regions.Region;
 public record AwsSettings(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials) {
 
     public static AwsSettings defaultChain(Region region, Optional<URI> endpoint) {
-        return new AwsSettings(region, endpoint, DefaultCredentialsProvider.builder().build());
+        return new AwsSettings(
+                region, endpoint, DefaultCredentialsProvider.builder().build());
     }
 }

@@ -3,12 +3,11 @@ package io.kitevend.aws;
 import io.kitevend.audit.DynamoAuditStore;
 import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.replay.DynamoReplayGuard;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -21,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 /**
  * The DynamoDB tables' key schemas, in one place: used to create tables in emulators (tests, the
@@ -33,10 +33,13 @@ public final class Tables {
         return CreateTableRequest.builder()
                 .tableName(name)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(string(DynamoBindingStore.ORGANIZATION), string(DynamoBindingStore.NAME),
+                .attributeDefinitions(
+                        string(DynamoBindingStore.ORGANIZATION),
+                        string(DynamoBindingStore.NAME),
                         string(DynamoBindingStore.PIPELINE_KEY))
                 .keySchema(hash(DynamoBindingStore.ORGANIZATION), range(DynamoBindingStore.NAME))
-                .globalSecondaryIndexes(index(DynamoBindingStore.BY_PIPELINE, DynamoBindingStore.PIPELINE_KEY, DynamoBindingStore.NAME))
+                .globalSecondaryIndexes(
+                        index(DynamoBindingStore.BY_PIPELINE, DynamoBindingStore.PIPELINE_KEY, DynamoBindingStore.NAME))
                 .build();
     }
 
@@ -44,8 +47,11 @@ public final class Tables {
         return CreateTableRequest.builder()
                 .tableName(name)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(string(DynamoAuditStore.PK), string(DynamoAuditStore.SK),
-                        string(DynamoAuditStore.PIPELINE_KEY), string(DynamoAuditStore.REQUEST_ID))
+                .attributeDefinitions(
+                        string(DynamoAuditStore.PK),
+                        string(DynamoAuditStore.SK),
+                        string(DynamoAuditStore.PIPELINE_KEY),
+                        string(DynamoAuditStore.REQUEST_ID))
                 .keySchema(hash(DynamoAuditStore.PK), range(DynamoAuditStore.SK))
                 .globalSecondaryIndexes(
                         index(DynamoAuditStore.BY_PIPELINE, DynamoAuditStore.PIPELINE_KEY, DynamoAuditStore.SK),
@@ -73,9 +79,10 @@ public final class Tables {
             } catch (ResourceInUseException exists) {
                 continue;
             }
-            try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamo)
-                    .overrideConfiguration(o -> o.maxAttempts(300)
-                            .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(200))))
+            try (DynamoDbWaiter waiter = DynamoDbWaiter.builder()
+                    .client(dynamo)
+                    .overrideConfiguration(o ->
+                            o.maxAttempts(300).backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(200))))
                     .build()) {
                 waiter.waitUntilTableExists(b -> b.tableName(create.tableName()));
             }
@@ -88,7 +95,10 @@ public final class Tables {
         try {
             dynamo.updateTimeToLive(UpdateTimeToLiveRequest.builder()
                     .tableName(table)
-                    .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(attribute).enabled(true).build())
+                    .timeToLiveSpecification(TimeToLiveSpecification.builder()
+                            .attributeName(attribute)
+                            .enabled(true)
+                            .build())
                     .build());
         } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
             // dynalite has no UpdateTimeToLive, and a table with TTL already on refuses it again.
@@ -96,15 +106,24 @@ public final class Tables {
     }
 
     private static AttributeDefinition string(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(ScalarAttributeType.S)
+                .build();
     }
 
     private static KeySchemaElement hash(String name) {
-        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.HASH).build();
+        return KeySchemaElement.builder()
+                .attributeName(name)
+                .keyType(KeyType.HASH)
+                .build();
     }
 
     private static KeySchemaElement range(String name) {
-        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.RANGE).build();
+        return KeySchemaElement.builder()
+                .attributeName(name)
+                .keyType(KeyType.RANGE)
+                .build();
     }
 
     private static GlobalSecondaryIndex index(String name, String hashKey, String rangeKey) {
@@ -116,7 +135,8 @@ public final class Tables {
         return GlobalSecondaryIndex.builder()
                 .indexName(name)
                 .keySchema(keys)
-                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                .projection(
+                        Projection.builder().projectionType(ProjectionType.ALL).build())
                 .build();
     }
 }

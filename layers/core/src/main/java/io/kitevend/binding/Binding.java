@@ -1,10 +1,10 @@
 package io.kitevend.binding;
 
+import io.kitevend.secrets.SecretGrant;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.kitevend.secrets.SecretGrant;
 
 /**
  * A binding as an admin writes it and as it is stored: jobs of {@link #pipeline()} in
@@ -54,10 +54,23 @@ public record Binding(
 
     public Builder toBuilder() {
         return new Builder()
-                .name(name).organization(organization).pipeline(pipeline).conditions(conditions)
-                .roleArn(roleArn).maxDurationSeconds(maxDurationSeconds).sessionPolicy(sessionPolicy)
-                .sessionTags(sessionTags).externalId(externalId).secrets(secrets).enabled(enabled).description(description)
-                .version(version).createdAt(createdAt).createdBy(createdBy).updatedAt(updatedAt).updatedBy(updatedBy);
+                .name(name)
+                .organization(organization)
+                .pipeline(pipeline)
+                .conditions(conditions)
+                .roleArn(roleArn)
+                .maxDurationSeconds(maxDurationSeconds)
+                .sessionPolicy(sessionPolicy)
+                .sessionTags(sessionTags)
+                .externalId(externalId)
+                .secrets(secrets)
+                .enabled(enabled)
+                .description(description)
+                .version(version)
+                .createdAt(createdAt)
+                .createdBy(createdBy)
+                .updatedAt(updatedAt)
+                .updatedBy(updatedBy);
     }
 
     /** True when the pipeline field is a glob rather than one exact slug. */
@@ -84,29 +97,120 @@ public record Binding(
         private Instant updatedAt;
         private String updatedBy;
 
-        public Builder name(String v) { name = v; return this; }
-        public Builder organization(String v) { organization = v; return this; }
-        public Builder pipeline(String v) { pipeline = v; return this; }
-        public Builder conditions(Map<String, List<String>> v) { conditions = v == null ? new LinkedHashMap<>() : new LinkedHashMap<>(v); return this; }
-        public Builder condition(String claim, String... globs) { conditions.put(claim, List.of(globs)); return this; }
-        public Builder roleArn(String v) { roleArn = v; return this; }
-        public Builder maxDurationSeconds(int v) { maxDurationSeconds = v; return this; }
-        public Builder sessionPolicy(String v) { sessionPolicy = v; return this; }
-        public Builder sessionTags(List<String> v) { sessionTags = v; return this; }
-        public Builder externalId(String v) { externalId = v; return this; }
-        public Builder secrets(Map<String, SecretGrant> v) { secrets = v == null ? new LinkedHashMap<>() : new LinkedHashMap<>(v); return this; }
-        public Builder secret(String envName, SecretGrant grant) { secrets.put(envName, grant); return this; }
-        public Builder enabled(boolean v) { enabled = v; return this; }
-        public Builder description(String v) { description = v; return this; }
-        public Builder version(long v) { version = v; return this; }
-        public Builder createdAt(Instant v) { createdAt = v; return this; }
-        public Builder createdBy(String v) { createdBy = v; return this; }
-        public Builder updatedAt(Instant v) { updatedAt = v; return this; }
-        public Builder updatedBy(String v) { updatedBy = v; return this; }
+        public Builder name(String v) {
+            name = v;
+            return this;
+        }
+
+        public Builder organization(String v) {
+            organization = v;
+            return this;
+        }
+
+        public Builder pipeline(String v) {
+            pipeline = v;
+            return this;
+        }
+
+        public Builder conditions(Map<String, List<String>> v) {
+            conditions = v == null ? new LinkedHashMap<>() : new LinkedHashMap<>(v);
+            return this;
+        }
+
+        public Builder condition(String claim, String... globs) {
+            conditions.put(claim, List.of(globs));
+            return this;
+        }
+
+        public Builder roleArn(String v) {
+            roleArn = v;
+            return this;
+        }
+
+        public Builder maxDurationSeconds(int v) {
+            maxDurationSeconds = v;
+            return this;
+        }
+
+        public Builder sessionPolicy(String v) {
+            sessionPolicy = v;
+            return this;
+        }
+
+        public Builder sessionTags(List<String> v) {
+            sessionTags = v;
+            return this;
+        }
+
+        public Builder externalId(String v) {
+            externalId = v;
+            return this;
+        }
+
+        public Builder secrets(Map<String, SecretGrant> v) {
+            secrets = v == null ? new LinkedHashMap<>() : new LinkedHashMap<>(v);
+            return this;
+        }
+
+        public Builder secret(String envName, SecretGrant grant) {
+            secrets.put(envName, grant);
+            return this;
+        }
+
+        public Builder enabled(boolean v) {
+            enabled = v;
+            return this;
+        }
+
+        public Builder description(String v) {
+            description = v;
+            return this;
+        }
+
+        public Builder version(long v) {
+            version = v;
+            return this;
+        }
+
+        public Builder createdAt(Instant v) {
+            createdAt = v;
+            return this;
+        }
+
+        public Builder createdBy(String v) {
+            createdBy = v;
+            return this;
+        }
+
+        public Builder updatedAt(Instant v) {
+            updatedAt = v;
+            return this;
+        }
+
+        public Builder updatedBy(String v) {
+            updatedBy = v;
+            return this;
+        }
 
         public Binding build() {
-            return new Binding(name, organization, pipeline, conditions, roleArn, maxDurationSeconds, sessionPolicy,
-                    sessionTags, externalId, secrets, enabled, description, version, createdAt, createdBy, updatedAt, updatedBy);
+            return new Binding(
+                    name,
+                    organization,
+                    pipeline,
+                    conditions,
+                    roleArn,
+                    maxDurationSeconds,
+                    sessionPolicy,
+                    sessionTags,
+                    externalId,
+                    secrets,
+                    enabled,
+                    description,
+                    version,
+                    createdAt,
+                    createdBy,
+                    updatedAt,
+                    updatedBy);
         }
     }
 }

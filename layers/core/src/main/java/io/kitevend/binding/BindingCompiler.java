@@ -21,15 +21,24 @@ public final class BindingCompiler {
     public static final int MAX_DURATION_SECONDS = 43_200;
     /** STS accepts at most 2,048 characters of inline session policy. */
     public static final int MAX_SESSION_POLICY_CHARS = 2_048;
+
     public static final int MAX_GLOBS_PER_CONDITION = 50;
     /** STS accepts at most 50 session tags. */
     public static final int MAX_SESSION_TAGS = 50;
+
     public static final int MAX_DESCRIPTION_CHARS = 1_024;
 
     /** Claims a condition may test (plus {@code agent_tag:NAME}). */
     public static final Set<String> CONDITION_CLAIMS = Set.of(
-            "build_branch", "build_tag", "step_key", "build_source", "runner_environment",
-            "cluster_id", "cluster_name", "queue_id", "queue_key");
+            "build_branch",
+            "build_tag",
+            "step_key",
+            "build_source",
+            "runner_environment",
+            "cluster_id",
+            "cluster_name",
+            "queue_id",
+            "queue_key");
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
@@ -55,40 +64,52 @@ public final class BindingCompiler {
             throw new InvalidBindingException(binding.name(), errors);
         }
         Map<String, List<Glob>> conditions = new LinkedHashMap<>();
-        binding.conditions().forEach((claim, globs) ->
-                conditions.put(claim, globs.stream().map(Glob::compile).toList()));
+        binding.conditions()
+                .forEach((claim, globs) ->
+                        conditions.put(claim, globs.stream().map(Glob::compile).toList()));
         return new CompiledBinding(binding, Glob.compile(binding.pipeline()), conditions);
     }
 
     public List<FieldError> validate(Binding b) {
         List<FieldError> errors = new ArrayList<>();
         if (b.name() == null || !NAME.matcher(b.name()).matches()) {
-            errors.add(new FieldError("name", "invalid_name",
+            errors.add(new FieldError(
+                    "name",
+                    "invalid_name",
                     "must match [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits and dashes)"));
         }
         if (b.organization() == null || !SLUG.matcher(b.organization()).matches()) {
             errors.add(new FieldError("organization", "invalid_slug", "must be a Buildkite organization slug"));
         }
         if (b.pipeline() == null || !PIPELINE.matcher(b.pipeline()).matches()) {
-            errors.add(new FieldError("pipeline", "invalid_pipeline",
+            errors.add(new FieldError(
+                    "pipeline",
+                    "invalid_pipeline",
                     "must be a pipeline slug or a glob of one ([a-z0-9_.-] with * and ?)"));
         }
         validateConditions(b.conditions(), errors);
         validateRole(b.roleArn(), errors);
         if (b.maxDurationSeconds() < MIN_DURATION_SECONDS || b.maxDurationSeconds() > MAX_DURATION_SECONDS) {
-            errors.add(new FieldError("max_duration_seconds", "out_of_range",
+            errors.add(new FieldError(
+                    "max_duration_seconds",
+                    "out_of_range",
                     "must be between " + MIN_DURATION_SECONDS + " and " + MAX_DURATION_SECONDS));
         }
         validateSessionPolicy(b.sessionPolicy(), errors);
         validateSessionTags(b.sessionTags(), errors);
         validateSecrets(b.secrets(), errors);
         if (b.externalId() != null && !EXTERNAL_ID.matcher(b.externalId()).matches()) {
-            errors.add(new FieldError("external_id", "invalid_external_id",
+            errors.add(new FieldError(
+                    "external_id",
+                    "invalid_external_id",
                     "must be 2 to 1224 characters of letters, digits and +=,.@:/-"));
         }
-        if (b.description() != null && (b.description().length() > MAX_DESCRIPTION_CHARS
-                || b.description().chars().anyMatch(c -> Character.isISOControl(c) && c != '\n'))) {
-            errors.add(new FieldError("description", "invalid_description",
+        if (b.description() != null
+                && (b.description().length() > MAX_DESCRIPTION_CHARS
+                        || b.description().chars().anyMatch(c -> Character.isISOControl(c) && c != '\n'))) {
+            errors.add(new FieldError(
+                    "description",
+                    "invalid_description",
                     "must be at most " + MAX_DESCRIPTION_CHARS + " characters without control characters"));
         }
         return errors;
@@ -98,15 +119,19 @@ public final class BindingCompiler {
         conditions.forEach((claim, globs) -> {
             String field = "conditions." + claim;
             if (!isConditionClaim(claim)) {
-                errors.add(new FieldError(field, "unknown_claim",
-                        "is not a claim conditions can test; known: " + String.join(", ", CONDITION_CLAIMS.stream().sorted().toList())
-                                + ", agent_tag:NAME"));
+                errors.add(new FieldError(
+                        field,
+                        "unknown_claim",
+                        "is not a claim conditions can test; known: "
+                                + String.join(
+                                        ", ", CONDITION_CLAIMS.stream().sorted().toList()) + ", agent_tag:NAME"));
                 return;
             }
             if (globs.isEmpty()) {
                 errors.add(new FieldError(field, "empty_condition", "must list at least one glob"));
             } else if (globs.size() > MAX_GLOBS_PER_CONDITION) {
-                errors.add(new FieldError(field, "too_many_globs", "must list at most " + MAX_GLOBS_PER_CONDITION + " globs"));
+                errors.add(new FieldError(
+                        field, "too_many_globs", "must list at most " + MAX_GLOBS_PER_CONDITION + " globs"));
             }
             for (int i = 0; i < globs.size(); i++) {
                 String problem = Glob.problem(globs.get(i));
@@ -122,32 +147,39 @@ public final class BindingCompiler {
             return true;
         }
         return BuildkiteClaims.isAgentTag(claim)
-                && AGENT_TAG_NAME.matcher(claim.substring(BuildkiteClaims.AGENT_TAG_PREFIX.length())).matches();
+                && AGENT_TAG_NAME
+                        .matcher(claim.substring(BuildkiteClaims.AGENT_TAG_PREFIX.length()))
+                        .matches();
     }
 
     private void validateRole(String roleArn, List<FieldError> errors) {
         Matcher m = roleArn == null ? null : ROLE_ARN.matcher(roleArn);
         if (m == null || !m.matches()) {
-            errors.add(new FieldError("role_arn", "invalid_role_arn",
-                    "must be an IAM role ARN, arn:aws:iam::ACCOUNT:role/PATH/NAME"));
+            errors.add(new FieldError(
+                    "role_arn", "invalid_role_arn", "must be an IAM role ARN, arn:aws:iam::ACCOUNT:role/PATH/NAME"));
             return;
         }
         String account = m.group(2);
         String path = m.group(3);
         if (!rules.allowedAccounts().isEmpty() && !rules.allowedAccounts().contains(account)) {
-            errors.add(new FieldError("role_arn", "account_not_allowed",
+            errors.add(new FieldError(
+                    "role_arn",
+                    "account_not_allowed",
                     "account " + account + " is not one this deployment may grant roles in"));
         }
         if (!path.startsWith(rules.rolePath())) {
-            errors.add(new FieldError("role_arn", "role_path_not_allowed",
-                    "role must be under the IAM path " + rules.rolePath()));
+            errors.add(new FieldError(
+                    "role_arn", "role_path_not_allowed", "role must be under the IAM path " + rules.rolePath()));
         }
     }
 
     /** Environment names a secret may not take: they would change how the job or its tools behave. */
-    private static final Pattern RESERVED_ENV = Pattern.compile("(AWS_|BUILDKITE|KITEVEND_).*|PATH|HOME|SHELL|USER|LD_.*|BASH_ENV|ENV");
+    private static final Pattern RESERVED_ENV =
+            Pattern.compile("(AWS_|BUILDKITE|KITEVEND_).*|PATH|HOME|SHELL|USER|LD_.*|BASH_ENV|ENV");
+
     private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,127}");
-    private static final Pattern SECRET_ARN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):secretsmanager:[a-z0-9-]+:\\d{12}:secret:(.+)");
+    private static final Pattern SECRET_ARN =
+            Pattern.compile("arn:(aws|aws-cn|aws-us-gov):secretsmanager:[a-z0-9-]+:\\d{12}:secret:(.+)");
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
     public static final int MAX_SECRETS = 50;
 
@@ -156,7 +188,9 @@ public final class BindingCompiler {
             return;
         }
         if (rules.secretPrefix() == null) {
-            errors.add(new FieldError("secrets", "secrets_not_enabled",
+            errors.add(new FieldError(
+                    "secrets",
+                    "secrets_not_enabled",
                     "this deployment grants no secrets (no secret prefix is configured)"));
             return;
         }
@@ -166,9 +200,11 @@ public final class BindingCompiler {
         secrets.forEach((env, grant) -> {
             String field = "secrets." + env;
             if (!ENV_NAME.matcher(env).matches()) {
-                errors.add(new FieldError(field, "invalid_env_name", "must be an environment variable name: [A-Z_][A-Z0-9_]*"));
+                errors.add(new FieldError(
+                        field, "invalid_env_name", "must be an environment variable name: [A-Z_][A-Z0-9_]*"));
             } else if (RESERVED_ENV.matcher(env).matches()) {
-                errors.add(new FieldError(field, "reserved_env_name", "is reserved (AWS_*, BUILDKITE*, KITEVEND_*, PATH and the like)"));
+                errors.add(new FieldError(
+                        field, "reserved_env_name", "is reserved (AWS_*, BUILDKITE*, KITEVEND_*, PATH and the like)"));
             }
             String id = grant == null ? null : grant.secretId();
             if (id == null || id.isEmpty()) {
@@ -178,14 +214,20 @@ public final class BindingCompiler {
             Matcher arn = SECRET_ARN.matcher(id);
             String name = arn.matches() ? arn.group(2) : id;
             if (!SECRET_NAME.matcher(name).matches()) {
-                errors.add(new FieldError(field + ".secret_id", "invalid_secret_id", "must be a Secrets Manager secret name or ARN"));
+                errors.add(new FieldError(
+                        field + ".secret_id", "invalid_secret_id", "must be a Secrets Manager secret name or ARN"));
             } else if (!name.startsWith(rules.secretPrefix())) {
-                errors.add(new FieldError(field + ".secret_id", "secret_prefix_not_allowed",
+                errors.add(new FieldError(
+                        field + ".secret_id",
+                        "secret_prefix_not_allowed",
                         "secret must be under the prefix " + rules.secretPrefix()));
             }
-            if (grant.key() != null && (grant.key().isEmpty() || grant.key().length() > 256
-                    || grant.key().chars().anyMatch(Character::isISOControl))) {
-                errors.add(new FieldError(field + ".key", "invalid_key", "must be 1 to 256 characters without control characters"));
+            if (grant.key() != null
+                    && (grant.key().isEmpty()
+                            || grant.key().length() > 256
+                            || grant.key().chars().anyMatch(Character::isISOControl))) {
+                errors.add(new FieldError(
+                        field + ".key", "invalid_key", "must be 1 to 256 characters without control characters"));
             }
         });
     }
@@ -195,15 +237,17 @@ public final class BindingCompiler {
             return;
         }
         if (policy.length() > MAX_SESSION_POLICY_CHARS) {
-            errors.add(new FieldError("session_policy", "policy_too_large",
+            errors.add(new FieldError(
+                    "session_policy",
+                    "policy_too_large",
                     "must be at most " + MAX_SESSION_POLICY_CHARS + " characters (STS limit)"));
             return;
         }
         try {
             JsonNode node = Json.readTree(policy);
             if (node == null || !node.isObject() || !node.has("Statement")) {
-                errors.add(new FieldError("session_policy", "invalid_policy",
-                        "must be a JSON IAM policy document with a Statement"));
+                errors.add(new FieldError(
+                        "session_policy", "invalid_policy", "must be a JSON IAM policy document with a Statement"));
             }
         } catch (Exception e) {
             errors.add(new FieldError("session_policy", "invalid_policy", "must be valid JSON"));
@@ -212,13 +256,15 @@ public final class BindingCompiler {
 
     private static void validateSessionTags(List<String> tags, List<FieldError> errors) {
         if (tags.size() > MAX_SESSION_TAGS) {
-            errors.add(new FieldError("session_tags", "too_many_tags", "must name at most " + MAX_SESSION_TAGS + " claims"));
+            errors.add(new FieldError(
+                    "session_tags", "too_many_tags", "must name at most " + MAX_SESSION_TAGS + " claims"));
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < tags.size(); i++) {
             String tag = tags.get(i);
             if (tag == null || !BuildkiteClaims.isKnownClaim(tag)) {
-                errors.add(new FieldError("session_tags[" + i + "]", "unknown_claim", "is not a known Buildkite claim"));
+                errors.add(
+                        new FieldError("session_tags[" + i + "]", "unknown_claim", "is not a known Buildkite claim"));
             } else if (!seen.add(tag)) {
                 errors.add(new FieldError("session_tags[" + i + "]", "duplicate_tag", "is listed twice"));
             }

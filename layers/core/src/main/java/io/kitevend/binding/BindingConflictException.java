@@ -19,7 +19,11 @@ public final class BindingConflictException extends Exception {
     private final String name;
 
     public BindingConflictException(Kind kind, String organization, String name) {
-        super("binding " + organization + "/" + name + ": " + kind.name().toLowerCase(java.util.Locale.ROOT), null, false, false);
+        super(
+                "binding " + organization + "/" + name + ": " + kind.name().toLowerCase(java.util.Locale.ROOT),
+                null,
+                false,
+                false);
         this.kind = kind;
         this.organization = organization;
         this.name = name;

@@ -8,10 +8,12 @@ import java.util.List;
 public final class BindingMatcher {
     private BindingMatcher() {}
 
-    public static BindingDecision decide(List<CompiledBinding> candidates, BuildkiteClaims claims, String requestedName) {
+    public static BindingDecision decide(
+            List<CompiledBinding> candidates, BuildkiteClaims claims, String requestedName) {
         String unsafe = claimWithControlCharacters(claims);
         if (unsafe != null) {
-            return new BindingDecision.NoMatch("claim_control_characters", "claim " + unsafe + " contains control characters");
+            return new BindingDecision.NoMatch(
+                    "claim_control_characters", "claim " + unsafe + " contains control characters");
         }
         List<CompiledBinding> matched = new ArrayList<>();
         for (CompiledBinding candidate : candidates) {
@@ -25,14 +27,16 @@ public final class BindingMatcher {
                     return new BindingDecision.Selected(b);
                 }
             }
-            return new BindingDecision.NoMatch("requested_binding_not_matched",
+            return new BindingDecision.NoMatch(
+                    "requested_binding_not_matched",
                     "binding '" + requestedName + "' does not exist for this pipeline or does not match this job");
         }
         if (matched.isEmpty()) {
             return new BindingDecision.NoMatch("no_matching_binding", whyNone(candidates, claims));
         }
         if (matched.size() > 1) {
-            return new BindingDecision.Ambiguous(matched.stream().map(CompiledBinding::name).sorted().toList());
+            return new BindingDecision.Ambiguous(
+                    matched.stream().map(CompiledBinding::name).sorted().toList());
         }
         return new BindingDecision.Selected(matched.get(0));
     }
@@ -49,7 +53,11 @@ public final class BindingMatcher {
                 sb.append(" and ").append(candidates.size() - 5).append(" more");
                 break;
             }
-            sb.append(shown > 1 ? "; " : " ").append(c.name()).append(" (").append(c.mismatch(claims)).append(')');
+            sb.append(shown > 1 ? "; " : " ")
+                    .append(c.name())
+                    .append(" (")
+                    .append(c.mismatch(claims))
+                    .append(')');
         }
         return sb.toString();
     }
@@ -57,12 +65,13 @@ public final class BindingMatcher {
     /** Returns the name of a claim whose value has control characters, or null. */
     static String claimWithControlCharacters(BuildkiteClaims claims) {
         String[][] fields = {
-                {"organization_slug", claims.organizationSlug()}, {"pipeline_slug", claims.pipelineSlug()},
-                {"build_branch", claims.buildBranch()}, {"build_tag", claims.buildTag()},
-                {"build_commit", claims.buildCommit()}, {"step_key", claims.stepKey()},
-                {"job_id", claims.jobId()}, {"agent_id", claims.agentId()},
-                {"build_source", claims.buildSource()}, {"runner_environment", claims.runnerEnvironment()},
-                {"sub", claims.subject()}};
+            {"organization_slug", claims.organizationSlug()}, {"pipeline_slug", claims.pipelineSlug()},
+            {"build_branch", claims.buildBranch()}, {"build_tag", claims.buildTag()},
+            {"build_commit", claims.buildCommit()}, {"step_key", claims.stepKey()},
+            {"job_id", claims.jobId()}, {"agent_id", claims.agentId()},
+            {"build_source", claims.buildSource()}, {"runner_environment", claims.runnerEnvironment()},
+            {"sub", claims.subject()}
+        };
         for (String[] f : fields) {
             if (hasControl(f[1])) {
                 return f[0];

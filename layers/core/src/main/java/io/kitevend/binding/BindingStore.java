@@ -36,7 +36,8 @@ public interface BindingStore {
      * Replaces the stored binding of the same name, only if its version is {@code expectedVersion}.
      * Returns the binding that was replaced.
      */
-    Binding replace(Binding binding, long expectedVersion) throws BindingConflictException, DependencyUnavailableException;
+    Binding replace(Binding binding, long expectedVersion)
+            throws BindingConflictException, DependencyUnavailableException;
 
     /** Deletes a binding, only if its version is {@code expectedVersion}. Returns the binding that was deleted. */
     Binding delete(String organization, String name, long expectedVersion)

@@ -24,16 +24,29 @@ import java.util.Set;
  * API's apply. Parsing reports every problem with its path ({@code bindings[2].role_arn}).
  */
 public final class BindingsDocument {
-    private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory()).build();
+    private static final ObjectMapper YAML =
+            YAMLMapper.builder(new YAMLFactory()).build();
 
-    static final Set<String> FIELDS = Set.of("name", "organization", "pipeline", "conditions", "role_arn",
-            "max_duration_seconds", "session_policy", "session_tags", "external_id", "enabled", "description", "secrets");
+    static final Set<String> FIELDS = Set.of(
+            "name",
+            "organization",
+            "pipeline",
+            "conditions",
+            "role_arn",
+            "max_duration_seconds",
+            "session_policy",
+            "session_tags",
+            "external_id",
+            "enabled",
+            "description",
+            "secrets");
 
     /**
      * Fields of the JSON form that the store sets ({@link #toJson} writes them). They are accepted
      * and ignored on input, so that what the admin API answers can be edited and sent back.
      */
-    public static final Set<String> READ_ONLY_FIELDS = Set.of("version", "created_at", "created_by", "updated_at", "updated_by");
+    public static final Set<String> READ_ONLY_FIELDS =
+            Set.of("version", "created_at", "created_by", "updated_at", "updated_by");
 
     private BindingsDocument() {}
 
@@ -43,7 +56,11 @@ public final class BindingsDocument {
 
         public InvalidDocumentException(List<FieldError> errors) {
             super(errors.size() + " problem(s) in the bindings document: "
-                    + String.join("; ", errors.stream().map(e -> e.field() + " " + e.message()).toList()));
+                    + String.join(
+                            "; ",
+                            errors.stream()
+                                    .map(e -> e.field() + " " + e.message())
+                                    .toList()));
             this.errors = List.copyOf(errors);
         }
 
@@ -68,13 +85,18 @@ public final class BindingsDocument {
         try {
             root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new InvalidDocumentException(List.of(new FieldError("", "unparseable", "is not valid YAML or JSON" + where)));
+            String where =
+                    e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new InvalidDocumentException(
+                    List.of(new FieldError("", "unparseable", "is not valid YAML or JSON" + where)));
         }
         List<FieldError> errors = new ArrayList<>();
-        if (root == null || !root.isObject() || !root.has("bindings") || !root.get("bindings").isArray()) {
-            throw new InvalidDocumentException(List.of(new FieldError("bindings", "missing",
-                    "the document must be an object with a 'bindings' list")));
+        if (root == null
+                || !root.isObject()
+                || !root.has("bindings")
+                || !root.get("bindings").isArray()) {
+            throw new InvalidDocumentException(List.of(
+                    new FieldError("bindings", "missing", "the document must be an object with a 'bindings' list")));
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String top = it.next();
@@ -95,7 +117,8 @@ public final class BindingsDocument {
                     local.add(new FieldError("name", "duplicate_name", "is used twice in this organization"));
                 }
             }
-            local.forEach(e -> errors.add(new FieldError(prefix + (e.field().isEmpty() ? "" : "." + e.field()), e.code(), e.message())));
+            local.forEach(e -> errors.add(
+                    new FieldError(prefix + (e.field().isEmpty() ? "" : "." + e.field()), e.code(), e.message())));
             if (b != null) {
                 bindings.add(b);
             }
@@ -159,7 +182,9 @@ public final class BindingsDocument {
                 conditions.fields().forEachRemaining(e -> {
                     JsonNode v = e.getValue();
                     // A single glob may be written without the list.
-                    map.put(e.getKey(), v.isTextual() ? List.of(v.asText()) : strings(v, "conditions." + e.getKey(), errors));
+                    map.put(
+                            e.getKey(),
+                            v.isTextual() ? List.of(v.asText()) : strings(v, "conditions." + e.getKey(), errors));
                 });
                 b.conditions(map);
             }
@@ -167,7 +192,8 @@ public final class BindingsDocument {
         JsonNode secrets = node.get("secrets");
         if (secrets != null && !secrets.isNull()) {
             if (!secrets.isObject()) {
-                errors.add(new FieldError("secrets", "wrong_type", "must map environment variable names to secret ids"));
+                errors.add(
+                        new FieldError("secrets", "wrong_type", "must map environment variable names to secret ids"));
             } else {
                 Map<String, SecretGrant> grants = new LinkedHashMap<>();
                 secrets.fields().forEachRemaining(e -> {
@@ -178,14 +204,21 @@ public final class BindingsDocument {
                         for (var it = v.fieldNames(); it.hasNext(); ) {
                             String f = it.next();
                             if (!f.equals("secret_id") && !f.equals("key")) {
-                                errors.add(new FieldError("secrets." + e.getKey() + "." + f, "unknown_field", "is not secret_id or key"));
+                                errors.add(new FieldError(
+                                        "secrets." + e.getKey() + "." + f, "unknown_field", "is not secret_id or key"));
                             }
                         }
-                        grants.put(e.getKey(), new SecretGrant(
-                                v.path("secret_id").isTextual() ? v.get("secret_id").asText() : null,
-                                v.path("key").isTextual() ? v.get("key").asText() : null));
+                        grants.put(
+                                e.getKey(),
+                                new SecretGrant(
+                                        v.path("secret_id").isTextual()
+                                                ? v.get("secret_id").asText()
+                                                : null,
+                                        v.path("key").isTextual() ? v.get("key").asText() : null));
                     } else {
-                        errors.add(new FieldError("secrets." + e.getKey(), "wrong_type",
+                        errors.add(new FieldError(
+                                "secrets." + e.getKey(),
+                                "wrong_type",
                                 "must be a secret id, or {secret_id, key} for one key of a JSON secret"));
                     }
                 });

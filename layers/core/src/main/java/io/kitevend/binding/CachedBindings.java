@@ -26,8 +26,12 @@ public final class CachedBindings {
 
     private record Entry(List<CompiledBinding> bindings, Instant expires) {}
 
-    public CachedBindings(BindingStore store, BindingCompiler compiler, Duration ttl, Clock clock,
-                          Consumer<InvalidBindingException> onInvalid) {
+    public CachedBindings(
+            BindingStore store,
+            BindingCompiler compiler,
+            Duration ttl,
+            Clock clock,
+            Consumer<InvalidBindingException> onInvalid) {
         this.store = store;
         this.compiler = compiler;
         this.ttl = ttl;
@@ -36,9 +40,10 @@ public final class CachedBindings {
     }
 
     /** Every binding that could apply to the pipeline: its exact ones and the organization's globs. */
-    public List<CompiledBinding> candidates(String organization, String pipeline) throws DependencyUnavailableException {
-        List<CompiledBinding> exact = cached("p\u0000" + organization + "\u0000" + pipeline,
-                () -> store.exactPipeline(organization, pipeline));
+    public List<CompiledBinding> candidates(String organization, String pipeline)
+            throws DependencyUnavailableException {
+        List<CompiledBinding> exact = cached(
+                "p\u0000" + organization + "\u0000" + pipeline, () -> store.exactPipeline(organization, pipeline));
         List<CompiledBinding> globs = cached("g\u0000" + organization, () -> store.globPipelines(organization));
         if (globs.isEmpty()) {
             return exact;

@@ -76,7 +76,9 @@ public final class DynamoBindingStore implements BindingStore {
                         .exclusiveStartKey(start)
                         .build());
                 page.items().forEach(item -> out.add(fromItem(item)));
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
         } catch (SdkException e) {
             throw AwsErrors.unavailable("binding-store", e);
@@ -87,7 +89,10 @@ public final class DynamoBindingStore implements BindingStore {
     @Override
     public void put(Binding binding) throws DependencyUnavailableException {
         try {
-            dynamo.putItem(PutItemRequest.builder().tableName(table).item(toItem(binding)).build());
+            dynamo.putItem(PutItemRequest.builder()
+                    .tableName(table)
+                    .item(toItem(binding))
+                    .build());
         } catch (SdkException e) {
             throw AwsErrors.unavailable("binding-store", e);
         }
@@ -96,7 +101,8 @@ public final class DynamoBindingStore implements BindingStore {
     @Override
     public Optional<Binding> get(String organization, String name) throws DependencyUnavailableException {
         try {
-            GetItemResponse got = dynamo.getItem(b -> b.tableName(table).key(key(organization, name)).consistentRead(true));
+            GetItemResponse got = dynamo.getItem(
+                    b -> b.tableName(table).key(key(organization, name)).consistentRead(true));
             return got.hasItem() && !got.item().isEmpty() ? Optional.of(fromItem(got.item())) : Optional.empty();
         } catch (SdkException e) {
             throw AwsErrors.unavailable("binding-store", e);
@@ -131,7 +137,9 @@ public final class DynamoBindingStore implements BindingStore {
                         .consistentRead(true)
                         .build());
                 page.items().forEach(item -> read.add(fromItem(item)));
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null && read.size() <= limit);
         } catch (SdkException e) {
             throw AwsErrors.unavailable("binding-store", e);
@@ -153,14 +161,16 @@ public final class DynamoBindingStore implements BindingStore {
                     .expressionAttributeNames(Map.of("#name", NAME))
                     .build());
         } catch (ConditionalCheckFailedException e) {
-            throw new BindingConflictException(BindingConflictException.Kind.EXISTS, binding.organization(), binding.name());
+            throw new BindingConflictException(
+                    BindingConflictException.Kind.EXISTS, binding.organization(), binding.name());
         } catch (SdkException e) {
             throw AwsErrors.unavailable("binding-store", e);
         }
     }
 
     @Override
-    public Binding replace(Binding binding, long expectedVersion) throws BindingConflictException, DependencyUnavailableException {
+    public Binding replace(Binding binding, long expectedVersion)
+            throws BindingConflictException, DependencyUnavailableException {
         PutItemResponse put;
         try {
             put = dynamo.putItem(PutItemRequest.builder()
@@ -168,7 +178,8 @@ public final class DynamoBindingStore implements BindingStore {
                     .item(toItem(binding))
                     .conditionExpression("#version = :expected")
                     .expressionAttributeNames(Map.of("#version", VERSION))
-                    .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))))
+                    .expressionAttributeValues(
+                            Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))))
                     .returnValues(ReturnValue.ALL_OLD)
                     .build());
         } catch (ConditionalCheckFailedException e) {
@@ -184,12 +195,12 @@ public final class DynamoBindingStore implements BindingStore {
             throws BindingConflictException, DependencyUnavailableException {
         DeleteItemResponse deleted;
         try {
-            deleted = dynamo.deleteItem(b -> b
-                    .tableName(table)
+            deleted = dynamo.deleteItem(b -> b.tableName(table)
                     .key(key(organization, name))
                     .conditionExpression("#version = :expected")
                     .expressionAttributeNames(Map.of("#version", VERSION))
-                    .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))))
+                    .expressionAttributeValues(
+                            Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))))
                     .returnValues(ReturnValue.ALL_OLD));
         } catch (ConditionalCheckFailedException e) {
             throw conflict(organization, name);
@@ -201,8 +212,12 @@ public final class DynamoBindingStore implements BindingStore {
 
     /** The condition on the version failed: tell a binding that is gone from one that moved on. */
     private BindingConflictException conflict(String organization, String name) throws DependencyUnavailableException {
-        return new BindingConflictException(get(organization, name).isPresent()
-                ? BindingConflictException.Kind.STALE : BindingConflictException.Kind.MISSING, organization, name);
+        return new BindingConflictException(
+                get(organization, name).isPresent()
+                        ? BindingConflictException.Kind.STALE
+                        : BindingConflictException.Kind.MISSING,
+                organization,
+                name);
     }
 
     private static Map<String, AttributeValue> key(String organization, String name) {
@@ -216,12 +231,18 @@ public final class DynamoBindingStore implements BindingStore {
         item.put(PIPELINE_KEY, AttributeValue.fromS(pipelineKey(b)));
         item.put("pipeline", AttributeValue.fromS(b.pipeline()));
         Map<String, AttributeValue> conditions = new LinkedHashMap<>();
-        b.conditions().forEach((claim, globs) -> conditions.put(claim,
-                AttributeValue.fromL(globs.stream().map(AttributeValue::fromS).toList())));
+        b.conditions()
+                .forEach((claim, globs) -> conditions.put(
+                        claim,
+                        AttributeValue.fromL(
+                                globs.stream().map(AttributeValue::fromS).toList())));
         item.put("conditions", AttributeValue.fromM(conditions));
         item.put("role_arn", AttributeValue.fromS(b.roleArn()));
         item.put("max_duration_seconds", AttributeValue.fromN(Integer.toString(b.maxDurationSeconds())));
-        item.put("session_tags", AttributeValue.fromL(b.sessionTags().stream().map(AttributeValue::fromS).toList()));
+        item.put(
+                "session_tags",
+                AttributeValue.fromL(
+                        b.sessionTags().stream().map(AttributeValue::fromS).toList()));
         item.put("enabled", AttributeValue.fromBool(b.enabled()));
         item.put(VERSION, AttributeValue.fromN(Long.toString(b.version())));
         putIfSet(item, "session_policy", b.sessionPolicy());
@@ -239,9 +260,11 @@ public final class DynamoBindingStore implements BindingStore {
             item.put("secrets", AttributeValue.fromM(secrets));
         }
         putIfSet(item, "description", b.description());
-        putIfSet(item, "created_at", b.createdAt() == null ? null : b.createdAt().toString());
+        putIfSet(
+                item, "created_at", b.createdAt() == null ? null : b.createdAt().toString());
         putIfSet(item, "created_by", b.createdBy());
-        putIfSet(item, "updated_at", b.updatedAt() == null ? null : b.updatedAt().toString());
+        putIfSet(
+                item, "updated_at", b.updatedAt() == null ? null : b.updatedAt().toString());
         putIfSet(item, "updated_by", b.updatedBy());
         return item;
     }
@@ -250,8 +273,12 @@ public final class DynamoBindingStore implements BindingStore {
         Map<String, List<String>> conditions = new LinkedHashMap<>();
         AttributeValue cond = item.get("conditions");
         if (cond != null && cond.hasM()) {
-            cond.m().forEach((claim, globs) -> conditions.put(claim,
-                    globs.hasL() ? globs.l().stream().map(AttributeValue::s).toList() : List.of()));
+            cond.m()
+                    .forEach((claim, globs) -> conditions.put(
+                            claim,
+                            globs.hasL()
+                                    ? globs.l().stream().map(AttributeValue::s).toList()
+                                    : List.of()));
         }
         AttributeValue tags = item.get("session_tags");
         return Binding.builder()
@@ -260,16 +287,26 @@ public final class DynamoBindingStore implements BindingStore {
                 .pipeline(s(item, "pipeline"))
                 .conditions(conditions)
                 .roleArn(s(item, "role_arn"))
-                .maxDurationSeconds(item.containsKey("max_duration_seconds")
-                        ? Integer.parseInt(item.get("max_duration_seconds").n()) : Binding.DEFAULT_MAX_DURATION_SECONDS)
+                .maxDurationSeconds(
+                        item.containsKey("max_duration_seconds")
+                                ? Integer.parseInt(
+                                        item.get("max_duration_seconds").n())
+                                : Binding.DEFAULT_MAX_DURATION_SECONDS)
                 .sessionPolicy(s(item, "session_policy"))
-                .sessionTags(tags != null && tags.hasL() ? tags.l().stream().map(AttributeValue::s).toList() : null)
+                .sessionTags(
+                        tags != null && tags.hasL()
+                                ? tags.l().stream().map(AttributeValue::s).toList()
+                                : null)
                 .externalId(s(item, "external_id"))
                 .secrets(secrets(item))
                 // A binding is only enabled when it says so.
-                .enabled(item.containsKey("enabled") && Boolean.TRUE.equals(item.get("enabled").bool()))
+                .enabled(item.containsKey("enabled")
+                        && Boolean.TRUE.equals(item.get("enabled").bool()))
                 .description(s(item, "description"))
-                .version(item.containsKey("version") ? Long.parseLong(item.get("version").n()) : 0)
+                .version(
+                        item.containsKey("version")
+                                ? Long.parseLong(item.get("version").n())
+                                : 0)
                 .createdAt(instant(item, "created_at"))
                 .createdBy(s(item, "created_by"))
                 .updatedAt(instant(item, "updated_at"))

@@ -22,7 +22,9 @@ public final class InMemoryBindingStore implements BindingStore {
     @Override
     public List<Binding> exactPipeline(String organization, String pipeline) {
         return bindings.values().stream()
-                .filter(b -> b.organization().equals(organization) && !b.hasGlobPipeline() && b.pipeline().equals(pipeline))
+                .filter(b -> b.organization().equals(organization)
+                        && !b.hasGlobPipeline()
+                        && b.pipeline().equals(pipeline))
                 .toList();
     }
 
@@ -66,7 +68,8 @@ public final class InMemoryBindingStore implements BindingStore {
     public void create(Binding binding) throws BindingConflictException {
         synchronized (writes) {
             if (bindings.putIfAbsent(key(binding.organization(), binding.name()), binding) != null) {
-                throw new BindingConflictException(BindingConflictException.Kind.EXISTS, binding.organization(), binding.name());
+                throw new BindingConflictException(
+                        BindingConflictException.Kind.EXISTS, binding.organization(), binding.name());
             }
         }
     }

@@ -34,26 +34,41 @@ public record ReportConfig(
     public static final String MAX_WINDOW_DAYS = "KITEVEND_REPORT_MAX_WINDOW_DAYS";
 
     /** Every variable the function reads. */
-    public static final Set<String> VARIABLES = Set.of(VendConfig.REGION, VendConfig.AWS_ENDPOINT,
-            VendConfig.BINDINGS_TABLE, VendConfig.AUDIT_TABLE, VendConfig.AUDIT_SHARDS, VendConfig.ORGANIZATIONS,
-            BUCKET, TOPIC_ARN, STALE_DAYS, LONG_DURATION, BOOTSTRAP_DAYS, MAX_WINDOW_DAYS);
+    public static final Set<String> VARIABLES = Set.of(
+            VendConfig.REGION,
+            VendConfig.AWS_ENDPOINT,
+            VendConfig.BINDINGS_TABLE,
+            VendConfig.AUDIT_TABLE,
+            VendConfig.AUDIT_SHARDS,
+            VendConfig.ORGANIZATIONS,
+            BUCKET,
+            TOPIC_ARN,
+            STALE_DAYS,
+            LONG_DURATION,
+            BOOTSTRAP_DAYS,
+            MAX_WINDOW_DAYS);
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
     private static final Pattern ORG_SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
     /** S3 bucket naming rules, without the rarer exceptions (no dots next to each other, not an IP address). */
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Pattern TOPIC = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?");
+
+    private static final Pattern TOPIC =
+            Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?");
 
     public static ReportConfig from(Settings s) {
         String regionName = s.required(VendConfig.REGION);
         if (!REGION.matcher(regionName).matches()) {
             throw new ConfigException(VendConfig.REGION, "is not an AWS region name: '" + regionName + "'");
         }
-        Optional<URI> endpoint = s.optional(VendConfig.AWS_ENDPOINT).map(v -> s.httpsUri(VendConfig.AWS_ENDPOINT, v, true));
+        Optional<URI> endpoint =
+                s.optional(VendConfig.AWS_ENDPOINT).map(v -> s.httpsUri(VendConfig.AWS_ENDPOINT, v, true));
         Set<String> orgs = s.list(VendConfig.ORGANIZATIONS);
         if (orgs.isEmpty()) {
-            throw new ConfigException(VendConfig.ORGANIZATIONS, "is required: the Buildkite organization slugs whose bindings are reviewed");
+            throw new ConfigException(
+                    VendConfig.ORGANIZATIONS,
+                    "is required: the Buildkite organization slugs whose bindings are reviewed");
         }
         for (String org : orgs) {
             if (!ORG_SLUG.matcher(org).matches()) {
@@ -70,12 +85,19 @@ public record ReportConfig(
         }
         ReportOptions options = ReportOptions.DEFAULTS
                 .withStaleDays((int) s.longValue(STALE_DAYS, ReportOptions.DEFAULTS.staleDays(), 1, 3650))
-                .withLongDurationSeconds((int) s.longValue(LONG_DURATION, ReportOptions.DEFAULTS.longDurationSeconds(), 900, 43_200))
+                .withLongDurationSeconds(
+                        (int) s.longValue(LONG_DURATION, ReportOptions.DEFAULTS.longDurationSeconds(), 900, 43_200))
                 .withBootstrapDays((int) s.longValue(BOOTSTRAP_DAYS, ReportOptions.DEFAULTS.bootstrapDays(), 0, 400));
-        return new ReportConfig(Region.of(regionName), endpoint,
-                table(s, VendConfig.BINDINGS_TABLE), table(s, VendConfig.AUDIT_TABLE),
+        return new ReportConfig(
+                Region.of(regionName),
+                endpoint,
+                table(s, VendConfig.BINDINGS_TABLE),
+                table(s, VendConfig.AUDIT_TABLE),
                 (int) s.longValue(VendConfig.AUDIT_SHARDS, 4, 1, 64),
-                orgs, bucket, topic, options,
+                orgs,
+                bucket,
+                topic,
+                options,
                 Duration.ofDays(s.longValue(MAX_WINDOW_DAYS, 31, 1, 400)));
     }
 

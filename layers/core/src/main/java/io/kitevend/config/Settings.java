@@ -102,8 +102,10 @@ public final class Settings {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
         if (uri.getHost() == null || !(scheme.equals("https") || (allowPlainHttp && scheme.equals("http")))) {
-            throw new ConfigException(name, "must be an absolute " + (allowPlainHttp ? "http(s)" : "https")
-                    + " URL, got '" + printable(raw) + "'");
+            throw new ConfigException(
+                    name,
+                    "must be an absolute " + (allowPlainHttp ? "http(s)" : "https") + " URL, got '" + printable(raw)
+                            + "'");
         }
         return uri;
     }

@@ -66,8 +66,13 @@ public record VendConfig(
         TokenPolicy token = tokenPolicy(s);
         BindingRules rules = bindingRules(s);
         return new VendConfig(
-                region, endpoint, token, rules,
-                table(s, BINDINGS_TABLE), table(s, AUDIT_TABLE), table(s, REPLAY_TABLE),
+                region,
+                endpoint,
+                token,
+                rules,
+                table(s, BINDINGS_TABLE),
+                table(s, AUDIT_TABLE),
+                table(s, REPLAY_TABLE),
                 s.seconds(BINDINGS_CACHE, Duration.ofSeconds(30), 0, 3600),
                 auditRetention(s),
                 auditShards(s),
@@ -93,15 +98,18 @@ public record VendConfig(
         String issuer = s.httpsUri(ISSUER, DEFAULT_ISSUER, true).toString();
         URI jwks = s.httpsUri(JWKS_URL, stripSlash(issuer) + "/.well-known/jwks", true);
         if (issuer.startsWith("http:") && !isLoopback(URI.create(issuer))) {
-            throw new ConfigException(ISSUER, "must use https (plain http is only accepted on loopback, for local runs)");
+            throw new ConfigException(
+                    ISSUER, "must use https (plain http is only accepted on loopback, for local runs)");
         }
         if (jwks.getScheme().equals("http") && !isLoopback(jwks)) {
-            throw new ConfigException(JWKS_URL, "must use https (plain http is only accepted on loopback, for local runs)");
+            throw new ConfigException(
+                    JWKS_URL, "must use https (plain http is only accepted on loopback, for local runs)");
         }
         String audience = s.required(AUDIENCE);
         Set<String> orgs = s.list(ORGANIZATIONS);
         if (orgs.isEmpty()) {
-            throw new ConfigException(ORGANIZATIONS, "is required: the Buildkite organization slugs whose tokens are accepted");
+            throw new ConfigException(
+                    ORGANIZATIONS, "is required: the Buildkite organization slugs whose tokens are accepted");
         }
         for (String org : orgs) {
             if (!ORG_SLUG.matcher(org).matches()) {
@@ -125,8 +133,18 @@ public record VendConfig(
             throw new ConfigException(JWKS_REFRESH_INTERVAL, "must be shorter than " + JWKS_CACHE);
         }
         Duration outage = s.seconds(JWKS_OUTAGE_TOLERANCE, Duration.ofHours(4), 0, 7 * 86_400);
-        return new TokenPolicy(issuer, jwks, audience, orgs, algorithms, skew, maxAge,
-                jwksCache, jwksRefresh, outage, Duration.ofSeconds(2));
+        return new TokenPolicy(
+                issuer,
+                jwks,
+                audience,
+                orgs,
+                algorithms,
+                skew,
+                maxAge,
+                jwksCache,
+                jwksRefresh,
+                outage,
+                Duration.ofSeconds(2));
     }
 
     /** What a binding may grant: {@value #ROLE_PATH}, {@value #ALLOWED_ACCOUNTS} and {@value #SECRET_PREFIX}. */
@@ -143,7 +161,8 @@ public record VendConfig(
         }
         String secretPrefix = s.optional(SECRET_PREFIX).orElse(null);
         if (secretPrefix != null && !SECRET_PREFIX_SHAPE.matcher(secretPrefix).matches()) {
-            throw new ConfigException(SECRET_PREFIX, "must be a Secrets Manager name prefix ending in '/', such as kitevend/");
+            throw new ConfigException(
+                    SECRET_PREFIX, "must be a Secrets Manager name prefix ending in '/', such as kitevend/");
         }
         return new BindingRules(rolePath, accounts, secretPrefix);
     }
@@ -174,6 +193,7 @@ public record VendConfig(
     private static boolean isLoopback(URI uri) {
         String host = uri.getHost();
         // Only an IPv4 literal in 127/8 is loopback; a DNS name such as 127.example.com is not.
-        return host != null && (host.equals("localhost") || LOOPBACK_V4.matcher(host).matches() || host.equals("[::1]"));
+        return host != null
+                && (host.equals("localhost") || LOOPBACK_V4.matcher(host).matches() || host.equals("[::1]"));
     }
 }

@@ -13,7 +13,7 @@ public record IssuedCredentials(
 
     @Override
     public String toString() {
-        return "IssuedCredentials[accessKeyId=" + accessKeyId + ", expiration=" + expiration
-                + ", assumedRoleArn=" + assumedRoleArn + (simulated ? ", simulated" : "") + "]";
+        return "IssuedCredentials[accessKeyId=" + accessKeyId + ", expiration=" + expiration + ", assumedRoleArn="
+                + assumedRoleArn + (simulated ? ", simulated" : "") + "]";
     }
 }

@@ -34,11 +34,11 @@ public final class StsCredentialIssuer implements CredentialIssuer {
             }
             // Some emulators send an error body the SDK cannot read; a bare 403 is still a refusal of trust.
             if ("AccessDenied".equals(code) || "AccessDeniedException".equals(code) || e.statusCode() == 403) {
-                throw new RoleRefusedException(RoleRefusedException.TRUST_DENIED,
-                        "STS AccessDenied assuming " + request.roleArn());
+                throw new RoleRefusedException(
+                        RoleRefusedException.TRUST_DENIED, "STS AccessDenied assuming " + request.roleArn());
             }
-            throw new RoleRefusedException(RoleRefusedException.REFUSED,
-                    "STS " + code + " assuming " + request.roleArn());
+            throw new RoleRefusedException(
+                    RoleRefusedException.REFUSED, "STS " + code + " assuming " + request.roleArn());
         } catch (SdkException e) {
             throw AwsErrors.unavailable("sts", e);
         }
@@ -70,7 +70,14 @@ public final class StsCredentialIssuer implements CredentialIssuer {
     /** The credentials of an AssumeRole answer. */
     public static IssuedCredentials credentials(AssumeRoleResponse response) {
         Credentials c = response.credentials();
-        return new IssuedCredentials(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), c.expiration(),
-                response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn(), false);
+        return new IssuedCredentials(
+                c.accessKeyId(),
+                c.secretAccessKey(),
+                c.sessionToken(),
+                c.expiration(),
+                response.assumedRoleUser() == null
+                        ? null
+                        : response.assumedRoleUser().arn(),
+                false);
     }
 }

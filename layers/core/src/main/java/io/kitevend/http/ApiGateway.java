@@ -19,8 +19,11 @@ public final class ApiGateway {
     public static HttpRequest request(APIGatewayV2HTTPEvent event, Clock clock) {
         var ctx = event.getRequestContext();
         var http = ctx == null ? null : ctx.getHttp();
-        String requestId = ctx != null && ctx.getRequestId() != null ? ctx.getRequestId() : UUID.randomUUID().toString();
-        Instant received = ctx != null && ctx.getTimeEpoch() > 0 ? Instant.ofEpochMilli(ctx.getTimeEpoch()) : clock.instant();
+        String requestId = ctx != null && ctx.getRequestId() != null
+                ? ctx.getRequestId()
+                : UUID.randomUUID().toString();
+        Instant received =
+                ctx != null && ctx.getTimeEpoch() > 0 ? Instant.ofEpochMilli(ctx.getTimeEpoch()) : clock.instant();
         String method = http != null && http.getMethod() != null ? http.getMethod() : "POST";
         String path = http != null && http.getPath() != null ? http.getPath() : event.getRawPath();
         Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
@@ -37,8 +40,15 @@ public final class ApiGateway {
         if (body != null && body.isEmpty()) {
             body = null;
         }
-        return new HttpRequest(requestId, received, method, path, headers, body,
-                http == null ? null : http.getSourceIp(), http == null ? null : http.getUserAgent());
+        return new HttpRequest(
+                requestId,
+                received,
+                method,
+                path,
+                headers,
+                body,
+                http == null ? null : http.getSourceIp(),
+                http == null ? null : http.getUserAgent());
     }
 
     public static APIGatewayV2HTTPResponse response(HttpResponse response) {

@@ -38,8 +38,19 @@ public enum ProblemType {
         this.title = title;
     }
 
-    public int status() { return status; }
-    public String code() { return code; }
-    public String title() { return title; }
-    public String uri() { return TYPE_PREFIX + code; }
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String uri() {
+        return TYPE_PREFIX + code;
+    }
 }

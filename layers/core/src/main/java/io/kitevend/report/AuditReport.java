@@ -61,22 +61,46 @@ public record AuditReport(
     /** Refused (decision deny) or failed (decision error) requests by reason. */
     public record Reasons(long total, List<ReasonCount> byReason, boolean truncated) {}
 
-    public record NewPair(String organization, String pipeline, String roleArn, String binding,
-                          Instant firstSeen, String requestId, long vends) {}
+    public record NewPair(
+            String organization,
+            String pipeline,
+            String roleArn,
+            String binding,
+            Instant firstSeen,
+            String requestId,
+            long vends) {}
 
     public record NewPairs(List<NewPair> pairs, long pairsSeen, boolean truncated) {}
 
-    public record StaleBinding(String organization, String name, String pipeline, String roleArn,
-                               Instant lastUsed, String basis, Instant since, long unusedDays) {}
+    public record StaleBinding(
+            String organization,
+            String name,
+            String pipeline,
+            String roleArn,
+            Instant lastUsed,
+            String basis,
+            Instant since,
+            long unusedDays) {}
 
-    public record RiskyBinding(String organization, String name, String pipeline, String roleArn,
-                               int maxDurationSeconds, List<String> reasons) {}
+    public record RiskyBinding(
+            String organization,
+            String name,
+            String pipeline,
+            String roleArn,
+            int maxDurationSeconds,
+            List<String> reasons) {}
 
-    public record Bindings(int total, int enabled, int staleAfterDays, int longDurationSeconds,
-                           List<StaleBinding> stale, List<RiskyBinding> risky) {}
+    public record Bindings(
+            int total,
+            int enabled,
+            int staleAfterDays,
+            int longDurationSeconds,
+            List<StaleBinding> stale,
+            List<RiskyBinding> risky) {}
 
     /** Admin records (kind {@code admin}); the first ones are listed with their fields. */
-    public record Admin(long total, long allow, long deny, long error, List<Map<String, Object>> changes, boolean truncated) {}
+    public record Admin(
+            long total, long allow, long deny, long error, List<Map<String, Object>> changes, boolean truncated) {}
 
     public record Replays(long total, List<String> sampleRequestIds, List<PipelineCount> byPipeline) {}
 

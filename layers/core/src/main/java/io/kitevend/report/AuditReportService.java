@@ -3,8 +3,8 @@ package io.kitevend.report;
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.binding.Binding;
 import io.kitevend.json.Json;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,8 +32,14 @@ public final class AuditReportService {
     private final Clock clock;
     private final PrintStream log;
 
-    public AuditReportService(AuditRecordSource records, BindingSource bindings, ReportStore store,
-                              ReportNotifier notifier, ReportOptions options, Clock clock, PrintStream log) {
+    public AuditReportService(
+            AuditRecordSource records,
+            BindingSource bindings,
+            ReportStore store,
+            ReportNotifier notifier,
+            ReportOptions options,
+            Clock clock,
+            PrintStream log) {
         this.records = records;
         this.bindings = bindings;
         this.store = store;
@@ -45,8 +51,14 @@ public final class AuditReportService {
 
     /** Default options, no notification, no log: what a local run (the CLI, a test) needs. */
     public static AuditReportService of(AuditRecordSource records, BindingSource bindings, ReportStore store) {
-        return new AuditReportService(records, bindings, store, ReportNotifier.NONE, ReportOptions.DEFAULTS,
-                Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+        return new AuditReportService(
+                records,
+                bindings,
+                store,
+                ReportNotifier.NONE,
+                ReportOptions.DEFAULTS,
+                Clock.systemUTC(),
+                new PrintStream(OutputStream.nullOutputStream()));
     }
 
     /** What a run produced. */
@@ -95,8 +107,8 @@ public final class AuditReportService {
         }
         Instant now = clock.instant();
         AuditReport report = builder.finish(current, now);
-        ReportStore.Written written = store.writeReport(window.day(), ReportJson.write(report),
-                ReportHtml.render(report, options.chartTop()));
+        ReportStore.Written written = store.writeReport(
+                window.day(), ReportJson.write(report), ReportHtml.render(report, options.chartTop()));
         store.writeState(builder.nextState(current).toJson(now));
         Outcome outcome = new Outcome(report, written);
         notifier.publish(subject(report), message(report, written));
@@ -109,28 +121,69 @@ public final class AuditReportService {
     }
 
     static String subject(AuditReport r) {
-        return String.format(Locale.ROOT, "kitevend audit report %s: %d vends, %d refused, %d new pairs",
-                r.window().day(), r.vends().total(), r.refusals().total(), r.newPairs().pairs().size());
+        return String.format(
+                Locale.ROOT,
+                "kitevend audit report %s: %d vends, %d refused, %d new pairs",
+                r.window().day(),
+                r.vends().total(),
+                r.refusals().total(),
+                r.newPairs().pairs().size());
     }
 
     static String message(AuditReport r, ReportStore.Written written) {
         StringBuilder b = new StringBuilder();
-        b.append("kitevend audit report, ").append(r.window().from()).append(" to ").append(r.window().to()).append(" (UTC)\n\n");
-        b.append(String.format(Locale.ROOT, "Requests: %d (allowed %d, refused %d, errors %d)%n",
-                r.totals().records(), r.totals().allow(), r.totals().deny(), r.totals().error()));
-        b.append(String.format(Locale.ROOT, "Replays detected: %d%n", r.replays().total()));
-        b.append(String.format(Locale.ROOT, "New pipeline -> role pairs: %d%n", r.newPairs().pairs().size()));
-        r.newPairs().pairs().stream().limit(10).forEach(p -> b.append("  ").append(p.organization()).append('/')
-                .append(p.pipeline()).append(" -> ").append(p.roleArn()).append('\n'));
-        b.append(String.format(Locale.ROOT, "Risky bindings: %d; stale bindings: %d%n",
-                r.bindings().risky().size(), r.bindings().stale().size()));
+        b.append("kitevend audit report, ")
+                .append(r.window().from())
+                .append(" to ")
+                .append(r.window().to())
+                .append(" (UTC)\n\n");
+        b.append(String.format(
+                Locale.ROOT,
+                "Requests: %d (allowed %d, refused %d, errors %d)%n",
+                r.totals().records(),
+                r.totals().allow(),
+                r.totals().deny(),
+                r.totals().error()));
+        b.append(
+                String.format(Locale.ROOT, "Replays detected: %d%n", r.replays().total()));
+        b.append(String.format(
+                Locale.ROOT,
+                "New pipeline -> role pairs: %d%n",
+                r.newPairs().pairs().size()));
+        r.newPairs().pairs().stream()
+                .limit(10)
+                .forEach(p -> b.append("  ")
+                        .append(p.organization())
+                        .append('/')
+                        .append(p.pipeline())
+                        .append(" -> ")
+                        .append(p.roleArn())
+                        .append('\n'));
+        b.append(String.format(
+                Locale.ROOT,
+                "Risky bindings: %d; stale bindings: %d%n",
+                r.bindings().risky().size(),
+                r.bindings().stale().size()));
         b.append(String.format(Locale.ROOT, "Admin changes: %d%n", r.admin().total()));
-        r.refusals().byReason().stream().limit(5).forEach(c -> b.append("Refused ").append(c.reason()).append(": ")
-                .append(c.count()).append('\n'));
+        r.refusals().byReason().stream()
+                .limit(5)
+                .forEach(c -> b.append("Refused ")
+                        .append(c.reason())
+                        .append(": ")
+                        .append(c.count())
+                        .append('\n'));
         if (r.latency().count() > 0) {
-            b.append(String.format(Locale.ROOT, "Vend latency: median %d ms, p99 %d ms%n", r.latency().medianMs(), r.latency().p99Ms()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "Vend latency: median %d ms, p99 %d ms%n",
+                    r.latency().medianMs(),
+                    r.latency().p99Ms()));
         }
-        b.append("\nReport: ").append(written.html()).append("\nData: ").append(written.json()).append('\n');
+        b.append("\nReport: ")
+                .append(written.html())
+                .append("\nData: ")
+                .append(written.json())
+                .append('\n');
         return b.toString();
     }
 }

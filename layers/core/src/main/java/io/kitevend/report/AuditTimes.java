@@ -19,8 +19,14 @@ final class AuditTimes {
         if (!(value instanceof String s)) {
             return INVALID;
         }
-        if (s.length() == 24 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T' && s.charAt(13) == ':'
-                && s.charAt(16) == ':' && s.charAt(19) == '.' && s.charAt(23) == 'Z') {
+        if (s.length() == 24
+                && s.charAt(4) == '-'
+                && s.charAt(7) == '-'
+                && s.charAt(10) == 'T'
+                && s.charAt(13) == ':'
+                && s.charAt(16) == ':'
+                && s.charAt(19) == '.'
+                && s.charAt(23) == 'Z') {
             int year = digits(s, 0, 4);
             int month = digits(s, 5, 2);
             int day = digits(s, 8, 2);
@@ -28,8 +34,18 @@ final class AuditTimes {
             int minute = digits(s, 14, 2);
             int second = digits(s, 17, 2);
             int milli = digits(s, 20, 3);
-            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour < 24
-                    && minute >= 0 && minute < 60 && second >= 0 && second < 60 && milli >= 0) {
+            if (year >= 0
+                    && month >= 1
+                    && month <= 12
+                    && day >= 1
+                    && day <= 31
+                    && hour >= 0
+                    && hour < 24
+                    && minute >= 0
+                    && minute < 60
+                    && second >= 0
+                    && second < 60
+                    && milli >= 0) {
                 try {
                     long epochDay = LocalDate.of(year, month, day).toEpochDay();
                     return ((epochDay * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + milli;

@@ -24,6 +24,7 @@ public final class BindingReview {
 
     /** Which of {@code last_used}, {@code created_at} or {@code history_start} a staleness judgement rests on. */
     public static final String BASIS_LAST_USED = "last_used";
+
     public static final String BASIS_CREATED = "created_at";
     public static final String BASIS_HISTORY = "history_start";
 
@@ -82,8 +83,7 @@ public final class BindingReview {
             basis = BASIS_LAST_USED;
         }
         Duration unused = Duration.between(reference, asOf);
-        return new Staleness(unused.compareTo(Duration.ofDays(staleDays)) >= 0, reference, basis,
-                Math.max(0, unused.toDays()));
+        return new Staleness(
+                unused.compareTo(Duration.ofDays(staleDays)) >= 0, reference, basis, Math.max(0, unused.toDays()));
     }
-
 }

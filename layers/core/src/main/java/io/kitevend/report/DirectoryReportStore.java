@@ -39,7 +39,9 @@ public final class DirectoryReportStore implements ReportStore {
 
     @Override
     public Written writeReport(LocalDate day, String json, String html) {
-        return new Written(write(ReportStore.jsonKey(day), json).toString(), write(ReportStore.htmlKey(day), html).toString());
+        return new Written(
+                write(ReportStore.jsonKey(day), json).toString(),
+                write(ReportStore.htmlKey(day), html).toString());
     }
 
     private Path write(String key, String content) {

@@ -66,9 +66,10 @@ public final class DynamoAuditReader implements AuditRecordSource {
 
     @Override
     public Stream<Map<String, Object>> records(ReportWindow window) {
-        Iterator<Map<String, Object>> it = new PageIterator(partitions(window),
-                AuditRecord.TIME.format(window.from()), AuditRecord.TIME.format(window.to()));
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
+        Iterator<Map<String, Object>> it = new PageIterator(
+                partitions(window), AuditRecord.TIME.format(window.from()), AuditRecord.TIME.format(window.to()));
+        return StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 
     private final class PageIterator implements Iterator<Map<String, Object>> {
@@ -97,8 +98,10 @@ public final class DynamoAuditReader implements AuditRecordSource {
                 }
                 QueryResponse response = query(partition, startKey);
                 page = response.items().iterator();
-                startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                        ? response.lastEvaluatedKey() : null;
+                startKey = response.hasLastEvaluatedKey()
+                                && !response.lastEvaluatedKey().isEmpty()
+                        ? response.lastEvaluatedKey()
+                        : null;
                 if (startKey == null) {
                     partition = null;
                 }
@@ -140,7 +143,10 @@ public final class DynamoAuditReader implements AuditRecordSource {
         Map<String, Object> out = new LinkedHashMap<>(item.size() * 2);
         item.forEach((name, value) -> {
             switch (name) {
-                case DynamoAuditStore.PK, DynamoAuditStore.SK, DynamoAuditStore.PIPELINE_KEY, DynamoAuditStore.TTL_ATTRIBUTE -> { }
+                case DynamoAuditStore.PK,
+                        DynamoAuditStore.SK,
+                        DynamoAuditStore.PIPELINE_KEY,
+                        DynamoAuditStore.TTL_ATTRIBUTE -> {}
                 default -> out.put(name, value(value));
             }
         });

@@ -1,7 +1,7 @@
 package io.kitevend.report;
 
-import io.kitevend.aws.AwsErrors;
 import io.kitevend.DependencyUnavailableException;
+import io.kitevend.aws.AwsErrors;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.DynamoBindingStore;
 import java.util.ArrayList;
@@ -28,7 +28,8 @@ public final class DynamoBindingReader implements BindingSource {
     private final Set<String> organizations;
     private final Consumer<String> unreadable;
 
-    public DynamoBindingReader(DynamoDbClient dynamo, String table, Set<String> organizations, Consumer<String> unreadable) {
+    public DynamoBindingReader(
+            DynamoDbClient dynamo, String table, Set<String> organizations, Consumer<String> unreadable) {
         this.dynamo = dynamo;
         this.table = table;
         this.organizations = new TreeSet<>(organizations);
@@ -58,10 +59,13 @@ public final class DynamoBindingReader implements BindingSource {
                         out.add(DynamoBindingStore.fromItem(item));
                     } catch (RuntimeException e) {
                         AttributeValue name = item.get(DynamoBindingStore.NAME);
-                        unreadable.accept(organization + "/" + (name == null ? "?" : name.s()) + ": " + e.getClass().getSimpleName());
+                        unreadable.accept(organization + "/" + (name == null ? "?" : name.s()) + ": "
+                                + e.getClass().getSimpleName());
                     }
                 }
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
         }
         return out;

@@ -17,6 +17,7 @@ package io.kitevend.report;
 public final class LatencyHistogram {
     /** Relative error bound of {@link #quantile(double)} for values of 128 and above. */
     public static final double RELATIVE_ERROR = 1.0 / 128;
+
     public static final long MAX_TRACKED = (1L << 40) - 1;
 
     private static final int EXACT = 128;

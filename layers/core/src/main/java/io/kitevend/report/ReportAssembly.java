@@ -12,9 +12,12 @@ public record ReportAssembly(AuditReportService service, ReportConfig config) {
     public static ReportAssembly create(ReportConfig config, ReportClients aws, Clock clock, PrintStream log) {
         var dynamo = aws.dynamo();
         AuditRecordSource records = new DynamoAuditReader(dynamo, config.auditTable(), config.auditShards());
-        BindingSource bindings = new DynamoBindingReader(dynamo, config.bindingsTable(), config.organizations(),
-                problem -> log.println(Json.write(Map.of("level", "WARN",
-                        "message", "stored binding skipped by the report: " + problem))));
+        BindingSource bindings = new DynamoBindingReader(
+                dynamo,
+                config.bindingsTable(),
+                config.organizations(),
+                problem -> log.println(Json.write(
+                        Map.of("level", "WARN", "message", "stored binding skipped by the report: " + problem))));
         ReportStore store = new S3ReportStore(aws.s3(), config.bucket());
         ReportNotifier notifier = config.topicArn()
                 .<ReportNotifier>map(arn -> new SnsReportNotifier(aws.sns(), arn))

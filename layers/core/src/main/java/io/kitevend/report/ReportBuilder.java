@@ -47,8 +47,14 @@ public final class ReportBuilder {
     private static final char SEP = '\u001f';
     private static final int MAX_FIELD_CHARS = 4096;
     private static final Set<String> INTERNAL_FIELDS = Set.of("pk", "sk", "pipeline_key", "expires_at", "token_sha256");
-    private static final List<Duration> BUCKETS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
-            Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(6), Duration.ofDays(1), Duration.ofDays(7),
+    private static final List<Duration> BUCKETS = List.of(
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(15),
+            Duration.ofHours(1),
+            Duration.ofHours(6),
+            Duration.ofDays(1),
+            Duration.ofDays(7),
             Duration.ofDays(30));
     private static final int MAX_BUCKETS = 60;
 
@@ -111,7 +117,8 @@ public final class ReportBuilder {
             s.firstSeen().forEach((k, v) -> firstSeen.put(k, v.toEpochMilli()));
             s.lastUsed().forEach((k, v) -> lastUsed.put(k, v.toEpochMilli()));
         } else {
-            this.history = new History(true, window.from().minus(Duration.ofDays(options.bootstrapDays())), options.bootstrapDays());
+            this.history = new History(
+                    true, window.from().minus(Duration.ofDays(options.bootstrapDays())), options.bootstrapDays());
             this.previousThrough = window.to();
         }
         Duration bucket = bucketFor(window.length());
@@ -209,7 +216,7 @@ public final class ReportBuilder {
             case ALLOW -> vend(t, requestId, org, pipeline, string(record, "binding"), string(record, "role_arn"));
             case DENY -> refusals.add(reason == null ? "unknown" : reason, requestId);
             case ERROR -> errors.add(reason == null ? "unknown" : reason, requestId);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -235,7 +242,10 @@ public final class ReportBuilder {
             windowPairs.put(pair, sight);
         }
         sight.vends++;
-        if (t < sight.time || (t == sight.time && requestId != null && (sight.requestId == null || requestId.compareTo(sight.requestId) < 0))) {
+        if (t < sight.time
+                || (t == sight.time
+                        && requestId != null
+                        && (sight.requestId == null || requestId.compareTo(sight.requestId) < 0))) {
             sight.time = t;
             sight.requestId = requestId;
             sight.binding = binding;
@@ -244,42 +254,80 @@ public final class ReportBuilder {
 
     /** The report, judging {@code bindings} as they are at the end of the window. */
     public AuditReport finish(List<Binding> bindings, Instant generatedAt) {
-        List<Count> byKind = kinds.entries().stream().map(e -> new Count(e.key(), e.count())).toList();
+        List<Count> byKind =
+                kinds.entries().stream().map(e -> new Count(e.key(), e.count())).toList();
         List<TimeBucket> buckets = new ArrayList<>(timeline.length);
         for (int i = 0; i < timeline.length; i++) {
             long[] b = timeline[i];
-            buckets.add(new TimeBucket(Instant.ofEpochMilli(fromMs + i * bucketMs), b[ALLOW], b[DENY], b[ERROR], b[OTHER]));
+            buckets.add(
+                    new TimeBucket(Instant.ofEpochMilli(fromMs + i * bucketMs), b[ALLOW], b[DENY], b[ERROR], b[OTHER]));
         }
         List<PipelineCount> byPipeline = vendsByPipeline.entries().stream()
-                .map(e -> { String[] k = split(e.key(), 2); return new PipelineCount(k[0], k[1], e.count()); }).toList();
+                .map(e -> {
+                    String[] k = split(e.key(), 2);
+                    return new PipelineCount(k[0], k[1], e.count());
+                })
+                .toList();
         List<BindingCount> byBinding = vendsByBinding.entries().stream()
-                .map(e -> { String[] k = split(e.key(), 3); return new BindingCount(k[0], k[1], k[2], e.count()); }).toList();
+                .map(e -> {
+                    String[] k = split(e.key(), 3);
+                    return new BindingCount(k[0], k[1], k[2], e.count());
+                })
+                .toList();
         List<NewPair> newPairs = new ArrayList<>();
         windowPairs.forEach((pair, sight) -> {
             Long before = firstSeen.get(pair);
             if (before == null || before >= fromMs) {
-                newPairs.add(new NewPair(pair.organization(), pair.pipeline(), pair.roleArn(), sight.binding,
-                        Instant.ofEpochMilli(sight.time), sight.requestId, sight.vends));
+                newPairs.add(new NewPair(
+                        pair.organization(),
+                        pair.pipeline(),
+                        pair.roleArn(),
+                        sight.binding,
+                        Instant.ofEpochMilli(sight.time),
+                        sight.requestId,
+                        sight.vends));
             }
         });
-        newPairs.sort(Comparator.comparing(NewPair::firstSeen).thenComparing(NewPair::organization)
-                .thenComparing(NewPair::pipeline).thenComparing(NewPair::roleArn));
+        newPairs.sort(Comparator.comparing(NewPair::firstSeen)
+                .thenComparing(NewPair::organization)
+                .thenComparing(NewPair::pipeline)
+                .thenComparing(NewPair::roleArn));
         List<PipelineCount> replayByPipeline = replayPipelines.entries().stream()
-                .map(e -> { String[] k = split(e.key(), 2); return new PipelineCount(k[0], k[1], e.count()); }).toList();
+                .map(e -> {
+                    String[] k = split(e.key(), 2);
+                    return new PipelineCount(k[0], k[1], e.count());
+                })
+                .toList();
         return new AuditReport(
-                generatedAt, window, history,
+                generatedAt,
+                window,
+                history,
                 new AuditReport.Source(recordsRead, outside, malformed),
-                new AuditReport.Totals(records, decisions[ALLOW], decisions[DENY], decisions[ERROR], decisions[OTHER], byKind),
-                Duration.ofMillis(bucketMs), buckets,
-                new AuditReport.Vends(vends, byPipeline, byBinding, vendsByPipeline.truncated() || vendsByBinding.truncated()),
-                reasons(refusals), reasons(errors),
+                new AuditReport.Totals(
+                        records, decisions[ALLOW], decisions[DENY], decisions[ERROR], decisions[OTHER], byKind),
+                Duration.ofMillis(bucketMs),
+                buckets,
+                new AuditReport.Vends(
+                        vends, byPipeline, byBinding, vendsByPipeline.truncated() || vendsByBinding.truncated()),
+                reasons(refusals),
+                reasons(errors),
                 new NewPairs(newPairs, windowPairs.size(), windowPairsTruncated),
                 reviewBindings(bindings),
-                new Admin(admin, adminDecisions[ALLOW], adminDecisions[DENY], adminDecisions[ERROR],
-                        List.copyOf(adminChanges), admin > adminChanges.size()),
+                new Admin(
+                        admin,
+                        adminDecisions[ALLOW],
+                        adminDecisions[DENY],
+                        adminDecisions[ERROR],
+                        List.copyOf(adminChanges),
+                        admin > adminChanges.size()),
                 new AuditReport.Replays(replays, List.copyOf(replaySamples), replayByPipeline),
-                new Latency(latency.count(), latency.quantile(0.5), latency.quantile(0.99),
-                        latency.max(), latency.mean(), LatencyHistogram.RELATIVE_ERROR));
+                new Latency(
+                        latency.count(),
+                        latency.quantile(0.5),
+                        latency.quantile(0.99),
+                        latency.max(),
+                        latency.mean(),
+                        LatencyHistogram.RELATIVE_ERROR));
     }
 
     private AuditReport.Bindings reviewBindings(List<Binding> bindings) {
@@ -287,27 +335,42 @@ public final class ReportBuilder {
         List<RiskyBinding> risky = new ArrayList<>();
         int enabled = 0;
         List<Binding> sorted = bindings.stream()
-                .sorted(Comparator.comparing(Binding::organization).thenComparing(Binding::name)).toList();
+                .sorted(Comparator.comparing(Binding::organization).thenComparing(Binding::name))
+                .toList();
         for (Binding b : sorted) {
             if (!b.enabled()) {
                 continue;
             }
             enabled++;
             Long used = lastUsed.get(new BindingKey(b.organization(), b.name()));
-            BindingReview.Staleness s = BindingReview.staleness(b, used == null ? null : Instant.ofEpochMilli(used),
-                    history.since(), window.to(), options.staleDays());
+            BindingReview.Staleness s = BindingReview.staleness(
+                    b,
+                    used == null ? null : Instant.ofEpochMilli(used),
+                    history.since(),
+                    window.to(),
+                    options.staleDays());
             if (s.stale()) {
-                stale.add(new StaleBinding(b.organization(), b.name(), b.pipeline(), b.roleArn(),
-                        used == null ? null : Instant.ofEpochMilli(used), s.basis(), s.reference(), s.unusedDays()));
+                stale.add(new StaleBinding(
+                        b.organization(),
+                        b.name(),
+                        b.pipeline(),
+                        b.roleArn(),
+                        used == null ? null : Instant.ofEpochMilli(used),
+                        s.basis(),
+                        s.reference(),
+                        s.unusedDays()));
             }
             List<String> reasons = BindingReview.risks(b, options.longDurationSeconds());
             if (!reasons.isEmpty()) {
-                risky.add(new RiskyBinding(b.organization(), b.name(), b.pipeline(), b.roleArn(), b.maxDurationSeconds(), reasons));
+                risky.add(new RiskyBinding(
+                        b.organization(), b.name(), b.pipeline(), b.roleArn(), b.maxDurationSeconds(), reasons));
             }
         }
         risky.sort(Comparator.comparingInt((RiskyBinding r) -> -r.reasons().size())
-                .thenComparing(RiskyBinding::organization).thenComparing(RiskyBinding::name));
-        return new AuditReport.Bindings(bindings.size(), enabled, options.staleDays(), options.longDurationSeconds(), stale, risky);
+                .thenComparing(RiskyBinding::organization)
+                .thenComparing(RiskyBinding::name));
+        return new AuditReport.Bindings(
+                bindings.size(), enabled, options.staleDays(), options.longDurationSeconds(), stale, risky);
     }
 
     /**
@@ -317,7 +380,8 @@ public final class ReportBuilder {
     public ReportState nextState(List<Binding> bindings) {
         Map<Pair, Instant> pairs = new HashMap<>();
         firstSeen.forEach((k, v) -> pairs.put(k, Instant.ofEpochMilli(v)));
-        windowPairs.forEach((k, sight) -> pairs.merge(k, Instant.ofEpochMilli(sight.time), (a, b) -> a.isBefore(b) ? a : b));
+        windowPairs.forEach(
+                (k, sight) -> pairs.merge(k, Instant.ofEpochMilli(sight.time), (a, b) -> a.isBefore(b) ? a : b));
         Set<BindingKey> existing = new HashSet<>();
         bindings.forEach(b -> existing.add(new BindingKey(b.organization(), b.name())));
         Map<BindingKey, Instant> used = new LinkedHashMap<>();
@@ -331,8 +395,11 @@ public final class ReportBuilder {
     }
 
     private static Reasons reasons(CappedCounter counter) {
-        return new Reasons(counter.total(),
-                counter.entries().stream().map(e -> new ReasonCount(e.key(), e.count(), e.samples())).toList(),
+        return new Reasons(
+                counter.total(),
+                counter.entries().stream()
+                        .map(e -> new ReasonCount(e.key(), e.count(), e.samples()))
+                        .toList(),
                 counter.truncated());
     }
 
@@ -340,7 +407,11 @@ public final class ReportBuilder {
         Map<String, Object> entry = new LinkedHashMap<>();
         record.forEach((k, v) -> {
             if (!INTERNAL_FIELDS.contains(k) && v != null) {
-                entry.put(k, v instanceof String s && s.length() > MAX_FIELD_CHARS ? s.substring(0, MAX_FIELD_CHARS) + "…" : v);
+                entry.put(
+                        k,
+                        v instanceof String s && s.length() > MAX_FIELD_CHARS
+                                ? s.substring(0, MAX_FIELD_CHARS) + "…"
+                                : v);
             }
         });
         return entry;

@@ -30,7 +30,8 @@ public final class ReportClients {
 
     /** With an endpoint override (an emulator) S3 is addressed path-style: no bucket subdomains on loopback. */
     public S3Client s3() {
-        return clients.client(S3Client.builder().forcePathStyle(clients.settings().endpoint().isPresent()));
+        return clients.client(
+                S3Client.builder().forcePathStyle(clients.settings().endpoint().isPresent()));
     }
 
     public SnsClient sns() {

@@ -27,9 +27,12 @@ public final class ReportHtml {
     private static final String ERROR_COLOR = "#c53030";
     private static final String OTHER_COLOR = "#a0aec0";
     private static final String VEND_COLOR = "#2b6cb0";
-    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter HOUR_LABEL = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DAY_LABEL = DateTimeFormatter.ofPattern("MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MINUTE =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR_LABEL =
+            DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY_LABEL =
+            DateTimeFormatter.ofPattern("MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private static final String STYLE = """
             :root{color-scheme:light;--fg:#1a202c;--muted:#4a5568;--line:#e2e8f0;--card:#f7fafc}
@@ -73,29 +76,50 @@ public final class ReportHtml {
 
     private void page() {
         String title = "kitevend audit report " + r.window().day();
-        raw("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+        raw(
+                "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
         raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
-        raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"/>\n");
+        raw(
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"/>\n");
         raw("<title>").text(title).raw("</title>\n<style>\n").raw(STYLE).raw("</style>\n</head>\n<body>\n");
-        raw("<header><h1>Audit report</h1><p class=\"muted\">").text(MINUTE.format(r.window().from())).raw(" to ")
-                .text(MINUTE.format(r.window().to())).raw(" UTC · generated ").text(MINUTE.format(r.generatedAt()))
+        raw("<header><h1>Audit report</h1><p class=\"muted\">")
+                .text(MINUTE.format(r.window().from()))
+                .raw(" to ")
+                .text(MINUTE.format(r.window().to()))
+                .raw(" UTC · generated ")
+                .text(MINUTE.format(r.generatedAt()))
                 .raw(" UTC</p></header>\n");
         if (r.history().bootstrapped()) {
-            raw("<p class=\"note\">No earlier report state was found: history starts ").text(MINUTE.format(r.history().since()))
-                    .raw(" UTC. Every pipeline → role pair seen since then counts as new, and bindings are only called stale once that history is ")
-                    .text(Integer.toString(r.bindings().staleAfterDays())).raw(" days long.</p>\n");
+            raw("<p class=\"note\">No earlier report state was found: history starts ")
+                    .text(MINUTE.format(r.history().since()))
+                    .raw(
+                            " UTC. Every pipeline → role pair seen since then counts as new, and bindings are only called stale once that history is ")
+                    .text(Integer.toString(r.bindings().staleAfterDays()))
+                    .raw(" days long.</p>\n");
         }
         cards();
         raw("<section><h2>Decisions over time</h2>\n");
         decisionsChart();
         raw("</section>\n<div class=\"two\">\n<section><h2>Top pipelines by vends</h2>\n");
-        barChart(CHART_PIPELINES, "Top pipelines by vends",
-                r.vends().byPipeline().stream().limit(top).map(p -> new Bar(p.organization() + "/" + p.pipeline(), p.count())).toList(),
-                VEND_COLOR, "No vends in this window");
+        barChart(
+                CHART_PIPELINES,
+                "Top pipelines by vends",
+                r.vends().byPipeline().stream()
+                        .limit(top)
+                        .map(p -> new Bar(p.organization() + "/" + p.pipeline(), p.count()))
+                        .toList(),
+                VEND_COLOR,
+                "No vends in this window");
         raw("</section>\n<section><h2>Refusals by reason</h2>\n");
-        barChart(CHART_REFUSALS, "Refusals by reason",
-                r.refusals().byReason().stream().limit(top).map(c -> new Bar(c.reason(), c.count())).toList(),
-                DENY_COLOR, "No refusals in this window");
+        barChart(
+                CHART_REFUSALS,
+                "Refusals by reason",
+                r.refusals().byReason().stream()
+                        .limit(top)
+                        .map(c -> new Bar(c.reason(), c.count()))
+                        .toList(),
+                DENY_COLOR,
+                "No refusals in this window");
         raw("</section>\n</div>\n");
         newPairs();
         risky();
@@ -105,11 +129,19 @@ public final class ReportHtml {
         replays();
         admin();
         vendsByBinding();
-        raw("<footer>Schema version ").text(Integer.toString(AuditReport.SCHEMA_VERSION)).raw(" · records read ")
-                .text(n(r.source().recordsRead())).raw(" · outside the window ").text(n(r.source().outsideWindow()))
-                .raw(" · unreadable ").text(n(r.source().malformed())).raw(" · history since ")
-                .text(MINUTE.format(r.history().since())).raw(" UTC · latency percentiles within ")
-                .text(String.format(Locale.ROOT, "%.1f %%", r.latency().relativeError() * 100)).raw("</footer>\n");
+        raw("<footer>Schema version ")
+                .text(Integer.toString(AuditReport.SCHEMA_VERSION))
+                .raw(" · records read ")
+                .text(n(r.source().recordsRead()))
+                .raw(" · outside the window ")
+                .text(n(r.source().outsideWindow()))
+                .raw(" · unreadable ")
+                .text(n(r.source().malformed()))
+                .raw(" · history since ")
+                .text(MINUTE.format(r.history().since()))
+                .raw(" UTC · latency percentiles within ")
+                .text(String.format(Locale.ROOT, "%.1f %%", r.latency().relativeError() * 100))
+                .raw("</footer>\n");
         raw("</body>\n</html>\n");
     }
 
@@ -120,18 +152,36 @@ public final class ReportHtml {
         card("Refused", n(r.totals().deny()), "");
         card("Errors", n(r.totals().error()), r.totals().error() > 0 ? "warn" : "");
         card("Replays detected", n(r.replays().total()), r.replays().total() > 0 ? "bad" : "");
-        card("New pipeline → role pairs", n(r.newPairs().pairs().size()), r.newPairs().pairs().isEmpty() ? "" : "warn");
-        card("Risky bindings", n(r.bindings().risky().size()), r.bindings().risky().isEmpty() ? "" : "warn");
-        card("Stale bindings", n(r.bindings().stale().size()), r.bindings().stale().isEmpty() ? "" : "warn");
+        card(
+                "New pipeline → role pairs",
+                n(r.newPairs().pairs().size()),
+                r.newPairs().pairs().isEmpty() ? "" : "warn");
+        card(
+                "Risky bindings",
+                n(r.bindings().risky().size()),
+                r.bindings().risky().isEmpty() ? "" : "warn");
+        card(
+                "Stale bindings",
+                n(r.bindings().stale().size()),
+                r.bindings().stale().isEmpty() ? "" : "warn");
         card("Admin changes", n(r.admin().total()), "");
-        card("Vend latency median / p99", r.latency().count() == 0 ? "–"
-                : r.latency().medianMs() + " / " + r.latency().p99Ms() + " ms", "");
+        card(
+                "Vend latency median / p99",
+                r.latency().count() == 0
+                        ? "–"
+                        : r.latency().medianMs() + " / " + r.latency().p99Ms() + " ms",
+                "");
         raw("</section>\n");
     }
 
     private void card(String label, String value, String cls) {
-        raw("<div class=\"card").raw(cls.isEmpty() ? "" : " " + cls).raw("\"><div class=\"v\">").text(value)
-                .raw("</div><div class=\"k\">").text(label).raw("</div></div>\n");
+        raw("<div class=\"card")
+                .raw(cls.isEmpty() ? "" : " " + cls)
+                .raw("\"><div class=\"v\">")
+                .text(value)
+                .raw("</div><div class=\"k\">")
+                .text(label)
+                .raw("</div></div>\n");
     }
 
     private void decisionsChart() {
@@ -149,8 +199,14 @@ public final class ReportHtml {
         svgOpen(CHART_DECISIONS, "Decisions over time", width, height);
         // Legend.
         int lx = left;
-        for (String[] item : new String[][] {{"allow", ALLOW_COLOR}, {"deny", DENY_COLOR}, {"error", ERROR_COLOR}, {"other", OTHER_COLOR}}) {
-            raw("<rect x=\"").num(lx).raw("\" y=\"6\" width=\"12\" height=\"12\" fill=\"").raw(item[1]).raw("\"/>");
+        for (String[] item : new String[][] {
+            {"allow", ALLOW_COLOR}, {"deny", DENY_COLOR}, {"error", ERROR_COLOR}, {"other", OTHER_COLOR}
+        }) {
+            raw("<rect x=\"")
+                    .num(lx)
+                    .raw("\" y=\"6\" width=\"12\" height=\"12\" fill=\"")
+                    .raw(item[1])
+                    .raw("\"/>");
             raw("<text x=\"").num(lx + 16).raw("\" y=\"16\">").text(item[0]).raw("</text>\n");
             lx += 70;
         }
@@ -158,12 +214,28 @@ public final class ReportHtml {
         for (int i = 0; i <= 4; i++) {
             double y = topPad + plotH - plotH * i / 4;
             long value = scale * i / 4;
-            raw("<line x1=\"").num(left).raw("\" x2=\"").num(width - right).raw("\" y1=\"").num(y).raw("\" y2=\"").num(y)
+            raw("<line x1=\"")
+                    .num(left)
+                    .raw("\" x2=\"")
+                    .num(width - right)
+                    .raw("\" y1=\"")
+                    .num(y)
+                    .raw("\" y2=\"")
+                    .num(y)
                     .raw("\" stroke=\"#e2e8f0\"/>");
-            raw("<text x=\"").num(left - 6).raw("\" y=\"").num(y + 4).raw("\" text-anchor=\"end\">").text(n(value)).raw("</text>\n");
+            raw("<text x=\"")
+                    .num(left - 6)
+                    .raw("\" y=\"")
+                    .num(y + 4)
+                    .raw("\" text-anchor=\"end\">")
+                    .text(n(value))
+                    .raw("</text>\n");
         }
         if (max == 0) {
-            raw("<text x=\"").num(left + plotW / 2).raw("\" y=\"").num(topPad + plotH / 2)
+            raw("<text x=\"")
+                    .num(left + plotW / 2)
+                    .raw("\" y=\"")
+                    .num(topPad + plotH / 2)
                     .raw("\" text-anchor=\"middle\">No requests in this window</text>\n");
         }
         double slot = plotW / Math.max(1, buckets.size());
@@ -174,8 +246,10 @@ public final class ReportHtml {
             TimeBucket b = buckets.get(i);
             double x = left + slot * i + (slot - barW) / 2;
             double base = topPad + plotH;
-            raw("<g><title>").text(MINUTE.format(b.start()) + " UTC: allow " + b.allow() + ", deny " + b.deny()
-                    + ", error " + b.error() + (b.other() > 0 ? ", other " + b.other() : "")).raw("</title>");
+            raw("<g><title>")
+                    .text(MINUTE.format(b.start()) + " UTC: allow " + b.allow() + ", deny " + b.deny() + ", error "
+                            + b.error() + (b.other() > 0 ? ", other " + b.other() : ""))
+                    .raw("</title>");
             long[] values = {b.allow(), b.deny(), b.error(), b.other()};
             String[] colors = {ALLOW_COLOR, DENY_COLOR, ERROR_COLOR, OTHER_COLOR};
             for (int k = 0; k < values.length; k++) {
@@ -184,13 +258,27 @@ public final class ReportHtml {
                 }
                 double h = plotH * values[k] / scale;
                 base -= h;
-                raw("<rect x=\"").num(x).raw("\" y=\"").num(base).raw("\" width=\"").num(barW).raw("\" height=\"").num(h)
-                        .raw("\" fill=\"").raw(colors[k]).raw("\"/>");
+                raw("<rect x=\"")
+                        .num(x)
+                        .raw("\" y=\"")
+                        .num(base)
+                        .raw("\" width=\"")
+                        .num(barW)
+                        .raw("\" height=\"")
+                        .num(h)
+                        .raw("\" fill=\"")
+                        .raw(colors[k])
+                        .raw("\"/>");
             }
             raw("</g>\n");
             if (i % labelEvery == 0) {
-                raw("<text x=\"").num(left + slot * i + slot / 2).raw("\" y=\"").num(height - bottom + 16)
-                        .raw("\" text-anchor=\"middle\">").text(labels.format(b.start())).raw("</text>\n");
+                raw("<text x=\"")
+                        .num(left + slot * i + slot / 2)
+                        .raw("\" y=\"")
+                        .num(height - bottom + 16)
+                        .raw("\" text-anchor=\"middle\">")
+                        .text(labels.format(b.start()))
+                        .raw("</text>\n");
             }
         }
         raw("</svg>\n");
@@ -206,7 +294,11 @@ public final class ReportHtml {
         int height = Math.max(60, 16 + rowH * bars.size());
         svgOpen(id, title, width, height);
         if (bars.isEmpty()) {
-            raw("<text x=\"").num(width / 2).raw("\" y=\"34\" text-anchor=\"middle\">").text(empty).raw("</text>\n");
+            raw("<text x=\"")
+                    .num(width / 2)
+                    .raw("\" y=\"34\" text-anchor=\"middle\">")
+                    .text(empty)
+                    .raw("</text>\n");
         }
         long max = bars.stream().mapToLong(Bar::value).max().orElse(1);
         double plotW = width - labelW - valueW;
@@ -215,30 +307,78 @@ public final class ReportHtml {
             double y = 8 + rowH * i;
             double w = Math.max(1, plotW * b.value() / Math.max(1, max));
             raw("<g><title>").text(b.label() + ": " + n(b.value())).raw("</title>");
-            raw("<text x=\"").num(labelW - 8).raw("\" y=\"").num(y + 15).raw("\" text-anchor=\"end\">")
-                    .text(cut(b.label(), 28)).raw("</text>");
-            raw("<rect x=\"").num(labelW).raw("\" y=\"").num(y + 3).raw("\" width=\"").num(w).raw("\" height=\"")
-                    .num(rowH - 6).raw("\" rx=\"2\" fill=\"").raw(color).raw("\"/>");
-            raw("<text x=\"").num(labelW + w + 6).raw("\" y=\"").num(y + 15).raw("\">").text(n(b.value())).raw("</text></g>\n");
+            raw("<text x=\"")
+                    .num(labelW - 8)
+                    .raw("\" y=\"")
+                    .num(y + 15)
+                    .raw("\" text-anchor=\"end\">")
+                    .text(cut(b.label(), 28))
+                    .raw("</text>");
+            raw("<rect x=\"")
+                    .num(labelW)
+                    .raw("\" y=\"")
+                    .num(y + 3)
+                    .raw("\" width=\"")
+                    .num(w)
+                    .raw("\" height=\"")
+                    .num(rowH - 6)
+                    .raw("\" rx=\"2\" fill=\"")
+                    .raw(color)
+                    .raw("\"/>");
+            raw("<text x=\"")
+                    .num(labelW + w + 6)
+                    .raw("\" y=\"")
+                    .num(y + 15)
+                    .raw("\">")
+                    .text(n(b.value()))
+                    .raw("</text></g>\n");
         }
         raw("</svg>\n");
     }
 
     private void svgOpen(String id, String title, int width, int height) {
-        raw("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"").raw(id).raw("\" role=\"img\" aria-labelledby=\"").raw(id)
-                .raw("-title\" viewBox=\"0 0 ").num(width).raw(" ").num(height).raw("\" width=\"").num(width)
-                .raw("\" height=\"").num(height).raw("\">\n<title id=\"").raw(id).raw("-title\">").text(title).raw("</title>\n");
+        raw("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"")
+                .raw(id)
+                .raw("\" role=\"img\" aria-labelledby=\"")
+                .raw(id)
+                .raw("-title\" viewBox=\"0 0 ")
+                .num(width)
+                .raw(" ")
+                .num(height)
+                .raw("\" width=\"")
+                .num(width)
+                .raw("\" height=\"")
+                .num(height)
+                .raw("\">\n<title id=\"")
+                .raw(id)
+                .raw("-title\">")
+                .text(title)
+                .raw("</title>\n");
     }
 
     private void newPairs() {
         raw("<section><h2>New pipeline → role pairs</h2>\n");
         if (r.newPairs().pairs().isEmpty()) {
-            raw("<p class=\"muted\">None: every role vended in this window had been vended to the same pipeline before.</p>\n");
+            raw(
+                    "<p class=\"muted\">None: every role vended in this window had been vended to the same pipeline before.</p>\n");
         } else {
-            raw("<table><thead><tr><th>Pipeline</th><th>Role</th><th>Binding</th><th>First seen (UTC)</th><th>Request</th><th class=\"n\">Vends</th></tr></thead><tbody>\n");
-            r.newPairs().pairs().forEach(p -> raw("<tr><td>").text(p.organization() + "/" + p.pipeline()).raw("</td><td><code>")
-                    .text(p.roleArn()).raw("</code></td><td>").text(p.binding()).raw("</td><td>").text(MINUTE.format(p.firstSeen()))
-                    .raw("</td><td><code>").text(p.requestId()).raw("</code></td><td class=\"n\">").text(n(p.vends())).raw("</td></tr>\n"));
+            raw(
+                    "<table><thead><tr><th>Pipeline</th><th>Role</th><th>Binding</th><th>First seen (UTC)</th><th>Request</th><th class=\"n\">Vends</th></tr></thead><tbody>\n");
+            r.newPairs()
+                    .pairs()
+                    .forEach(p -> raw("<tr><td>")
+                            .text(p.organization() + "/" + p.pipeline())
+                            .raw("</td><td><code>")
+                            .text(p.roleArn())
+                            .raw("</code></td><td>")
+                            .text(p.binding())
+                            .raw("</td><td>")
+                            .text(MINUTE.format(p.firstSeen()))
+                            .raw("</td><td><code>")
+                            .text(p.requestId())
+                            .raw("</code></td><td class=\"n\">")
+                            .text(n(p.vends()))
+                            .raw("</td></tr>\n"));
             raw("</tbody></table>\n");
         }
         truncatedNote(r.newPairs().truncated());
@@ -248,34 +388,62 @@ public final class ReportHtml {
     private void risky() {
         raw("<section><h2>Risky bindings</h2>\n");
         if (r.bindings().risky().isEmpty()) {
-            raw("<p class=\"muted\">None of the ").text(n(r.bindings().enabled())).raw(" enabled bindings.</p>\n");
+            raw("<p class=\"muted\">None of the ")
+                    .text(n(r.bindings().enabled()))
+                    .raw(" enabled bindings.</p>\n");
         } else {
-            raw("<table><thead><tr><th>Binding</th><th>Pipeline</th><th>Role</th><th class=\"n\">Max session</th><th>Why</th></tr></thead><tbody>\n");
+            raw(
+                    "<table><thead><tr><th>Binding</th><th>Pipeline</th><th>Role</th><th class=\"n\">Max session</th><th>Why</th></tr></thead><tbody>\n");
             r.bindings().risky().forEach(b -> {
-                raw("<tr><td>").text(b.organization() + "/" + b.name()).raw("</td><td><code>").text(b.pipeline()).raw("</code></td><td><code>")
-                        .text(b.roleArn()).raw("</code></td><td class=\"n\">").text(duration(b.maxDurationSeconds())).raw("</td><td>");
-                b.reasons().forEach(reason -> raw("<span class=\"tag\">").text(reason.replace('_', ' ')).raw("</span>"));
+                raw("<tr><td>")
+                        .text(b.organization() + "/" + b.name())
+                        .raw("</td><td><code>")
+                        .text(b.pipeline())
+                        .raw("</code></td><td><code>")
+                        .text(b.roleArn())
+                        .raw("</code></td><td class=\"n\">")
+                        .text(duration(b.maxDurationSeconds()))
+                        .raw("</td><td>");
+                b.reasons()
+                        .forEach(reason -> raw("<span class=\"tag\">")
+                                .text(reason.replace('_', ' '))
+                                .raw("</span>"));
                 raw("</td></tr>\n");
             });
             raw("</tbody></table>\n");
         }
         raw("<p class=\"muted\">Risky: a glob pipeline; no condition on branch, tag, step, build source or queue; a maximum session over ")
-                .text(duration(r.bindings().longDurationSeconds())).raw("; or no session policy.</p>\n</section>\n");
+                .text(duration(r.bindings().longDurationSeconds()))
+                .raw("; or no session policy.</p>\n</section>\n");
     }
 
     private void stale() {
         raw("<section><h2>Stale bindings</h2>\n");
         if (r.bindings().stale().isEmpty()) {
-            raw("<p class=\"muted\">None: every enabled binding was used within ").text(n(r.bindings().staleAfterDays()))
+            raw("<p class=\"muted\">None: every enabled binding was used within ")
+                    .text(n(r.bindings().staleAfterDays()))
                     .raw(" days, is newer than that, or history is shorter.</p>\n");
         } else {
-            raw("<table><thead><tr><th>Binding</th><th>Pipeline</th><th>Role</th><th>Last used (UTC)</th><th class=\"n\">Unused for</th></tr></thead><tbody>\n");
-            r.bindings().stale().forEach(s -> raw("<tr><td>").text(s.organization() + "/" + s.name()).raw("</td><td><code>")
-                    .text(s.pipeline()).raw("</code></td><td><code>").text(s.roleArn()).raw("</code></td><td>")
-                    .text(s.lastUsed() != null ? MINUTE.format(s.lastUsed())
-                            : BindingReview.BASIS_CREATED.equals(s.basis()) ? "never (created " + MINUTE.format(s.since()) + ")"
-                            : "not since " + MINUTE.format(s.since()))
-                    .raw("</td><td class=\"n\">").text(s.unusedDays() + " days").raw("</td></tr>\n"));
+            raw(
+                    "<table><thead><tr><th>Binding</th><th>Pipeline</th><th>Role</th><th>Last used (UTC)</th><th class=\"n\">Unused for</th></tr></thead><tbody>\n");
+            r.bindings()
+                    .stale()
+                    .forEach(s -> raw("<tr><td>")
+                            .text(s.organization() + "/" + s.name())
+                            .raw("</td><td><code>")
+                            .text(s.pipeline())
+                            .raw("</code></td><td><code>")
+                            .text(s.roleArn())
+                            .raw("</code></td><td>")
+                            .text(
+                                    s.lastUsed() != null
+                                            ? MINUTE.format(s.lastUsed())
+                                            : BindingReview.BASIS_CREATED.equals(s.basis())
+                                                    ? "never (created " + MINUTE.format(s.since()) + ")"
+                                                    : "not since " + MINUTE.format(s.since()))
+                            .raw("</td><td class=\"n\">")
+                            .text(s.unusedDays() + " days")
+                            .raw("</td></tr>\n"));
             raw("</tbody></table>\n");
         }
         raw("</section>\n");
@@ -286,9 +454,14 @@ public final class ReportHtml {
         if (reasons.byReason().isEmpty()) {
             raw("<p class=\"muted\">").text(none).raw("</p>\n");
         } else {
-            raw("<table><thead><tr><th>Reason</th><th class=\"n\">Requests</th><th>Example request ids</th></tr></thead><tbody>\n");
+            raw(
+                    "<table><thead><tr><th>Reason</th><th class=\"n\">Requests</th><th>Example request ids</th></tr></thead><tbody>\n");
             for (ReasonCount c : reasons.byReason()) {
-                raw("<tr><td><code>").text(c.reason()).raw("</code></td><td class=\"n\">").text(n(c.count())).raw("</td><td>");
+                raw("<tr><td><code>")
+                        .text(c.reason())
+                        .raw("</code></td><td class=\"n\">")
+                        .text(n(c.count()))
+                        .raw("</td><td>");
                 c.sampleRequestIds().forEach(id -> raw("<code>").text(id).raw("</code> "));
                 raw("</td></tr>\n");
             }
@@ -303,12 +476,17 @@ public final class ReportHtml {
         if (r.replays().total() == 0) {
             raw("<p class=\"muted\">No token was presented twice.</p>\n");
         } else {
-            raw("<p>").text(n(r.replays().total())).raw(" requests presented a token that had already been used. Examples: ");
+            raw("<p>")
+                    .text(n(r.replays().total()))
+                    .raw(" requests presented a token that had already been used. Examples: ");
             r.replays().sampleRequestIds().forEach(id -> raw("<code>").text(id).raw("</code> "));
             raw("</p>\n<table><thead><tr><th>Pipeline</th><th class=\"n\">Replays</th></tr></thead><tbody>\n");
             for (PipelineCount p : r.replays().byPipeline()) {
-                raw("<tr><td>").text(p.organization().isEmpty() ? "(unknown)" : p.organization() + "/" + p.pipeline())
-                        .raw("</td><td class=\"n\">").text(n(p.count())).raw("</td></tr>\n");
+                raw("<tr><td>")
+                        .text(p.organization().isEmpty() ? "(unknown)" : p.organization() + "/" + p.pipeline())
+                        .raw("</td><td class=\"n\">")
+                        .text(n(p.count()))
+                        .raw("</td></tr>\n");
             }
             raw("</tbody></table>\n");
         }
@@ -320,10 +498,17 @@ public final class ReportHtml {
         if (r.admin().total() == 0) {
             raw("<p class=\"muted\">No admin changes in this window.</p>\n");
         } else {
-            raw("<table><thead><tr><th>Time (UTC)</th><th>Principal</th><th>Action</th><th>Decision</th><th>Details</th></tr></thead><tbody>\n");
+            raw(
+                    "<table><thead><tr><th>Time (UTC)</th><th>Principal</th><th>Action</th><th>Decision</th><th>Details</th></tr></thead><tbody>\n");
             for (Map<String, Object> c : r.admin().changes()) {
-                raw("<tr><td>").text(str(c.get("time"))).raw("</td><td><code>").text(str(c.get("principal")))
-                        .raw("</code></td><td>").text(str(c.get("action"))).raw("</td><td>").text(str(c.get("decision")))
+                raw("<tr><td>")
+                        .text(str(c.get("time")))
+                        .raw("</td><td><code>")
+                        .text(str(c.get("principal")))
+                        .raw("</code></td><td>")
+                        .text(str(c.get("action")))
+                        .raw("</td><td>")
+                        .text(str(c.get("decision")))
                         .raw("</td><td>");
                 Object target = c.containsKey("binding") ? c.get("binding") : c.get("name");
                 if (target != null) {
@@ -331,7 +516,11 @@ public final class ReportHtml {
                 }
                 for (String side : List.of("before", "after")) {
                     if (c.get(side) != null) {
-                        raw("<details><summary>").text(side).raw("</summary><pre>").text(jsonText(c.get(side))).raw("</pre></details>");
+                        raw("<details><summary>")
+                                .text(side)
+                                .raw("</summary><pre>")
+                                .text(jsonText(c.get(side)))
+                                .raw("</pre></details>");
                     }
                 }
                 raw("</td></tr>\n");
@@ -348,8 +537,15 @@ public final class ReportHtml {
             raw("<p class=\"muted\">No vends in this window.</p>\n");
         } else {
             raw("<table><thead><tr><th>Binding</th><th>Role</th><th class=\"n\">Vends</th></tr></thead><tbody>\n");
-            r.vends().byBinding().forEach(b -> raw("<tr><td>").text(b.organization() + "/" + b.binding()).raw("</td><td><code>")
-                    .text(b.roleArn()).raw("</code></td><td class=\"n\">").text(n(b.count())).raw("</td></tr>\n"));
+            r.vends()
+                    .byBinding()
+                    .forEach(b -> raw("<tr><td>")
+                            .text(b.organization() + "/" + b.binding())
+                            .raw("</td><td><code>")
+                            .text(b.roleArn())
+                            .raw("</code></td><td class=\"n\">")
+                            .text(n(b.count()))
+                            .raw("</td></tr>\n"));
             raw("</tbody></table>\n");
         }
         truncatedNote(r.vends().truncated());
@@ -396,10 +592,14 @@ public final class ReportHtml {
                 case '"' -> b.append("&quot;");
                 case '\'' -> b.append("&#39;");
                 default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    if (Character.isHighSurrogate(c)
+                            && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
                         b.append(c).append(s.charAt(++i));
-                    } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || Character.isSurrogate(c)
-                            || c == '\uFFFE' || c == '\uFFFF') {
+                    } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                            || Character.isSurrogate(c)
+                            || c == '\uFFFE'
+                            || c == '\uFFFF') {
                         b.append('\uFFFD');
                     } else {
                         b.append(c);

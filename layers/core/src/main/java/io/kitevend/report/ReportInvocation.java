@@ -32,8 +32,8 @@ public final class ReportInvocation {
             window = ReportWindow.lastFullDay(now);
         }
         if (window.length().compareTo(maxLength) > 0) {
-            throw new IllegalArgumentException("the window is " + window.length().toDays() + " days long; at most "
-                    + maxLength.toDays() + " days are allowed");
+            throw new IllegalArgumentException("the window is "
+                    + window.length().toDays() + " days long; at most " + maxLength.toDays() + " days are allowed");
         }
         return window;
     }
@@ -49,8 +49,9 @@ public final class ReportInvocation {
             }
             return t;
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + field + "' must be an ISO-8601 time such as 2025-05-14T00:00:00Z, got '"
-                    + (s.length() > 40 ? s.substring(0, 40) : s) + "'");
+            throw new IllegalArgumentException(
+                    "'" + field + "' must be an ISO-8601 time such as 2025-05-14T00:00:00Z, got '"
+                            + (s.length() > 40 ? s.substring(0, 40) : s) + "'");
         }
     }
 }

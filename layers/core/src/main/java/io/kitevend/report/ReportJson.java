@@ -58,9 +58,13 @@ public final class ReportJson {
         ObjectNode timeline = root.putObject("timeline");
         timeline.put("bucket_seconds", r.bucket().toSeconds());
         ArrayNode buckets = timeline.putArray("buckets");
-        r.timeline().forEach(b -> buckets.addObject()
-                .put("start", b.start().toString())
-                .put("allow", b.allow()).put("deny", b.deny()).put("error", b.error()).put("other", b.other()));
+        r.timeline()
+                .forEach(b -> buckets.addObject()
+                        .put("start", b.start().toString())
+                        .put("allow", b.allow())
+                        .put("deny", b.deny())
+                        .put("error", b.error())
+                        .put("other", b.other()));
 
         ObjectNode vends = root.putObject("vends");
         vends.put("total", r.vends().total());
@@ -68,9 +72,14 @@ public final class ReportJson {
         ArrayNode byPipeline = vends.putArray("by_pipeline");
         r.vends().byPipeline().forEach(p -> pipeline(byPipeline.addObject(), p));
         ArrayNode byBinding = vends.putArray("by_binding");
-        r.vends().byBinding().forEach(b -> byBinding.addObject()
-                .put("organization", b.organization()).put("binding", b.binding())
-                .put("role_arn", b.roleArn()).put("count", b.count()));
+        r.vends()
+                .byBinding()
+                .forEach(b -> byBinding
+                        .addObject()
+                        .put("organization", b.organization())
+                        .put("binding", b.binding())
+                        .put("role_arn", b.roleArn())
+                        .put("count", b.count()));
 
         reasons(root.putObject("refusals"), r.refusals());
         reasons(root.putObject("errors"), r.errors());
@@ -79,10 +88,16 @@ public final class ReportJson {
         newPairs.put("seen_in_window", r.newPairs().pairsSeen());
         newPairs.put("truncated", r.newPairs().truncated());
         ArrayNode pairs = newPairs.putArray("pairs");
-        r.newPairs().pairs().forEach(p -> pairs.addObject()
-                .put("organization", p.organization()).put("pipeline", p.pipeline()).put("role_arn", p.roleArn())
-                .put("binding", p.binding()).put("first_seen", p.firstSeen().toString())
-                .put("request_id", p.requestId()).put("vends", p.vends()));
+        r.newPairs()
+                .pairs()
+                .forEach(p -> pairs.addObject()
+                        .put("organization", p.organization())
+                        .put("pipeline", p.pipeline())
+                        .put("role_arn", p.roleArn())
+                        .put("binding", p.binding())
+                        .put("first_seen", p.firstSeen().toString())
+                        .put("request_id", p.requestId())
+                        .put("vends", p.vends()));
 
         ObjectNode bindings = root.putObject("bindings");
         bindings.put("total", r.bindings().total());
@@ -90,15 +105,25 @@ public final class ReportJson {
         bindings.put("stale_after_days", r.bindings().staleAfterDays());
         bindings.put("long_duration_seconds", r.bindings().longDurationSeconds());
         ArrayNode stale = bindings.putArray("stale");
-        r.bindings().stale().forEach(s -> stale.addObject()
-                .put("organization", s.organization()).put("name", s.name()).put("pipeline", s.pipeline())
-                .put("role_arn", s.roleArn()).put("last_used", instant(s.lastUsed())).put("basis", s.basis())
-                .put("since", s.since().toString()).put("unused_days", s.unusedDays()));
+        r.bindings()
+                .stale()
+                .forEach(s -> stale.addObject()
+                        .put("organization", s.organization())
+                        .put("name", s.name())
+                        .put("pipeline", s.pipeline())
+                        .put("role_arn", s.roleArn())
+                        .put("last_used", instant(s.lastUsed()))
+                        .put("basis", s.basis())
+                        .put("since", s.since().toString())
+                        .put("unused_days", s.unusedDays()));
         ArrayNode risky = bindings.putArray("risky");
         r.bindings().risky().forEach(b -> {
             ObjectNode n = risky.addObject()
-                    .put("organization", b.organization()).put("name", b.name()).put("pipeline", b.pipeline())
-                    .put("role_arn", b.roleArn()).put("max_duration_seconds", b.maxDurationSeconds());
+                    .put("organization", b.organization())
+                    .put("name", b.name())
+                    .put("pipeline", b.pipeline())
+                    .put("role_arn", b.roleArn())
+                    .put("max_duration_seconds", b.maxDurationSeconds());
             ArrayNode reasons = n.putArray("reasons");
             b.reasons().forEach(reasons::add);
         });
@@ -106,7 +131,9 @@ public final class ReportJson {
         ObjectNode admin = root.putObject("admin");
         admin.put("total", r.admin().total());
         admin.putObject("by_decision")
-                .put("allow", r.admin().allow()).put("deny", r.admin().deny()).put("error", r.admin().error());
+                .put("allow", r.admin().allow())
+                .put("deny", r.admin().deny())
+                .put("error", r.admin().error());
         admin.put("truncated", r.admin().truncated());
         ArrayNode changes = admin.putArray("changes");
         r.admin().changes().forEach(c -> changes.add(adminChange(c)));
@@ -146,7 +173,9 @@ public final class ReportJson {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         fields.forEach((k, v) -> {
             JsonNode value = Json.mapper().valueToTree(v);
-            if ((k.equals("before") || k.equals("after")) && v instanceof String s && (s.startsWith("{") || s.startsWith("["))) {
+            if ((k.equals("before") || k.equals("after"))
+                    && v instanceof String s
+                    && (s.startsWith("{") || s.startsWith("["))) {
                 try {
                     value = Json.readTree(s);
                 } catch (JsonProcessingException notJson) {

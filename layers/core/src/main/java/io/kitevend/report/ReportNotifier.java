@@ -3,7 +3,7 @@ package io.kitevend.report;
 /** Tells someone a report is ready (an SNS topic), with a short summary. */
 @FunctionalInterface
 public interface ReportNotifier {
-    ReportNotifier NONE = (subject, message) -> { };
+    ReportNotifier NONE = (subject, message) -> {};
 
     void publish(String subject, String message);
 }

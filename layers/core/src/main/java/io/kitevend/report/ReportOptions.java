@@ -11,20 +11,32 @@ package io.kitevend.report;
  * @param maxAdminChanges    admin records listed in full; more are only counted
  * @param chartTop           bars in the top-pipelines and refusals charts
  */
-public record ReportOptions(int staleDays, int longDurationSeconds, int bootstrapDays, int maxKeys,
-                            int samplesPerReason, int maxAdminChanges, int chartTop) {
+public record ReportOptions(
+        int staleDays,
+        int longDurationSeconds,
+        int bootstrapDays,
+        int maxKeys,
+        int samplesPerReason,
+        int maxAdminChanges,
+        int chartTop) {
 
     public static final ReportOptions DEFAULTS = new ReportOptions(30, 4 * 3600, 0, 10_000, 5, 500, 10);
 
     public ReportOptions {
-        if (staleDays < 1 || longDurationSeconds < 1 || bootstrapDays < 0 || maxKeys < 1
-                || samplesPerReason < 0 || maxAdminChanges < 0 || chartTop < 1) {
+        if (staleDays < 1
+                || longDurationSeconds < 1
+                || bootstrapDays < 0
+                || maxKeys < 1
+                || samplesPerReason < 0
+                || maxAdminChanges < 0
+                || chartTop < 1) {
             throw new IllegalArgumentException("report options out of range");
         }
     }
 
     public ReportOptions withStaleDays(int v) {
-        return new ReportOptions(v, longDurationSeconds, bootstrapDays, maxKeys, samplesPerReason, maxAdminChanges, chartTop);
+        return new ReportOptions(
+                v, longDurationSeconds, bootstrapDays, maxKeys, samplesPerReason, maxAdminChanges, chartTop);
     }
 
     public ReportOptions withLongDurationSeconds(int v) {
@@ -32,10 +44,12 @@ public record ReportOptions(int staleDays, int longDurationSeconds, int bootstra
     }
 
     public ReportOptions withBootstrapDays(int v) {
-        return new ReportOptions(staleDays, longDurationSeconds, v, maxKeys, samplesPerReason, maxAdminChanges, chartTop);
+        return new ReportOptions(
+                staleDays, longDurationSeconds, v, maxKeys, samplesPerReason, maxAdminChanges, chartTop);
     }
 
     public ReportOptions withMaxKeys(int v) {
-        return new ReportOptions(staleDays, longDurationSeconds, bootstrapDays, v, samplesPerReason, maxAdminChanges, chartTop);
+        return new ReportOptions(
+                staleDays, longDurationSeconds, bootstrapDays, v, samplesPerReason, maxAdminChanges, chartTop);
     }
 }

@@ -21,7 +21,8 @@ import java.util.Map;
  * re-running a window (or running an older one) leaves the state as it would be anyway, and a
  * re-run reports the same new pairs.
  */
-public record ReportState(Instant since, Instant through, Map<Pair, Instant> firstSeen, Map<BindingKey, Instant> lastUsed) {
+public record ReportState(
+        Instant since, Instant through, Map<Pair, Instant> firstSeen, Map<BindingKey, Instant> lastUsed) {
     public static final int STATE_VERSION = 1;
 
     /** A pipeline → role pair. */
@@ -48,7 +49,8 @@ public record ReportState(Instant since, Instant through, Map<Pair, Instant> fir
         ArrayNode pairs = root.putArray("pairs");
         firstSeen.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(Pair::organization)
-                        .thenComparing(Pair::pipeline).thenComparing(Pair::roleArn)))
+                        .thenComparing(Pair::pipeline)
+                        .thenComparing(Pair::roleArn)))
                 .forEach(e -> pairs.addObject()
                         .put("organization", e.getKey().organization())
                         .put("pipeline", e.getKey().pipeline())
@@ -56,7 +58,8 @@ public record ReportState(Instant since, Instant through, Map<Pair, Instant> fir
                         .put("first_seen", e.getValue().toString()));
         ArrayNode used = root.putArray("last_used");
         lastUsed.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(Comparator.comparing(BindingKey::organization).thenComparing(BindingKey::name)))
+                .sorted(Map.Entry.comparingByKey(
+                        Comparator.comparing(BindingKey::organization).thenComparing(BindingKey::name)))
                 .forEach(e -> used.addObject()
                         .put("organization", e.getKey().organization())
                         .put("binding", e.getKey().name())
@@ -74,14 +77,18 @@ public record ReportState(Instant since, Instant through, Map<Pair, Instant> fir
             }
             Map<Pair, Instant> pairs = new HashMap<>();
             for (JsonNode p : root.path("pairs")) {
-                pairs.put(new Pair(text(p, "organization"), text(p, "pipeline"), text(p, "role_arn")),
+                pairs.put(
+                        new Pair(text(p, "organization"), text(p, "pipeline"), text(p, "role_arn")),
                         Instant.parse(text(p, "first_seen")));
             }
             Map<BindingKey, Instant> used = new HashMap<>();
             for (JsonNode u : root.path("last_used")) {
-                used.put(new BindingKey(text(u, "organization"), text(u, "binding")), Instant.parse(text(u, "last_used")));
+                used.put(
+                        new BindingKey(text(u, "organization"), text(u, "binding")),
+                        Instant.parse(text(u, "last_used")));
             }
-            return new ReportState(Instant.parse(text(root, "since")), Instant.parse(text(root, "through")), pairs, used);
+            return new ReportState(
+                    Instant.parse(text(root, "since")), Instant.parse(text(root, "through")), pairs, used);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | DateTimeParseException e) {
             throw new ReportException("report state is unreadable: " + e.getMessage(), e);
         }

@@ -34,6 +34,7 @@ public interface ReportStore {
     }
 
     private static String dayPrefix(LocalDate day) {
-        return String.format(Locale.ROOT, "%s%04d/%02d/%02d/", PREFIX, day.getYear(), day.getMonthValue(), day.getDayOfMonth());
+        return String.format(
+                Locale.ROOT, "%s%04d/%02d/%02d/", PREFIX, day.getYear(), day.getMonthValue(), day.getDayOfMonth());
     }
 }

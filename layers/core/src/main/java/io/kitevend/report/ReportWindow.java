@@ -18,7 +18,8 @@ public record ReportWindow(Instant from, Instant to) {
     public ReportWindow {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
-        if (!from.truncatedTo(ChronoUnit.MILLIS).equals(from) || !to.truncatedTo(ChronoUnit.MILLIS).equals(to)) {
+        if (!from.truncatedTo(ChronoUnit.MILLIS).equals(from)
+                || !to.truncatedTo(ChronoUnit.MILLIS).equals(to)) {
             throw new IllegalArgumentException("from and to must be whole milliseconds");
         }
         if (!from.isBefore(to)) {

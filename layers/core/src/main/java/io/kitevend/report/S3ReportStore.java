@@ -30,7 +30,8 @@ public final class S3ReportStore implements ReportStore {
     @Override
     public Optional<String> readState() {
         try {
-            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(STATE_KEY));
+            ResponseBytes<GetObjectResponse> bytes =
+                    s3.getObjectAsBytes(b -> b.bucket(bucket).key(STATE_KEY));
             return Optional.of(bytes.asUtf8String());
         } catch (NoSuchKeyException absent) {
             return Optional.empty();
@@ -55,7 +56,12 @@ public final class S3ReportStore implements ReportStore {
 
     private void put(String key, String body, String contentType) {
         try {
-            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
+            s3.putObject(
+                    PutObjectRequest.builder()
+                            .bucket(bucket)
+                            .key(key)
+                            .contentType(contentType)
+                            .build(),
                     RequestBody.fromString(body, StandardCharsets.UTF_8));
         } catch (SdkException e) {
             throw new ReportException("writing s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);

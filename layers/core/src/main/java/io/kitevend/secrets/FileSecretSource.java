@@ -25,8 +25,12 @@ public final class FileSecretSource implements SecretSource {
             throw new IOException(file + ": expected 'secrets:' mapping secret ids to values");
         }
         Map<String, String> values = new LinkedHashMap<>();
-        secrets.fields().forEachRemaining(e -> values.put(e.getKey(),
-                e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+        secrets.fields()
+                .forEachRemaining(e -> values.put(
+                        e.getKey(),
+                        e.getValue().isValueNode()
+                                ? e.getValue().asText()
+                                : e.getValue().toString()));
         return new FileSecretSource(values);
     }
 
@@ -38,7 +42,8 @@ public final class FileSecretSource implements SecretSource {
     public SecretValue fetch(String secretId) throws SecretUnavailableException {
         String value = values.get(secretId);
         if (value == null) {
-            throw new SecretUnavailableException(true, "secret_not_found", "secret " + secretId + " is not in the local secrets file");
+            throw new SecretUnavailableException(
+                    true, "secret_not_found", "secret " + secretId + " is not in the local secrets file");
         }
         return new SecretValue(secretId, "local-file", value, null);
     }

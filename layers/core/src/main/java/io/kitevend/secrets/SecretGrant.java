@@ -38,13 +38,15 @@ public record SecretGrant(String secretId, String key) {
             }
         }
         if (json == null || !json.isObject()) {
-            throw new SecretUnavailableException(true, "secret_key_not_found",
+            throw new SecretUnavailableException(
+                    true,
+                    "secret_key_not_found",
                     "secret " + secretId + " is not a JSON object, so it has no key '" + key + "'");
         }
         JsonNode field = json.get(key);
         if (field == null || field.isNull()) {
-            throw new SecretUnavailableException(true, "secret_key_not_found",
-                    "secret " + secretId + " has no key '" + key + "'");
+            throw new SecretUnavailableException(
+                    true, "secret_key_not_found", "secret " + secretId + " has no key '" + key + "'");
         }
         return field.isValueNode() ? field.asText() : Json.write(field);
     }

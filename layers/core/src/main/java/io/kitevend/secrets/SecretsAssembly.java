@@ -15,8 +15,8 @@ public record SecretsAssembly(SecretsService service, CachedBindings bindings, C
         JobPorts ports = JobPorts.onDynamo(config.vend(), aws.dynamo(), clock, log, UnaryOperator.identity());
         CachedSecretSource secrets = new CachedSecretSource(
                 new SecretsManagerSource(aws.client(SecretsManagerClient.builder())), config.secretsCacheTtl(), clock);
-        SecretsService service = new SecretsService(ports.verifier(), ports.replay(), ports.bindings(), secrets,
-                ports.audit(), clock);
+        SecretsService service =
+                new SecretsService(ports.verifier(), ports.replay(), ports.bindings(), secrets, ports.audit(), clock);
         return new SecretsAssembly(service, ports.bindings(), secrets);
     }
 }

@@ -15,8 +15,10 @@ public record SecretsConfig(VendConfig vend, Duration secretsCacheTtl) {
     public static SecretsConfig from(Settings s) {
         VendConfig vend = VendConfig.from(s);
         if (vend.bindingRules().secretPrefix() == null) {
-            throw new ConfigException(VendConfig.SECRET_PREFIX, "is required by the secrets function: the name prefix "
-                    + "of the secrets bindings may grant, such as kitevend/");
+            throw new ConfigException(
+                    VendConfig.SECRET_PREFIX,
+                    "is required by the secrets function: the name prefix "
+                            + "of the secrets bindings may grant, such as kitevend/");
         }
         return new SecretsConfig(vend, s.seconds(SECRETS_CACHE, Duration.ZERO, 0, 300));
     }

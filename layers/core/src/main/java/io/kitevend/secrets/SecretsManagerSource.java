@@ -26,10 +26,14 @@ public final class SecretsManagerSource implements SecretSource {
             // Throttling and 5xx pass; access denied or a KMS failure needs an admin. Either way the
             // job gets no value, and never an empty one.
             String code = AwsErrors.errorCode(e);
-            throw new SecretUnavailableException(false, "secret_unreadable",
+            throw new SecretUnavailableException(
+                    false,
+                    "secret_unreadable",
                     "secret " + secretId + " could not be read: " + (code == null ? "HTTP " + e.statusCode() : code));
         } catch (SdkException e) {
-            throw new SecretUnavailableException(false, "secret_unreadable",
+            throw new SecretUnavailableException(
+                    false,
+                    "secret_unreadable",
                     "secret " + secretId + " could not be read: " + e.getClass().getSimpleName());
         }
         byte[] binary = r.secretBinary() == null ? null : r.secretBinary().asByteArray();

@@ -11,7 +11,8 @@ public sealed interface SecretsResult {
     String requestId();
 
     /** {@link #toString()} never shows the values. */
-    record Granted(String requestId, String binding, Map<String, String> secrets, String source) implements SecretsResult {
+    record Granted(String requestId, String binding, Map<String, String> secrets, String source)
+            implements SecretsResult {
         @Override
         public String toString() {
             return "Granted[" + requestId + ", binding=" + binding + ", names=" + secrets.keySet() + "]";
@@ -29,8 +30,8 @@ public sealed interface SecretsResult {
                 body.put("binding", g.binding());
                 body.put("source", g.source());
                 body.put("request_id", g.requestId());
-                yield new HttpResponse(200, Map.of("content-type", "application/json", "cache-control", "no-store"),
-                        Json.write(body));
+                yield new HttpResponse(
+                        200, Map.of("content-type", "application/json", "cache-control", "no-store"), Json.write(body));
             }
         };
     }

@@ -28,8 +28,13 @@ public final class SecretsService {
     private final SecretSource source;
     private final AuditedRequest audited;
 
-    public SecretsService(TokenVerifier verifier, ReplayGuard replay, CachedBindings bindings, SecretSource source,
-                          AuditTrail audit, Clock clock) {
+    public SecretsService(
+            TokenVerifier verifier,
+            ReplayGuard replay,
+            CachedBindings bindings,
+            SecretSource source,
+            AuditTrail audit,
+            Clock clock) {
         this.gate = new JobGate(verifier::verify, replay, bindings);
         this.source = source;
         this.audited = new AuditedRequest(audit, clock);
@@ -42,24 +47,37 @@ public final class SecretsService {
             JobGate.Admitted job = gate.admit(request, record, false);
             Map<String, String> values = new LinkedHashMap<>();
             List<String> handed = new ArrayList<>();
-            for (Map.Entry<String, SecretGrant> grant : job.binding().binding().secrets().entrySet()) {
+            for (Map.Entry<String, SecretGrant> grant :
+                    job.binding().binding().secrets().entrySet()) {
                 SecretGrant g = grant.getValue();
                 try {
                     SecretValue value = source.fetch(g.secretId());
                     values.put(grant.getKey(), g.valueOf(value));
-                    handed.add(grant.getKey() + "=" + g.secretId() + (g.key() == null ? "" : "#" + g.key())
-                            + "@" + value.versionId());
+                    handed.add(grant.getKey() + "=" + g.secretId() + (g.key() == null ? "" : "#" + g.key()) + "@"
+                            + value.versionId());
                 } catch (SecretUnavailableException e) {
                     // Nothing is handed out, so the record's secrets field stays empty; what was read
                     // before the failure goes to the detail.
-                    String detail = e.getMessage() + (handed.isEmpty() ? "" : "; read before it, not handed out: " + handed);
+                    String detail =
+                            e.getMessage() + (handed.isEmpty() ? "" : "; read before it, not handed out: " + handed);
                     throw e.missing()
-                            ? JobGate.deny(e.reason(), detail, Problem.of(ProblemType.SECRET_NOT_FOUND,
-                                    "The secret the binding grants as " + grant.getKey() + " is missing. An administrator must fix it."))
-                            : new JobGate.Refusal(Decision.ERROR, e.reason(), detail, new Problem(
-                                    ProblemType.DEPENDENCY_UNAVAILABLE,
-                                    "The secret the binding grants as " + grant.getKey() + " could not be read; no secrets were handed out.",
-                                    Map.of(), 2L));
+                            ? JobGate.deny(
+                                    e.reason(),
+                                    detail,
+                                    Problem.of(
+                                            ProblemType.SECRET_NOT_FOUND,
+                                            "The secret the binding grants as " + grant.getKey()
+                                                    + " is missing. An administrator must fix it."))
+                            : new JobGate.Refusal(
+                                    Decision.ERROR,
+                                    e.reason(),
+                                    detail,
+                                    new Problem(
+                                            ProblemType.DEPENDENCY_UNAVAILABLE,
+                                            "The secret the binding grants as " + grant.getKey()
+                                                    + " could not be read; no secrets were handed out.",
+                                            Map.of(),
+                                            2L));
                 }
             }
             record.secrets(handed);
@@ -67,8 +85,13 @@ public final class SecretsService {
         });
         return switch (outcome) {
             case AuditedRequest.Outcome.Done<Handed> done ->
-                    new SecretsResult.Granted(request.requestId(), done.value().binding(), done.value().values(), source.name());
-            case AuditedRequest.Outcome.Refused<Handed> refused -> new SecretsResult.Refused(request.requestId(), refused.problem());
+                new SecretsResult.Granted(
+                        request.requestId(),
+                        done.value().binding(),
+                        done.value().values(),
+                        source.name());
+            case AuditedRequest.Outcome.Refused<Handed> refused ->
+                new SecretsResult.Refused(request.requestId(), refused.problem());
         };
     }
 }

@@ -26,7 +26,8 @@ public final class RefreshableCredentialsProvider implements AwsCredentialsProvi
 
     /** The SDK's default chain, built anew after each refresh. */
     public static RefreshableCredentialsProvider defaultChain() {
-        return new RefreshableCredentialsProvider(() -> DefaultCredentialsProvider.builder().build());
+        return new RefreshableCredentialsProvider(
+                () -> DefaultCredentialsProvider.builder().build());
     }
 
     @Override

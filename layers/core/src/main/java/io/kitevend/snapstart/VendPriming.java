@@ -113,6 +113,7 @@ import software.amazon.awssdk.utils.DateUtils;
 public final class VendPriming implements Resource {
     /** The organization of the priming lookups: never a valid slug, so never a stored binding's. */
     public static final String ORGANIZATION = "kitevend:priming";
+
     public static final String PIPELINE = "none";
     static final String SLUG = "kitevend-priming";
     static final String REQUEST_ID = "kitevend-priming";
@@ -171,9 +172,11 @@ public final class VendPriming implements Resource {
         String failure = forget();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("level", failure == null ? "INFO" : "WARN");
-        line.put("message", failure == null
-                ? "snapstart restore: credentials and bindings cache dropped"
-                : "snapstart restore: could not drop everything; " + failure);
+        line.put(
+                "message",
+                failure == null
+                        ? "snapstart restore: credentials and bindings cache dropped"
+                        : "snapstart restore: could not drop everything; " + failure);
         line.put("hook", "afterRestore");
         logLine(line);
     }
@@ -206,7 +209,8 @@ public final class VendPriming implements Resource {
             }
         } catch (RuntimeException | LinkageError e) {
             // Outside any step (the stand-in claims, say): reported like a step, never thrown.
-            steps.put("priming", "failed: " + e.getClass().getSimpleName() + ": " + cut(String.valueOf(e.getMessage())));
+            steps.put(
+                    "priming", "failed: " + e.getClass().getSimpleName() + ": " + cut(String.valueOf(e.getMessage())));
         } finally {
             String forgotten = forget();
             if (forgotten != null) {
@@ -217,7 +221,11 @@ public final class VendPriming implements Resource {
         lastReport = report;
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("level", report.allOk() ? "INFO" : "WARN");
-        line.put("message", report.allOk() ? "snapstart priming done" : "snapstart priming done; some steps failed and were skipped");
+        line.put(
+                "message",
+                report.allOk()
+                        ? "snapstart priming done"
+                        : "snapstart priming done; some steps failed and were skipped");
         line.put("hook", "beforeCheckpoint");
         line.put("steps", report.steps());
         line.put("rounds", rounds);
@@ -264,7 +272,9 @@ public final class VendPriming implements Resource {
     private BuildkiteClaims primeTokens(Job job) throws Exception {
         TokenPolicy policy = assembly.config().token();
         BuildkiteClaims accepted = null;
-        for (JWSAlgorithm alg : policy.algorithms().stream().sorted(Comparator.comparing(JWSAlgorithm::getName)).toList()) {
+        for (JWSAlgorithm alg : policy.algorithms().stream()
+                .sorted(Comparator.comparing(JWSAlgorithm::getName))
+                .toList()) {
             JWK key = job.keys.computeIfAbsent(alg, VendPriming::throwAwayKey);
             // The JWKS document as the URL source reads it, then the verifier over those keys.
             JWKSet published = JWKSet.parse(new JWKSet(key).toPublicJWKSet().toString());
@@ -292,10 +302,18 @@ public final class VendPriming implements Resource {
         String kid = SLUG + "-" + alg.getName().toLowerCase(Locale.ROOT);
         try {
             return JWSAlgorithm.Family.EC.contains(alg)
-                    ? new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg)
-                            .secureRandom(random).generate()
-                    : new RSAKeyGenerator(RSAKeyGenerator.MIN_KEY_SIZE_BITS).keyID(kid).keyUse(KeyUse.SIGNATURE)
-                            .algorithm(alg).secureRandom(random).generate();
+                    ? new ECKeyGenerator(Curve.P_256)
+                            .keyID(kid)
+                            .keyUse(KeyUse.SIGNATURE)
+                            .algorithm(alg)
+                            .secureRandom(random)
+                            .generate()
+                    : new RSAKeyGenerator(RSAKeyGenerator.MIN_KEY_SIZE_BITS)
+                            .keyID(kid)
+                            .keyUse(KeyUse.SIGNATURE)
+                            .algorithm(alg)
+                            .secureRandom(random)
+                            .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot make a " + alg + " key: " + e.getMessage(), e);
         }
@@ -328,7 +346,12 @@ public final class VendPriming implements Resource {
 
     private static String sign(JWK key, JWSAlgorithm alg, JWTClaimsSet claims) throws JOSEException {
         JWSSigner signer = key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(alg)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
         jwt.sign(signer);
         return jwt.serialize();
     }
@@ -340,9 +363,24 @@ public final class VendPriming implements Resource {
     private BuildkiteClaims syntheticClaims() {
         TokenPolicy policy = assembly.config().token();
         Instant now = clock.instant();
-        return new BuildkiteClaims(policy.issuer(), SLUG, REQUEST_ID, now, now.plusSeconds(60),
-                organization(policy), SLUG, 1, "main", null, null, SLUG,
-                "00000000-0000-0000-0000-000000000000", null, "api", "self-hosted", Map.of("agent_tag:queue", "default"));
+        return new BuildkiteClaims(
+                policy.issuer(),
+                SLUG,
+                REQUEST_ID,
+                now,
+                now.plusSeconds(60),
+                organization(policy),
+                SLUG,
+                1,
+                "main",
+                null,
+                null,
+                SLUG,
+                "00000000-0000-0000-0000-000000000000",
+                null,
+                "api",
+                "self-hosted",
+                Map.of("agent_tag:queue", "default"));
     }
 
     /**
@@ -394,8 +432,11 @@ public final class VendPriming implements Resource {
                         .withRequestId(REQUEST_ID)
                         .withTimeEpoch(now.toEpochMilli())
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod("POST").withPath("/v1/credentials")
-                                .withSourceIp("192.0.2.1").withUserAgent(SLUG).build())
+                                .withMethod("POST")
+                                .withPath("/v1/credentials")
+                                .withSourceIp("192.0.2.1")
+                                .withUserAgent(SLUG)
+                                .build())
                         .build())
                 .build();
         HttpRequest request = ApiGateway.request(event, clock);
@@ -403,15 +444,26 @@ public final class VendPriming implements Resource {
 
         String roleArn = binding != null ? binding.binding().roleArn() : "arn:aws:iam::000000000000:role/" + SLUG;
         List<HttpResponse> responses = new ArrayList<>();
-        responses.add(VendResponses.toHttp(new VendResult.Issued(REQUEST_ID,
-                new IssuedCredentials("KITEVENDPRIMING00000", SLUG, SLUG, now.plusSeconds(900),
-                        "arn:aws:sts::000000000000:assumed-role/" + SLUG + "/" + SLUG, false),
-                SLUG, roleArn)));
-        responses.add(VendResponses.toHttp(new VendResult.Refused(REQUEST_ID,
-                Problem.of(ProblemType.TOKEN_NOT_ACCEPTED, "The token was not accepted."))));
-        responses.add(VendResponses.toHttp(new VendResult.Refused(REQUEST_ID,
-                new Problem(ProblemType.AMBIGUOUS_BINDING, "Several bindings allow this job.",
-                        Map.of("bindings", List.of(SLUG, SLUG + "-2")), null))));
+        responses.add(VendResponses.toHttp(new VendResult.Issued(
+                REQUEST_ID,
+                new IssuedCredentials(
+                        "KITEVENDPRIMING00000",
+                        SLUG,
+                        SLUG,
+                        now.plusSeconds(900),
+                        "arn:aws:sts::000000000000:assumed-role/" + SLUG + "/" + SLUG,
+                        false),
+                SLUG,
+                roleArn)));
+        responses.add(VendResponses.toHttp(new VendResult.Refused(
+                REQUEST_ID, Problem.of(ProblemType.TOKEN_NOT_ACCEPTED, "The token was not accepted."))));
+        responses.add(VendResponses.toHttp(new VendResult.Refused(
+                REQUEST_ID,
+                new Problem(
+                        ProblemType.AMBIGUOUS_BINDING,
+                        "Several bindings allow this job.",
+                        Map.of("bindings", List.of(SLUG, SLUG + "-2")),
+                        null))));
         for (HttpResponse response : responses) {
             Json.readTree(response.body());
             ApiGateway.response(response);
@@ -424,18 +476,23 @@ public final class VendPriming implements Resource {
         record.binding(SLUG);
         record.roleArn(roleArn);
         record.outcome(Decision.ALLOW, "issued", null, 200);
-        new AuditLog(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8)).write(record, "primed");
+        new AuditLog(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
+                .write(record, "primed");
     }
 
     // ------------------------------------------------------------------ AWS, read only
 
     private void primeDynamo() throws Exception {
         // GetItem of a key no binding can have (the organization is not a slug).
-        assembly.dynamo().getItem(GetItemRequest.builder()
-                .tableName(assembly.config().bindingsTable())
-                .key(Map.of(DynamoBindingStore.ORGANIZATION, AttributeValue.fromS(ORGANIZATION),
-                        DynamoBindingStore.NAME, AttributeValue.fromS(PIPELINE)))
-                .build());
+        assembly.dynamo()
+                .getItem(GetItemRequest.builder()
+                        .tableName(assembly.config().bindingsTable())
+                        .key(Map.of(
+                                DynamoBindingStore.ORGANIZATION,
+                                AttributeValue.fromS(ORGANIZATION),
+                                DynamoBindingStore.NAME,
+                                AttributeValue.fromS(PIPELINE)))
+                        .build());
         // The real lookup path: two queries on the by-pipeline index, cached, then forgotten
         // (so that the next round reads again).
         assembly.bindings().candidates(ORGANIZATION, PIPELINE);
@@ -462,12 +519,19 @@ public final class VendPriming implements Resource {
         }
         SessionRequest session = SessionRequests.forJob(binding.binding(), claims, null);
         StsCredentialIssuer.assumeRoleRequest(session);
-        Instant expiration = DateUtils.parseIso8601Date(DateUtils.formatIso8601Date(clock.instant().plusSeconds(900)));
+        Instant expiration = DateUtils.parseIso8601Date(
+                DateUtils.formatIso8601Date(clock.instant().plusSeconds(900)));
         StsCredentialIssuer.credentials(AssumeRoleResponse.builder()
-                .credentials(Credentials.builder().accessKeyId("KITEVENDPRIMING00000").secretAccessKey(SLUG)
-                        .sessionToken(SLUG).expiration(expiration).build())
-                .assumedRoleUser(AssumedRoleUser.builder().assumedRoleId(SLUG)
-                        .arn("arn:aws:sts::000000000000:assumed-role/" + SLUG + "/" + session.sessionName()).build())
+                .credentials(Credentials.builder()
+                        .accessKeyId("KITEVENDPRIMING00000")
+                        .secretAccessKey(SLUG)
+                        .sessionToken(SLUG)
+                        .expiration(expiration)
+                        .build())
+                .assumedRoleUser(AssumedRoleUser.builder()
+                        .assumedRoleId(SLUG)
+                        .arn("arn:aws:sts::000000000000:assumed-role/" + SLUG + "/" + session.sessionName())
+                        .build())
                 .build());
     }
 

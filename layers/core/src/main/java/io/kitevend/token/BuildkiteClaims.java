@@ -30,8 +30,8 @@ public record BuildkiteClaims(
         Map<String, String> optional) {
 
     /** Claims a job may request with {@code --claim}, besides {@code agent_tag:NAME}. */
-    public static final Set<String> OPTIONAL_CLAIMS = Set.of(
-            "organization_id", "pipeline_id", "build_id", "cluster_id", "cluster_name", "queue_id", "queue_key");
+    public static final Set<String> OPTIONAL_CLAIMS =
+            Set.of("organization_id", "pipeline_id", "build_id", "cluster_id", "cluster_name", "queue_id", "queue_key");
 
     public static final String AGENT_TAG_PREFIX = "agent_tag:";
 
@@ -65,8 +65,17 @@ public record BuildkiteClaims(
     /** True when the claim is one kitevend knows (for conditions and session tags). */
     public static boolean isKnownClaim(String claim) {
         return switch (claim) {
-            case "organization_slug", "pipeline_slug", "build_number", "build_branch", "build_tag",
-                 "build_commit", "step_key", "job_id", "agent_id", "build_source", "runner_environment" -> true;
+            case "organization_slug",
+                    "pipeline_slug",
+                    "build_number",
+                    "build_branch",
+                    "build_tag",
+                    "build_commit",
+                    "step_key",
+                    "job_id",
+                    "agent_id",
+                    "build_source",
+                    "runner_environment" -> true;
             default -> OPTIONAL_CLAIMS.contains(claim) || isAgentTag(claim);
         };
     }

@@ -55,17 +55,19 @@ public final class SigningKeys {
      */
     public static SigningKeys fromJwkSet(JWKSet keys, TokenPolicy policy) {
         JWKSet published = keys.toPublicJWKSet();
-        return over(new JWKSetSource<>() {
-            @Override
-            public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator refresh, long now, SecurityContext context) {
-                return published;
-            }
+        return over(
+                new JWKSetSource<>() {
+                    @Override
+                    public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator refresh, long now, SecurityContext context) {
+                        return published;
+                    }
 
-            @Override
-            public void close() {
-                // nothing held
-            }
-        }, policy);
+                    @Override
+                    public void close() {
+                        // nothing held
+                    }
+                },
+                policy);
     }
 
     private static SigningKeys over(JWKSetSource<SecurityContext> origin, TokenPolicy policy) {
@@ -90,7 +92,8 @@ public final class SigningKeys {
         try {
             List<JWK> keys = source.get(selector, null);
             if (keys.isEmpty() && health.lastFetchFailed()) {
-                throw new SigningKeysUnavailableException("key id not in the cached keys and the JWKS endpoint is failing", null);
+                throw new SigningKeysUnavailableException(
+                        "key id not in the cached keys and the JWKS endpoint is failing", null);
             }
             return keys;
         } catch (RateLimitReachedException e) {

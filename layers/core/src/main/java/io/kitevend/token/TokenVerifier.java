@@ -115,7 +115,8 @@ public final class TokenVerifier {
         String alg = algNode != null && algNode.isTextual() ? algNode.asText() : "";
         JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
         if (!policy.algorithms().contains(algorithm)) {
-            throw reject(alg.equalsIgnoreCase("none") ? TokenRejection.ALGORITHM_NONE : TokenRejection.ALGORITHM_NOT_ALLOWED,
+            throw reject(
+                    alg.equalsIgnoreCase("none") ? TokenRejection.ALGORITHM_NONE : TokenRejection.ALGORITHM_NOT_ALLOWED,
                     "algorithm '" + printable(alg) + "' is not allowed");
         }
         // Keys come only from the pinned issuer's JWKS; a token naming or carrying its own key is refused.
@@ -128,7 +129,10 @@ public final class TokenVerifier {
             throw reject(TokenRejection.CRITICAL_HEADER, "header parameter 'crit' is not accepted");
         }
         JsonNode kid = header.get("kid");
-        if (kid == null || !kid.isTextual() || kid.asText().isEmpty() || kid.asText().length() > 256) {
+        if (kid == null
+                || !kid.isTextual()
+                || kid.asText().isEmpty()
+                || kid.asText().length() > 256) {
             throw reject(TokenRejection.TOKEN_MALFORMED, "header has no usable 'kid'");
         }
         return algorithm;
@@ -146,7 +150,9 @@ public final class TokenVerifier {
                 .build();
         List<JWK> found = keys.select(new JWKSelector(matcher));
         if (found.isEmpty()) {
-            throw reject(TokenRejection.KEY_UNKNOWN, "no " + type + " key with id " + printable(kid) + " in the issuer's JWKS");
+            throw reject(
+                    TokenRejection.KEY_UNKNOWN,
+                    "no " + type + " key with id " + printable(kid) + " in the issuer's JWKS");
         }
         JWK key = found.get(0);
         CachedVerifier cached = verifiers.get(kid);
@@ -187,7 +193,9 @@ public final class TokenVerifier {
             throw reject(TokenRejection.NOT_YET_VALID, "issued in the future at " + iat);
         }
         if (iat.plus(policy.maxAge()).plusSeconds(skew).isBefore(now)) {
-            throw reject(TokenRejection.TOO_OLD, "issued at " + iat + ", older than " + policy.maxAge().toSeconds() + "s");
+            throw reject(
+                    TokenRejection.TOO_OLD,
+                    "issued at " + iat + ", older than " + policy.maxAge().toSeconds() + "s");
         }
     }
 
@@ -205,23 +213,35 @@ public final class TokenVerifier {
             throw reject(TokenRejection.CLAIM_INVALID, "claim 'build_number' is not a whole number");
         }
         if (!policy.organizations().contains(org)) {
-            throw reject(TokenRejection.ORGANIZATION_NOT_ALLOWED, "organization '" + printable(org) + "' is not allowed");
+            throw reject(
+                    TokenRejection.ORGANIZATION_NOT_ALLOWED, "organization '" + printable(org) + "' is not allowed");
         }
         Map<String, String> optional = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : claims.getClaims().entrySet()) {
             String name = e.getKey();
-            if ((BuildkiteClaims.OPTIONAL_CLAIMS.contains(name) || BuildkiteClaims.isAgentTag(name)) && e.getValue() != null) {
+            if ((BuildkiteClaims.OPTIONAL_CLAIMS.contains(name) || BuildkiteClaims.isAgentTag(name))
+                    && e.getValue() != null) {
                 optional.put(name, scalar(name, e.getValue()));
             }
         }
         return new BuildkiteClaims(
-                claims.getIssuer(), sub, jti,
-                instant(claims, "iat"), instant(claims, "exp"),
-                org, pipeline, ((Number) buildNumber).longValue(),
-                optionalString(claims, "build_branch"), optionalString(claims, "build_tag"),
-                optionalString(claims, "build_commit"), optionalString(claims, "step_key"),
-                jobId, optionalString(claims, "agent_id"), optionalString(claims, "build_source"),
-                optionalString(claims, "runner_environment"), optional);
+                claims.getIssuer(),
+                sub,
+                jti,
+                instant(claims, "iat"),
+                instant(claims, "exp"),
+                org,
+                pipeline,
+                ((Number) buildNumber).longValue(),
+                optionalString(claims, "build_branch"),
+                optionalString(claims, "build_tag"),
+                optionalString(claims, "build_commit"),
+                optionalString(claims, "step_key"),
+                jobId,
+                optionalString(claims, "agent_id"),
+                optionalString(claims, "build_source"),
+                optionalString(claims, "runner_environment"),
+                optional);
     }
 
     private static String scalar(String name, Object value) throws TokenRejectedException {

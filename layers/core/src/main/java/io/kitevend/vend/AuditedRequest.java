@@ -52,25 +52,35 @@ public final class AuditedRequest {
             record.outcome(Decision.ALLOW, "issued", null, 200);
             outcome = new Outcome.Done<>(value);
         } catch (JobGate.Refusal refusal) {
-            record.outcome(refusal.decision(), refusal.reason(), refusal.getMessage(), refusal.problem().type().status());
+            record.outcome(
+                    refusal.decision(),
+                    refusal.reason(),
+                    refusal.getMessage(),
+                    refusal.problem().type().status());
             outcome = new Outcome.Refused<>(refusal.problem());
         } catch (RuntimeException e) {
             record.outcome(Decision.ERROR, "internal_error", e.getClass().getName(), 500);
-            outcome = new Outcome.Refused<>(Problem.of(ProblemType.INTERNAL_ERROR, "Unexpected error; no " + what + " were issued."));
+            outcome = new Outcome.Refused<>(
+                    Problem.of(ProblemType.INTERNAL_ERROR, "Unexpected error; no " + what + " were issued."));
         }
         record.latencyMillis((System.nanoTime() - started) / 1_000_000);
         try {
             audit.write(record, unstored -> {
                 if (unstored.decision() == Decision.ALLOW) {
-                    unstored.outcome(Decision.ERROR, "audit_write_failed",
-                            what + " were obtained but withheld because the audit record could not be stored", 503);
+                    unstored.outcome(
+                            Decision.ERROR,
+                            "audit_write_failed",
+                            what + " were obtained but withheld because the audit record could not be stored",
+                            503);
                 }
             });
         } catch (DependencyUnavailableException e) {
             if (outcome instanceof Outcome.Done) {
-                return new Outcome.Refused<>(new Problem(ProblemType.DEPENDENCY_UNAVAILABLE,
+                return new Outcome.Refused<>(new Problem(
+                        ProblemType.DEPENDENCY_UNAVAILABLE,
                         "The audit trail is unavailable, so no " + what + " were issued. Retry later.",
-                        Map.of(), e.retryAfter().toSeconds()));
+                        Map.of(),
+                        e.retryAfter().toSeconds()));
             }
         }
         return outcome;

@@ -114,19 +114,26 @@ public final class JobGate {
         }
         String body = request.body();
         if (body != null && body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw deny("payload_too_large", "body over " + MAX_BODY_BYTES + " bytes",
-                    Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The body must be at most " + MAX_BODY_BYTES + " bytes."));
+            throw deny(
+                    "payload_too_large",
+                    "body over " + MAX_BODY_BYTES + " bytes",
+                    Problem.of(
+                            ProblemType.PAYLOAD_TOO_LARGE, "The body must be at most " + MAX_BODY_BYTES + " bytes."));
         }
         String authorization = request.header("authorization");
         if (authorization != null && authorization.length() > TokenPolicy.MAX_TOKEN_BYTES + 64) {
-            throw tokenRefused(TokenRejection.TOKEN_TOO_LARGE, "authorization header is " + authorization.length() + " bytes");
+            throw tokenRefused(
+                    TokenRejection.TOKEN_TOO_LARGE, "authorization header is " + authorization.length() + " bytes");
         }
         String binding = null;
         Integer duration = null;
         if (body != null && !body.isBlank()) {
             String contentType = request.header("content-type");
-            if (contentType == null || !contentType.toLowerCase(Locale.ROOT).strip().matches("application/json\\s*(;.*)?")) {
-                throw deny("unsupported_media_type", "content type " + printable(contentType),
+            if (contentType == null
+                    || !contentType.toLowerCase(Locale.ROOT).strip().matches("application/json\\s*(;.*)?")) {
+                throw deny(
+                        "unsupported_media_type",
+                        "content type " + printable(contentType),
                         Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."));
             }
             JsonNode json;
@@ -204,14 +211,24 @@ public final class JobGate {
         }
         return switch (BindingMatcher.decide(candidates, claims, requested)) {
             case BindingDecision.Selected s -> s.binding();
-            case BindingDecision.NoMatch n -> throw deny(n.reason(), n.detail(), Problem.of(ProblemType.NO_MATCHING_BINDING,
-                    requested == null
-                            ? "No binding of this pipeline allows this job."
-                            : "The binding '" + requested + "' does not allow this job."));
-            case BindingDecision.Ambiguous a -> throw deny("ambiguous_binding", "matched " + a.names(),
-                    new Problem(ProblemType.AMBIGUOUS_BINDING,
-                            "Several bindings allow this job; name one in the request body as {\"binding\": \"NAME\"}.",
-                            Map.of("bindings", a.names()), null));
+            case BindingDecision.NoMatch n ->
+                throw deny(
+                        n.reason(),
+                        n.detail(),
+                        Problem.of(
+                                ProblemType.NO_MATCHING_BINDING,
+                                requested == null
+                                        ? "No binding of this pipeline allows this job."
+                                        : "The binding '" + requested + "' does not allow this job."));
+            case BindingDecision.Ambiguous a ->
+                throw deny(
+                        "ambiguous_binding",
+                        "matched " + a.names(),
+                        new Problem(
+                                ProblemType.AMBIGUOUS_BINDING,
+                                "Several bindings allow this job; name one in the request body as {\"binding\": \"NAME\"}.",
+                                Map.of("bindings", a.names()),
+                                null));
         };
     }
 
@@ -228,19 +245,28 @@ public final class JobGate {
     }
 
     public static Refusal unavailable(DependencyUnavailableException e) {
-        return unavailable(e.dependency().replace('-', '_').replace(':', '_') + "_unavailable", e.getMessage(),
+        return unavailable(
+                e.dependency().replace('-', '_').replace(':', '_') + "_unavailable",
+                e.getMessage(),
                 e.retryAfter().toSeconds());
     }
 
     public static Refusal unavailable(String reason, String detail, long retryAfterSeconds) {
-        return new Refusal(Decision.ERROR, reason, detail, new Problem(ProblemType.DEPENDENCY_UNAVAILABLE,
-                "A service kitevend depends on is unavailable; nothing was handed out. Retry later.",
-                Map.of(), Math.max(1, retryAfterSeconds)));
+        return new Refusal(
+                Decision.ERROR,
+                reason,
+                detail,
+                new Problem(
+                        ProblemType.DEPENDENCY_UNAVAILABLE,
+                        "A service kitevend depends on is unavailable; nothing was handed out. Retry later.",
+                        Map.of(),
+                        Math.max(1, retryAfterSeconds)));
     }
 
     public static String sha256(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

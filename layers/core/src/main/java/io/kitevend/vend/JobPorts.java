@@ -27,20 +27,27 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public record JobPorts(TokenVerifier verifier, ReplayGuard replay, CachedBindings bindings, AuditTrail audit) {
 
     /** On DynamoDB; {@code auditStore} may wrap the audit store (the local runner keeps recent records). */
-    public static JobPorts onDynamo(VendConfig config, DynamoDbClient dynamo, Clock clock, PrintStream log,
-                                    UnaryOperator<AuditStore> auditStore) {
+    public static JobPorts onDynamo(
+            VendConfig config,
+            DynamoDbClient dynamo,
+            Clock clock,
+            PrintStream log,
+            UnaryOperator<AuditStore> auditStore) {
         TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
         ReplayGuard replay = config.replayProtection()
-                ? new DynamoReplayGuard(dynamo, config.replayTable(), config.token().clockSkew())
+                ? new DynamoReplayGuard(
+                        dynamo, config.replayTable(), config.token().clockSkew())
                 : ReplayGuard.DISABLED;
         CachedBindings bindings = new CachedBindings(
                 new DynamoBindingStore(dynamo, config.bindingsTable()),
                 new BindingCompiler(config.bindingRules()),
-                config.bindingsCacheTtl(), clock,
-                invalid -> log.println(Json.write(Map.of("level", "WARN",
-                        "message", "stored binding skipped: " + invalid.getMessage()))));
+                config.bindingsCacheTtl(),
+                clock,
+                invalid -> log.println(Json.write(
+                        Map.of("level", "WARN", "message", "stored binding skipped: " + invalid.getMessage()))));
         AuditTrail audit = new AuditTrail(
-                auditStore.apply(new DynamoAuditStore(dynamo, config.auditTable(), config.auditRetention(), config.auditShards())),
+                auditStore.apply(new DynamoAuditStore(
+                        dynamo, config.auditTable(), config.auditRetention(), config.auditShards())),
                 new AuditLog(log));
         return new JobPorts(verifier, replay, bindings, audit);
     }

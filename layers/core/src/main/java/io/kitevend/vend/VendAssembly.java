@@ -13,20 +13,21 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /** The vend use case put together from its configuration with the AWS adapters. */
-public record VendAssembly(VendService service, JobPorts ports, DynamoDbClient dynamo, StsClient sts, VendConfig config) {
+public record VendAssembly(
+        VendService service, JobPorts ports, DynamoDbClient dynamo, StsClient sts, VendConfig config) {
 
     public static VendAssembly create(VendConfig config, AwsClients aws, Clock clock, PrintStream log) {
         return create(config, aws, clock, log, UnaryOperator.identity());
     }
 
     /** As above; {@code auditStore} may wrap the DynamoDB audit store (the local runner keeps recent records). */
-    public static VendAssembly create(VendConfig config, AwsClients aws, Clock clock, PrintStream log,
-                                      UnaryOperator<AuditStore> auditStore) {
+    public static VendAssembly create(
+            VendConfig config, AwsClients aws, Clock clock, PrintStream log, UnaryOperator<AuditStore> auditStore) {
         DynamoDbClient dynamo = aws.dynamo();
         StsClient sts = aws.sts();
         JobPorts ports = JobPorts.onDynamo(config, dynamo, clock, log, auditStore);
-        VendService service = new VendService(ports.verifier(), ports.replay(), ports.bindings(),
-                new StsCredentialIssuer(sts), ports.audit(), clock);
+        VendService service = new VendService(
+                ports.verifier(), ports.replay(), ports.bindings(), new StsCredentialIssuer(sts), ports.audit(), clock);
         return new VendAssembly(service, ports, dynamo, sts, config);
     }
 

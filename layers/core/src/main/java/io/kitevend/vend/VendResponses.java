@@ -22,16 +22,20 @@ public final class VendResponses {
                 body.put("AccessKeyId", i.credentials().accessKeyId());
                 body.put("SecretAccessKey", i.credentials().secretAccessKey());
                 body.put("SessionToken", i.credentials().sessionToken());
-                body.put("Expiration", i.credentials().expiration().truncatedTo(ChronoUnit.SECONDS).toString());
+                body.put(
+                        "Expiration",
+                        i.credentials()
+                                .expiration()
+                                .truncatedTo(ChronoUnit.SECONDS)
+                                .toString());
                 body.put("Binding", i.binding());
                 body.put("RoleArn", i.roleArn());
                 body.put("RequestId", i.requestId());
                 if (i.credentials().simulated()) {
                     body.put("Simulated", true);
                 }
-                yield new HttpResponse(200,
-                        Map.of("content-type", "application/json", "cache-control", "no-store"),
-                        Json.write(body));
+                yield new HttpResponse(
+                        200, Map.of("content-type", "application/json", "cache-control", "no-store"), Json.write(body));
             }
         };
     }

@@ -7,7 +7,8 @@ import io.kitevend.http.Problem;
 public sealed interface VendResult {
     String requestId();
 
-    record Issued(String requestId, IssuedCredentials credentials, String binding, String roleArn) implements VendResult {}
+    record Issued(String requestId, IssuedCredentials credentials, String binding, String roleArn)
+            implements VendResult {}
 
     record Refused(String requestId, Problem problem) implements VendResult {}
 }

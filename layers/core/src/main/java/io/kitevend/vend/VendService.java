@@ -28,8 +28,13 @@ public final class VendService {
     private final CredentialIssuer issuer;
     private final AuditedRequest audited;
 
-    public VendService(io.kitevend.token.TokenVerifier verifier, ReplayGuard replay, CachedBindings bindings,
-                       CredentialIssuer issuer, AuditTrail audit, Clock clock) {
+    public VendService(
+            io.kitevend.token.TokenVerifier verifier,
+            ReplayGuard replay,
+            CachedBindings bindings,
+            CredentialIssuer issuer,
+            AuditTrail audit,
+            Clock clock) {
         this.gate = new JobGate(verifier::verify, replay, bindings);
         this.issuer = issuer;
         this.audited = new AuditedRequest(audit, clock);
@@ -52,9 +57,14 @@ public final class VendService {
             return new IssuedVend(credentials, binding.name(), session.roleArn());
         });
         return switch (outcome) {
-            case AuditedRequest.Outcome.Done<IssuedVend> done -> new VendResult.Issued(request.requestId(),
-                    done.value().credentials(), done.value().binding(), done.value().roleArn());
-            case AuditedRequest.Outcome.Refused<IssuedVend> refused -> new VendResult.Refused(request.requestId(), refused.problem());
+            case AuditedRequest.Outcome.Done<IssuedVend> done ->
+                new VendResult.Issued(
+                        request.requestId(),
+                        done.value().credentials(),
+                        done.value().binding(),
+                        done.value().roleArn());
+            case AuditedRequest.Outcome.Refused<IssuedVend> refused ->
+                new VendResult.Refused(request.requestId(), refused.problem());
         };
     }
 
@@ -63,9 +73,14 @@ public final class VendService {
             return issuer.issue(session);
         } catch (RoleRefusedException e) {
             ProblemType type = RoleRefusedException.TRUST_DENIED.equals(e.reason())
-                    ? ProblemType.ROLE_TRUST_DENIED : ProblemType.ROLE_REFUSED;
-            throw JobGate.deny(e.reason(), e.getMessage(), Problem.of(type,
-                    "AWS refused to let kitevend assume the binding's role. An administrator must check the role's trust policy."));
+                    ? ProblemType.ROLE_TRUST_DENIED
+                    : ProblemType.ROLE_REFUSED;
+            throw JobGate.deny(
+                    e.reason(),
+                    e.getMessage(),
+                    Problem.of(
+                            type,
+                            "AWS refused to let kitevend assume the binding's role. An administrator must check the role's trust policy."));
         } catch (DependencyUnavailableException e) {
             throw JobGate.unavailable(e);
         }

@@ -22,9 +22,14 @@ class AdminAccessTest {
     private static final String BK = "https://agent.buildkite.com";
     private static final AdminAccess ACCESS = new AdminAccess(
             List.of("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendReaders_*/*"),
-            List.of("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendAdmins_*/*",
+            List.of(
+                    "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendAdmins_*/*",
                     "arn:aws:iam::123456789012:role/kitevend-admin-?"),
-            Optional.of(AdminFixture.CORPORATE_ISSUER), "groups", Set.of("readers"), Set.of("admins"), BK);
+            Optional.of(AdminFixture.CORPORATE_ISSUER),
+            "groups",
+            Set.of("readers"),
+            Set.of("admins"),
+            BK);
 
     private static Caller jwt(String... kv) {
         java.util.Map<String, String> claims = new java.util.HashMap<>();
@@ -39,34 +44,74 @@ class AdminAccessTest {
         return Stream.of(
                 arguments("SSO admin role session", new Caller.Iam(AdminFixture.WRITER), WRITER, AdminFixture.WRITER),
                 arguments("SSO reader role session", new Caller.Iam(AdminFixture.READER), READER, AdminFixture.READER),
-                arguments("a role named by ? glob", new Caller.Iam("arn:aws:iam::123456789012:role/kitevend-admin-1"), WRITER,
+                arguments(
+                        "a role named by ? glob",
+                        new Caller.Iam("arn:aws:iam::123456789012:role/kitevend-admin-1"),
+                        WRITER,
                         "arn:aws:iam::123456789012:role/kitevend-admin-1"),
-                arguments("a role the ? glob does not reach", new Caller.Iam("arn:aws:iam::123456789012:role/kitevend-admin-12"), NONE,
+                arguments(
+                        "a role the ? glob does not reach",
+                        new Caller.Iam("arn:aws:iam::123456789012:role/kitevend-admin-12"),
+                        NONE,
                         "arn:aws:iam::123456789012:role/kitevend-admin-12"),
-                arguments("the same role name in another account",
-                        new Caller.Iam("arn:aws:sts::999999999999:assumed-role/AWSReservedSSO_KitevendAdmins_3d4e5f/bob"), NONE,
+                arguments(
+                        "the same role name in another account",
+                        new Caller.Iam(
+                                "arn:aws:sts::999999999999:assumed-role/AWSReservedSSO_KitevendAdmins_3d4e5f/bob"),
+                        NONE,
                         "arn:aws:sts::999999999999:assumed-role/AWSReservedSSO_KitevendAdmins_3d4e5f/bob"),
                 arguments("an unknown principal", new Caller.Iam(AdminFixture.STRANGER), NONE, AdminFixture.STRANGER),
                 arguments("an empty principal", new Caller.Iam(""), NONE, null),
-                arguments("a principal with a control character", new Caller.Iam(AdminFixture.WRITER + "\n"), NONE, null),
+                arguments(
+                        "a principal with a control character", new Caller.Iam(AdminFixture.WRITER + "\n"), NONE, null),
                 arguments("no authorizer context", new Caller.None("no authorizer context"), NONE, null),
-                arguments("corporate JWT in the writer group", jwt("iss", corp, "sub", "u1", "groups", "[staff admins]"), WRITER,
+                arguments(
+                        "corporate JWT in the writer group",
+                        jwt("iss", corp, "sub", "u1", "groups", "[staff admins]"),
+                        WRITER,
                         "jwt:" + corp + "#u1"),
-                arguments("corporate JWT in the reader group (JSON array)", jwt("iss", corp, "sub", "u2", "groups", "[\"readers\"]"),
-                        READER, "jwt:" + corp + "#u2"),
-                arguments("corporate JWT in the reader group (comma list)", jwt("iss", corp, "sub", "u3", "groups", "staff,readers"),
-                        READER, "jwt:" + corp + "#u3"),
-                arguments("corporate JWT in no admin group", jwt("iss", corp, "sub", "u4", "groups", "[staff]"), NONE,
+                arguments(
+                        "corporate JWT in the reader group (JSON array)",
+                        jwt("iss", corp, "sub", "u2", "groups", "[\"readers\"]"),
+                        READER,
+                        "jwt:" + corp + "#u2"),
+                arguments(
+                        "corporate JWT in the reader group (comma list)",
+                        jwt("iss", corp, "sub", "u3", "groups", "staff,readers"),
+                        READER,
+                        "jwt:" + corp + "#u3"),
+                arguments(
+                        "corporate JWT in no admin group",
+                        jwt("iss", corp, "sub", "u4", "groups", "[staff]"),
+                        NONE,
                         "jwt:" + corp + "#u4"),
                 arguments("corporate JWT without groups", jwt("iss", corp, "sub", "u5"), NONE, "jwt:" + corp + "#u5"),
-                arguments("a group name that only contains a writer group", jwt("iss", corp, "sub", "u6", "groups", "[admins-old]"),
-                        NONE, "jwt:" + corp + "#u6"),
-                arguments("JWT of another issuer", jwt("iss", "https://evil.example.com", "sub", "u7", "groups", "[admins]"), NONE,
+                arguments(
+                        "a group name that only contains a writer group",
+                        jwt("iss", corp, "sub", "u6", "groups", "[admins-old]"),
+                        NONE,
+                        "jwt:" + corp + "#u6"),
+                arguments(
+                        "JWT of another issuer",
+                        jwt("iss", "https://evil.example.com", "sub", "u7", "groups", "[admins]"),
+                        NONE,
                         "jwt:https://evil.example.com#u7"),
-                arguments("a Buildkite job token", jwt("iss", BK, "sub", "organization:acme:pipeline:deploy:ref:refs/heads/main",
-                        "groups", "[admins]"), NONE, "jwt:" + BK + "#organization:acme:pipeline:deploy:ref:refs/heads/main"),
-                arguments("a Buildkite-shaped token from the admin issuer", jwt("iss", corp, "sub", "u8", "groups", "[admins]",
-                        "pipeline_slug", "deploy", "job_id", "j"), NONE, "jwt:" + corp + "#u8"),
+                arguments(
+                        "a Buildkite job token",
+                        jwt(
+                                "iss",
+                                BK,
+                                "sub",
+                                "organization:acme:pipeline:deploy:ref:refs/heads/main",
+                                "groups",
+                                "[admins]"),
+                        NONE,
+                        "jwt:" + BK + "#organization:acme:pipeline:deploy:ref:refs/heads/main"),
+                arguments(
+                        "a Buildkite-shaped token from the admin issuer",
+                        jwt("iss", corp, "sub", "u8", "groups", "[admins]", "pipeline_slug", "deploy", "job_id", "j"),
+                        NONE,
+                        "jwt:" + corp + "#u8"),
                 arguments("JWT without a subject", jwt("iss", corp, "groups", "[admins]"), NONE, "jwt:" + corp + "#?"));
     }
 
@@ -77,23 +122,31 @@ class AdminAccessTest {
 
         assertThat(d.role()).isEqualTo(role);
         assertThat(d.principal()).isEqualTo(principal);
-        assertThat(d.detail() == null).as("a refusal says why; an admission does not").isEqualTo(role != NONE);
+        assertThat(d.detail() == null)
+                .as("a refusal says why; an admission does not")
+                .isEqualTo(role != NONE);
     }
 
     @Test
     void withoutAnAdminIssuerNoJwtIsAccepted() {
-        AdminAccess noJwt = new AdminAccess(List.of(), List.of(), Optional.empty(), "groups", Set.of(), Set.of("admins"), BK);
+        AdminAccess noJwt =
+                new AdminAccess(List.of(), List.of(), Optional.empty(), "groups", Set.of(), Set.of("admins"), BK);
 
-        assertThat(noJwt.decide(new Caller.Jwt(Map.of("iss", AdminFixture.CORPORATE_ISSUER, "sub", "u", "groups", "[admins]"))).role())
+        assertThat(noJwt.decide(new Caller.Jwt(
+                                Map.of("iss", AdminFixture.CORPORATE_ISSUER, "sub", "u", "groups", "[admins]")))
+                        .role())
                 .isEqualTo(NONE);
     }
 
     @Test
     void theConfiguredBuildkiteIssuerIsRefusedToo() {
         String local = "http://127.0.0.1:8080";
-        AdminAccess a = new AdminAccess(List.of(), List.of(), Optional.of(local), "groups", Set.of(), Set.of("admins"), local);
+        AdminAccess a =
+                new AdminAccess(List.of(), List.of(), Optional.of(local), "groups", Set.of(), Set.of("admins"), local);
 
-        assertThat(a.decide(new Caller.Jwt(Map.of("iss", local, "sub", "u", "groups", "[admins]"))).role()).isEqualTo(NONE);
+        assertThat(a.decide(new Caller.Jwt(Map.of("iss", local, "sub", "u", "groups", "[admins]")))
+                        .role())
+                .isEqualTo(NONE);
     }
 
     @Test

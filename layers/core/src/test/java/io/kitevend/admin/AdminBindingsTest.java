@@ -90,7 +90,8 @@ class AdminBindingsTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.headers()).containsEntry("etag", "\"1\"").containsEntry("content-type", "application/json");
         assertThat(json(r).get("role_arn").asText()).isEqualTo(AdminFixture.ROLE_ARN);
-        assertProblem(f.send(request("GET", "/v1/admin/bindings/acme/nothing-here").as(iam(READER))), 404, "not_found");
+        assertProblem(
+                f.send(request("GET", "/v1/admin/bindings/acme/nothing-here").as(iam(READER))), 404, "not_found");
     }
 
     @Test
@@ -130,9 +131,12 @@ class AdminBindingsTest {
     @Test
     void ifMatchAcceptsTheETagOrTheBareVersionButNotStarOrLists() throws Exception {
         create();
-        assertThat(f.send(request("PUT", PATH).header("If-Match", "1").json(BODY)).status()).isEqualTo(200);
+        assertThat(f.send(request("PUT", PATH).header("If-Match", "1").json(BODY))
+                        .status())
+                .isEqualTo(200);
         assertProblem(f.send(request("PUT", PATH).header("If-Match", "*").json(BODY)), 400, "malformed_request");
-        assertProblem(f.send(request("PUT", PATH).header("If-Match", "\"2\", \"3\"").json(BODY)), 400, "malformed_request");
+        assertProblem(
+                f.send(request("PUT", PATH).header("If-Match", "\"2\", \"3\"").json(BODY)), 400, "malformed_request");
         assertProblem(f.send(request("PUT", PATH).header("If-Match", "W/\"2\"").json(BODY)), 400, "malformed_request");
         assertThat(store.get("acme", "deploy-main").orElseThrow().version()).isEqualTo(2);
     }
@@ -158,7 +162,8 @@ class AdminBindingsTest {
         JsonNode got = json(f.send(request("GET", PATH)));
         String edited = Json.write(((com.fasterxml.jackson.databind.node.ObjectNode) got).put("description", "edited"));
 
-        HttpResponse r = f.send(request("PUT", PATH).ifMatch(got.get("version").asLong()).json(edited));
+        HttpResponse r =
+                f.send(request("PUT", PATH).ifMatch(got.get("version").asLong()).json(edited));
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(store.get("acme", "deploy-main").orElseThrow().description()).isEqualTo("edited");
@@ -168,37 +173,43 @@ class AdminBindingsTest {
     void everyChangeIsAnAuditRecordWithPrincipalActionBeforeAndAfter() throws Exception {
         create();
         f.send(request("GET", PATH).as(iam(READER)));
-        f.send(request("GET", "/v1/admin/bindings").query("organization", "acme").as(iam(READER)));
+        f.send(request("GET", "/v1/admin/bindings")
+                .query("organization", "acme")
+                .as(iam(READER)));
         f.send(request("PUT", PATH).ifMatch(1).json(BODY.replace("first", "second")));
         f.send(request("DELETE", PATH).ifMatch(2));
 
         List<Map<String, Object>> records = audit.records();
         assertThat(records).as("reads are not audited").hasSize(3);
         assertThat(records).extracting(r -> r.get("action")).containsExactly("create", "replace", "delete");
-        assertThat(records).allSatisfy(r -> assertThat(r)
-                .containsEntry("kind", "admin")
-                .containsEntry("decision", "allow")
-                .containsEntry("principal", WRITER)
-                .containsEntry("binding", "deploy-main")
-                .containsEntry("binding_organization", "acme")
-                .containsEntry("source_ip", "198.51.100.7"));
+        assertThat(records)
+                .allSatisfy(r -> assertThat(r)
+                        .containsEntry("kind", "admin")
+                        .containsEntry("decision", "allow")
+                        .containsEntry("principal", WRITER)
+                        .containsEntry("binding", "deploy-main")
+                        .containsEntry("binding_organization", "acme")
+                        .containsEntry("source_ip", "198.51.100.7"));
 
         assertThat(records.get(0)).doesNotContainKey("before");
         assertThat(bindingJson(records.get(0), "after").get("version").asLong()).isEqualTo(1);
-        assertThat(bindingJson(records.get(1), "before").get("description").asText()).isEqualTo("first");
-        assertThat(bindingJson(records.get(1), "after").get("description").asText()).isEqualTo("second");
+        assertThat(bindingJson(records.get(1), "before").get("description").asText())
+                .isEqualTo("first");
+        assertThat(bindingJson(records.get(1), "after").get("description").asText())
+                .isEqualTo("second");
         assertThat(bindingJson(records.get(1), "after").get("version").asLong()).isEqualTo(2);
-        assertThat(bindingJson(records.get(2), "before").get("version").asLong()).isEqualTo(2);
+        assertThat(bindingJson(records.get(2), "before").get("version").asLong())
+                .isEqualTo(2);
         assertThat(records.get(2)).doesNotContainKey("after");
     }
 
     @Test
     void refusedChangesAreNotMadeAndNotAuditedAsChanges() throws Exception {
         create();
-        f.send(request("PUT", PATH).json(BODY));                       // 409
-        f.send(request("PUT", PATH).ifMatch(5).json(BODY));            // 412
+        f.send(request("PUT", PATH).json(BODY)); // 409
+        f.send(request("PUT", PATH).ifMatch(5).json(BODY)); // 412
         f.send(request("PUT", PATH).ifMatch(1).json("{\"pipeline\":\"\"}")); // 400
-        f.send(request("DELETE", PATH));                                // 412
+        f.send(request("DELETE", PATH)); // 412
 
         assertThat(audit.records()).extracting(r -> r.get("action")).containsExactly("create");
     }
@@ -211,7 +222,8 @@ class AdminBindingsTest {
 
     private void seed(int count) throws Exception {
         for (int i = 0; i < count; i++) {
-            store.put(AdminFixture.binding(String.format("b-%03d", i)).version(1).build());
+            store.put(
+                    AdminFixture.binding(String.format("b-%03d", i)).version(1).build());
         }
     }
 
@@ -224,13 +236,19 @@ class AdminBindingsTest {
     @Test
     void listPagesThroughAllBindingsInNameOrder() throws Exception {
         seed(23);
-        store.put(AdminFixture.binding("other-org").organization("globex").version(1).build());
+        store.put(AdminFixture.binding("other-org")
+                .organization("globex")
+                .version(1)
+                .build());
 
         List<String> seen = new ArrayList<>();
         String page = null;
         int pages = 0;
         do {
-            var req = request("GET", "/v1/admin/bindings").as(iam(READER)).query("organization", "acme").query("limit", "10");
+            var req = request("GET", "/v1/admin/bindings")
+                    .as(iam(READER))
+                    .query("organization", "acme")
+                    .query("limit", "10");
             if (page != null) {
                 req.query("page", page);
             }
@@ -263,13 +281,19 @@ class AdminBindingsTest {
     @Test
     void listByPipelineGivesItsExactBindingsAndTheMatchingGlobs() throws Exception {
         store.put(AdminFixture.binding("deploy-main").version(1).build());
-        store.put(AdminFixture.binding("build-main").pipeline("build").version(1).build());
+        store.put(
+                AdminFixture.binding("build-main").pipeline("build").version(1).build());
         store.put(AdminFixture.binding("dep-glob").pipeline("dep*").version(1).build());
-        store.put(AdminFixture.binding("infra-glob").pipeline("infra-*").version(1).build());
+        store.put(AdminFixture.binding("infra-glob")
+                .pipeline("infra-*")
+                .version(1)
+                .build());
         store.put(AdminFixture.binding("everything").pipeline("*").version(1).build());
 
-        HttpResponse r = f.send(request("GET", "/v1/admin/bindings").as(iam(READER))
-                .query("organization", "acme").query("pipeline", "deploy"));
+        HttpResponse r = f.send(request("GET", "/v1/admin/bindings")
+                .as(iam(READER))
+                .query("organization", "acme")
+                .query("pipeline", "deploy"));
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(names(json(r))).containsExactly("dep-glob", "deploy-main", "everything");
@@ -279,17 +303,34 @@ class AdminBindingsTest {
     void listLimitsAndTokensAreChecked() throws Exception {
         seed(3);
         for (String bad : List.of("0", "101", "-1", "ten", "1.5")) {
-            assertProblem(f.send(request("GET", "/v1/admin/bindings").query("organization", "acme").query("limit", bad)),
-                    400, "malformed_request");
+            assertProblem(
+                    f.send(request("GET", "/v1/admin/bindings")
+                            .query("organization", "acme")
+                            .query("limit", bad)),
+                    400,
+                    "malformed_request");
         }
-        assertProblem(f.send(request("GET", "/v1/admin/bindings").query("organization", "acme").query("page", "garbage")),
-                400, "malformed_request");
-        String token = json(f.send(request("GET", "/v1/admin/bindings").query("organization", "acme").query("limit", "1")))
-                .get("next_page").asText();
-        assertProblem(f.send(request("GET", "/v1/admin/bindings").query("organization", "globex").query("page", token)),
-                400, "malformed_request");
-        HttpResponse next = f.send(request("GET", "/v1/admin/bindings").query("organization", "acme")
-                .query("limit", "1").query("page", token));
+        assertProblem(
+                f.send(request("GET", "/v1/admin/bindings")
+                        .query("organization", "acme")
+                        .query("page", "garbage")),
+                400,
+                "malformed_request");
+        String token = json(f.send(request("GET", "/v1/admin/bindings")
+                        .query("organization", "acme")
+                        .query("limit", "1")))
+                .get("next_page")
+                .asText();
+        assertProblem(
+                f.send(request("GET", "/v1/admin/bindings")
+                        .query("organization", "globex")
+                        .query("page", token)),
+                400,
+                "malformed_request");
+        HttpResponse next = f.send(request("GET", "/v1/admin/bindings")
+                .query("organization", "acme")
+                .query("limit", "1")
+                .query("page", token));
         assertThat(names(json(next))).containsExactly("b-001");
     }
 
@@ -304,7 +345,10 @@ class AdminBindingsTest {
 
     @Test
     void bodiesMustBeJsonOfBoundedSize() throws Exception {
-        assertProblem(f.send(request("PUT", PATH).header("Content-Type", "text/plain").json(BODY)), 415, "unsupported_media_type");
+        assertProblem(
+                f.send(request("PUT", PATH).header("Content-Type", "text/plain").json(BODY)),
+                415,
+                "unsupported_media_type");
         assertProblem(f.send(request("PUT", PATH).json("not json")), 400, "malformed_request");
         assertProblem(f.send(request("PUT", PATH).json("[1,2]")), 400, "malformed_request");
         assertProblem(f.send(request("PUT", PATH)), 400, "malformed_request");

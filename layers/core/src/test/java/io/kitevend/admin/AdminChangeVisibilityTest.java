@@ -56,17 +56,25 @@ class AdminChangeVisibilityTest {
 
         HttpResponse created = f.send(request("PUT", PATH).json(BODY));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        assertThat(allowed(vend, f)).as("the cached answer may last until the cache time").isFalse();
+        assertThat(allowed(vend, f))
+                .as("the cached answer may last until the cache time")
+                .isFalse();
         f.clock.advance(almost);
-        assertThat(allowed(vend, f)).as("still cached just before the cache time").isFalse();
+        assertThat(allowed(vend, f))
+                .as("still cached just before the cache time")
+                .isFalse();
         f.clock.advance(ttl.minus(almost));
-        assertThat(allowed(vend, f)).as("the new binding is used once the cache time has passed").isTrue();
+        assertThat(allowed(vend, f))
+                .as("the new binding is used once the cache time has passed")
+                .isTrue();
 
-        HttpResponse disabled = f.send(request("PUT", PATH).ifMatch(1)
-                .json(BODY.replace("\"role_arn\"", "\"enabled\":false,\"role_arn\"")));
+        HttpResponse disabled = f.send(
+                request("PUT", PATH).ifMatch(1).json(BODY.replace("\"role_arn\"", "\"enabled\":false,\"role_arn\"")));
         assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
         f.clock.advance(ttl);
-        assertThat(allowed(vend, f)).as("the disabled binding is no longer used after the cache time").isFalse();
+        assertThat(allowed(vend, f))
+                .as("the disabled binding is no longer used after the cache time")
+                .isFalse();
 
         HttpResponse enabled = f.send(request("PUT", PATH).ifMatch(2).json(BODY));
         assertThat(enabled.status()).isEqualTo(200);
@@ -75,6 +83,8 @@ class AdminChangeVisibilityTest {
         HttpResponse deleted = f.send(request("DELETE", PATH).ifMatch(3));
         assertThat(deleted.status()).isEqualTo(204);
         f.clock.advance(ttl);
-        assertThat(allowed(vend, f)).as("the deleted binding is gone after the cache time").isFalse();
+        assertThat(allowed(vend, f))
+                .as("the deleted binding is gone after the cache time")
+                .isFalse();
     }
 }

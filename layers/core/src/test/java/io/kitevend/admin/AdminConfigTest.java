@@ -20,13 +20,31 @@ class AdminConfigTest {
 
     /** Every variable the admin function reads; the deployment template sets these. */
     static final Set<String> ALL_VARIABLES = Set.of(
-            "AWS_REGION", "KITEVEND_AWS_ENDPOINT", "KITEVEND_ISSUER", "KITEVEND_JWKS_URL", "KITEVEND_AUDIENCE",
-            "KITEVEND_ORGANIZATIONS", "KITEVEND_ALGORITHMS", "KITEVEND_CLOCK_SKEW_SECONDS",
-            "KITEVEND_TOKEN_MAX_AGE_SECONDS", "KITEVEND_JWKS_CACHE_SECONDS", "KITEVEND_JWKS_MIN_REFRESH_SECONDS",
-            "KITEVEND_JWKS_OUTAGE_TOLERANCE_SECONDS", "KITEVEND_ROLE_PATH", "KITEVEND_ALLOWED_ACCOUNTS", "KITEVEND_SECRET_PREFIX",
-            "KITEVEND_BINDINGS_TABLE", "KITEVEND_AUDIT_TABLE", "KITEVEND_AUDIT_RETENTION_DAYS", "KITEVEND_AUDIT_SHARDS",
-            "KITEVEND_ADMIN_READERS", "KITEVEND_ADMIN_WRITERS", "KITEVEND_ADMIN_JWT_ISSUER",
-            "KITEVEND_ADMIN_JWT_GROUPS_CLAIM", "KITEVEND_ADMIN_JWT_READER_GROUPS", "KITEVEND_ADMIN_JWT_WRITER_GROUPS");
+            "AWS_REGION",
+            "KITEVEND_AWS_ENDPOINT",
+            "KITEVEND_ISSUER",
+            "KITEVEND_JWKS_URL",
+            "KITEVEND_AUDIENCE",
+            "KITEVEND_ORGANIZATIONS",
+            "KITEVEND_ALGORITHMS",
+            "KITEVEND_CLOCK_SKEW_SECONDS",
+            "KITEVEND_TOKEN_MAX_AGE_SECONDS",
+            "KITEVEND_JWKS_CACHE_SECONDS",
+            "KITEVEND_JWKS_MIN_REFRESH_SECONDS",
+            "KITEVEND_JWKS_OUTAGE_TOLERANCE_SECONDS",
+            "KITEVEND_ROLE_PATH",
+            "KITEVEND_ALLOWED_ACCOUNTS",
+            "KITEVEND_SECRET_PREFIX",
+            "KITEVEND_BINDINGS_TABLE",
+            "KITEVEND_AUDIT_TABLE",
+            "KITEVEND_AUDIT_RETENTION_DAYS",
+            "KITEVEND_AUDIT_SHARDS",
+            "KITEVEND_ADMIN_READERS",
+            "KITEVEND_ADMIN_WRITERS",
+            "KITEVEND_ADMIN_JWT_ISSUER",
+            "KITEVEND_ADMIN_JWT_GROUPS_CLAIM",
+            "KITEVEND_ADMIN_JWT_READER_GROUPS",
+            "KITEVEND_ADMIN_JWT_WRITER_GROUPS");
 
     static Map<String, String> minimal() {
         Map<String, String> env = new HashMap<>();
@@ -56,7 +74,9 @@ class AdminConfigTest {
         assertThat(c.organizations()).containsExactly("acme");
         assertThat(c.bindingRules().rolePath()).isEqualTo("/kitevend/");
         assertThat(c.auditShards()).isEqualTo(4);
-        assertThat(c.access().decide(new Caller.Iam("arn:aws:sts::123456789012:assumed-role/Admin/x")).role())
+        assertThat(c.access()
+                        .decide(new Caller.Iam("arn:aws:sts::123456789012:assumed-role/Admin/x"))
+                        .role())
                 .isEqualTo(AdminAccess.Role.NONE);
     }
 
@@ -71,7 +91,9 @@ class AdminConfigTest {
     @Test
     void readsTheAccessSettings() {
         Map<String, String> env = minimal();
-        env.put("KITEVEND_ADMIN_READERS", "arn:aws:sts::123456789012:assumed-role/Readers/*, arn:aws:iam::123456789012:role/ci-reader");
+        env.put(
+                "KITEVEND_ADMIN_READERS",
+                "arn:aws:sts::123456789012:assumed-role/Readers/*, arn:aws:iam::123456789012:role/ci-reader");
         env.put("KITEVEND_ADMIN_WRITERS", "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendAdmins_*/*");
         env.put("KITEVEND_ADMIN_JWT_ISSUER", "https://idp.example.com");
         env.put("KITEVEND_ADMIN_JWT_GROUPS_CLAIM", "cognito:groups");
@@ -80,9 +102,11 @@ class AdminConfigTest {
 
         AdminAccess a = AdminConfig.from(new Settings(env)).access();
 
-        assertThat(a.readers()).containsExactly("arn:aws:iam::123456789012:role/ci-reader",
-                "arn:aws:sts::123456789012:assumed-role/Readers/*");
-        assertThat(a.writers()).containsExactly("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendAdmins_*/*");
+        assertThat(a.readers())
+                .containsExactly(
+                        "arn:aws:iam::123456789012:role/ci-reader", "arn:aws:sts::123456789012:assumed-role/Readers/*");
+        assertThat(a.writers())
+                .containsExactly("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendAdmins_*/*");
         assertThat(a.jwtIssuer()).isEqualTo(Optional.of("https://idp.example.com"));
         assertThat(a.groupsClaim()).isEqualTo("cognito:groups");
         assertThat(a.readerGroups()).containsExactlyInAnyOrder("readers", "auditors");
@@ -92,15 +116,32 @@ class AdminConfigTest {
     static Stream<Arguments> badSettings() {
         return Stream.of(
                 arguments("a pattern matching every principal", "KITEVEND_ADMIN_WRITERS", "*"),
-                arguments("a pattern with a wildcard account", "KITEVEND_ADMIN_WRITERS", "arn:aws:sts::*:assumed-role/Admin/*"),
-                arguments("a pattern with a partial account", "KITEVEND_ADMIN_READERS", "arn:aws:sts::12345678901?:assumed-role/A/*"),
+                arguments(
+                        "a pattern with a wildcard account",
+                        "KITEVEND_ADMIN_WRITERS",
+                        "arn:aws:sts::*:assumed-role/Admin/*"),
+                arguments(
+                        "a pattern with a partial account",
+                        "KITEVEND_ADMIN_READERS",
+                        "arn:aws:sts::12345678901?:assumed-role/A/*"),
                 arguments("a pattern without a resource", "KITEVEND_ADMIN_READERS", "arn:aws:sts::123456789012:"),
                 arguments("a pattern of another service", "KITEVEND_ADMIN_READERS", "arn:aws:s3:::bucket"),
-                arguments("a pattern with a wildcard service", "KITEVEND_ADMIN_READERS", "arn:aws:*::123456789012:role/x"),
-                arguments("a pattern over 256 characters", "KITEVEND_ADMIN_READERS",
+                arguments(
+                        "a pattern with a wildcard service",
+                        "KITEVEND_ADMIN_READERS",
+                        "arn:aws:*::123456789012:role/x"),
+                arguments(
+                        "a pattern over 256 characters",
+                        "KITEVEND_ADMIN_READERS",
                         "arn:aws:iam::123456789012:role/" + "r".repeat(240)),
-                arguments("the Buildkite issuer as the admin JWT issuer", "KITEVEND_ADMIN_JWT_ISSUER", "https://agent.buildkite.com"),
-                arguments("the Buildkite issuer with a slash", "KITEVEND_ADMIN_JWT_ISSUER", "https://agent.buildkite.com/"),
+                arguments(
+                        "the Buildkite issuer as the admin JWT issuer",
+                        "KITEVEND_ADMIN_JWT_ISSUER",
+                        "https://agent.buildkite.com"),
+                arguments(
+                        "the Buildkite issuer with a slash",
+                        "KITEVEND_ADMIN_JWT_ISSUER",
+                        "https://agent.buildkite.com/"),
                 arguments("a plain http JWT issuer", "KITEVEND_ADMIN_JWT_ISSUER", "http://idp.example.com"),
                 arguments("a groups claim with a space", "KITEVEND_ADMIN_JWT_GROUPS_CLAIM", "my groups"),
                 arguments("a group with brackets", "KITEVEND_ADMIN_JWT_WRITER_GROUPS", "[admins]"),
@@ -126,8 +167,10 @@ class AdminConfigTest {
         Map<String, String> env = minimal();
         env.remove("KITEVEND_AUDIT_TABLE");
         assertThatThrownBy(() -> AdminConfig.from(new Settings(env)))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("KITEVEND_AUDIT_TABLE");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("KITEVEND_AUDIT_TABLE");
         assertThatThrownBy(() -> AdminConfig.from(new Settings(with("KITEVEND_AUDIT_SHARDS", "0"))))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("KITEVEND_AUDIT_SHARDS");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("KITEVEND_AUDIT_SHARDS");
     }
 }

@@ -65,8 +65,10 @@ abstract class ApplyChecks {
     }
 
     protected JsonNode apply(String document, boolean dryRun, boolean prune) throws Exception {
-        HttpResponse r = f.send(request("POST", "/v1/admin/apply").yaml(document)
-                .query("dry_run", Boolean.toString(dryRun)).query("prune", Boolean.toString(prune)));
+        HttpResponse r = f.send(request("POST", "/v1/admin/apply")
+                .yaml(document)
+                .query("dry_run", Boolean.toString(dryRun))
+                .query("prune", Boolean.toString(prune)));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode body = Json.readTree(r.body());
         assertThat(body.get("dry_run").asBoolean()).isEqualTo(dryRun);
@@ -95,10 +97,15 @@ abstract class ApplyChecks {
     }
 
     protected List<Map<String, Object>> adminRecords() throws Exception {
-        var window = new AuditFilter(f.clock.instant().minus(Duration.ofHours(1)), f.clock.instant().plus(Duration.ofHours(1)),
-                null, null, null);
+        var window = new AuditFilter(
+                f.clock.instant().minus(Duration.ofHours(1)),
+                f.clock.instant().plus(Duration.ofHours(1)),
+                null,
+                null,
+                null);
         return f.auditQuery.query(window, null, 100).records().stream()
-                .filter(r -> "admin".equals(r.get("kind"))).toList();
+                .filter(r -> "admin".equals(r.get("kind")))
+                .toList();
     }
 
     @Test
@@ -114,7 +121,8 @@ abstract class ApplyChecks {
         f.clock.advance(Duration.ofMinutes(1));
         JsonNode second = apply(DOCUMENT, false, true);
 
-        assertThat(list(second, "unchanged")).containsExactly("acme/deploy-main", "acme/infra-plan", "globex/build-any");
+        assertThat(list(second, "unchanged"))
+                .containsExactly("acme/deploy-main", "acme/infra-plan", "globex/build-any");
         assertThat(list(second, "created")).isEmpty();
         assertThat(list(second, "updated")).isEmpty();
         assertThat(list(second, "deleted")).isEmpty();
@@ -128,15 +136,22 @@ abstract class ApplyChecks {
         apply(DOCUMENT, false, false);
 
         Binding deploy = f.bindingStore.get("acme", "deploy-main").orElseThrow();
-        assertThat(deploy.conditions()).isEqualTo(Map.of("build_branch", List.of("main", "release/*"), "agent_tag:queue", List.of("deploy")));
+        assertThat(deploy.conditions())
+                .isEqualTo(Map.of("build_branch", List.of("main", "release/*"), "agent_tag:queue", List.of("deploy")));
         assertThat(deploy.maxDurationSeconds()).isEqualTo(1800);
-        assertThat(Json.readTree(deploy.sessionPolicy()).get("Statement").get(0).get("Action").asText()).isEqualTo("s3:GetObject");
+        assertThat(Json.readTree(deploy.sessionPolicy())
+                        .get("Statement")
+                        .get(0)
+                        .get("Action")
+                        .asText())
+                .isEqualTo("s3:GetObject");
         assertThat(deploy.sessionTags()).containsExactly("pipeline_slug", "build_number", "agent_tag:queue");
         assertThat(deploy.createdBy()).isEqualTo(AdminFixture.WRITER);
         Binding infra = f.bindingStore.get("acme", "infra-plan").orElseThrow();
         assertThat(infra.enabled()).isFalse();
         assertThat(infra.externalId()).isEqualTo("kitevend-acme");
-        assertThat(f.bindingStore.get("globex", "build-any").orElseThrow().sessionTags()).isEmpty();
+        assertThat(f.bindingStore.get("globex", "build-any").orElseThrow().sessionTags())
+                .isEmpty();
     }
 
     @Test
@@ -155,23 +170,32 @@ abstract class ApplyChecks {
         assertThat(change.get("after").get("version").asLong()).isEqualTo(2);
         Map<String, Binding> after = snapshot();
         assertThat(after.get("acme/deploy-main").version()).isEqualTo(2);
-        assertThat(after.get("acme/deploy-main").createdAt()).isEqualTo(before.get("acme/deploy-main").createdAt());
+        assertThat(after.get("acme/deploy-main").createdAt())
+                .isEqualTo(before.get("acme/deploy-main").createdAt());
         assertThat(after.get("acme/infra-plan")).isEqualTo(before.get("acme/infra-plan"));
         List<Map<String, Object>> records = adminRecords();
-        assertThat(records).filteredOn(rec -> "replace".equals(rec.get("action"))).singleElement()
-                .satisfies(rec -> assertThat(rec).containsEntry("binding", "deploy-main").containsKeys("before", "after"));
+        assertThat(records)
+                .filteredOn(rec -> "replace".equals(rec.get("action")))
+                .singleElement()
+                .satisfies(rec ->
+                        assertThat(rec).containsEntry("binding", "deploy-main").containsKeys("before", "after"));
     }
 
     @Test
     void versionAndTimestampsDoNotMakeADifference() throws Exception {
         apply(DOCUMENT, false, false);
         Binding stored = f.bindingStore.get("acme", "deploy-main").orElseThrow();
-        f.bindingStore.put(stored.toBuilder().version(7).updatedBy("someone-else").updatedAt(stored.updatedAt().plusSeconds(60)).build());
+        f.bindingStore.put(stored.toBuilder()
+                .version(7)
+                .updatedBy("someone-else")
+                .updatedAt(stored.updatedAt().plusSeconds(60))
+                .build());
 
         JsonNode r = apply(DOCUMENT, false, false);
 
         assertThat(list(r, "unchanged")).contains("acme/deploy-main");
-        assertThat(f.bindingStore.get("acme", "deploy-main").orElseThrow().version()).isEqualTo(7);
+        assertThat(f.bindingStore.get("acme", "deploy-main").orElseThrow().version())
+                .isEqualTo(7);
     }
 
     @Test
@@ -180,8 +204,8 @@ abstract class ApplyChecks {
         f.bindingStore.put(AdminFixture.binding("stray").version(1).build());
         Map<String, Binding> before = snapshot();
         int records = adminRecords().size();
-        String changed = DOCUMENT.replace("description: Deploys from main and release branches", "description: changed")
-                + """
+        String changed =
+                DOCUMENT.replace("description: Deploys from main and release branches", "description: changed") + """
                   - name: new-one
                     organization: acme
                     pipeline: tests
@@ -209,7 +233,10 @@ abstract class ApplyChecks {
         for (String name : List.of("keep-a", "drop-b", "drop-c")) {
             f.bindingStore.put(AdminFixture.binding(name).version(1).build());
         }
-        f.bindingStore.put(AdminFixture.binding("other-org").organization("globex").version(1).build());
+        f.bindingStore.put(AdminFixture.binding("other-org")
+                .organization("globex")
+                .version(1)
+                .build());
         String document = """
                 bindings:
                   - {name: keep-a, organization: acme, pipeline: deploy, conditions: {build_branch: [main]},
@@ -232,14 +259,18 @@ abstract class ApplyChecks {
             assertThat(c.get("after").isNull()).isTrue();
             assertThat(c.get("before").get("name").asText()).startsWith("drop-");
         });
-        assertThat(adminRecords()).filteredOn(r -> "delete".equals(r.get("action")))
-                .extracting(r -> r.get("binding")).containsExactlyInAnyOrder("drop-b", "drop-c");
+        assertThat(adminRecords())
+                .filteredOn(r -> "delete".equals(r.get("action")))
+                .extracting(r -> r.get("binding"))
+                .containsExactlyInAnyOrder("drop-b", "drop-c");
     }
 
     @Test
     void pruneReadsEveryPageOfAnOrganization() throws Exception {
         for (int i = 0; i < 130; i++) {
-            f.bindingStore.put(AdminFixture.binding(String.format("old-%03d", i)).version(1).build());
+            f.bindingStore.put(AdminFixture.binding(String.format("old-%03d", i))
+                    .version(1)
+                    .build());
         }
         String document = """
                 bindings:

@@ -20,7 +20,8 @@ class ApplyIntegrationTest {
         String bindings = EmulatorAws.table("bindings");
         String audit = EmulatorAws.table("audit");
         Tables.ensure(dynamo, bindings, audit, EmulatorAws.table("replay"));
-        return new AdminFixture(new DynamoBindingStore(dynamo, bindings), new DynamoAuditStore(dynamo, audit, Duration.ofDays(400), 4));
+        return new AdminFixture(
+                new DynamoBindingStore(dynamo, bindings), new DynamoAuditStore(dynamo, audit, Duration.ofDays(400), 4));
     }
 
     @Nested

@@ -35,19 +35,50 @@ class ApplyTest extends ApplyChecks {
             this.interfere = interfere;
         }
 
-        @Override public List<Binding> exactPipeline(String o, String p) { return inner.exactPipeline(o, p); }
-        @Override public List<Binding> globPipelines(String o) { return inner.globPipelines(o); }
-        @Override public void put(Binding b) { inner.put(b); }
-        @Override public Optional<Binding> get(String o, String n) { return inner.get(o, n); }
-        @Override public BindingPage list(String o, String a, int l) { return inner.list(o, a, l); }
-        @Override public void create(Binding b) throws BindingConflictException { inner.create(b); }
-        @Override public Binding delete(String o, String n, long v) throws BindingConflictException { return inner.delete(o, n, v); }
+        @Override
+        public List<Binding> exactPipeline(String o, String p) {
+            return inner.exactPipeline(o, p);
+        }
 
         @Override
-        public Binding replace(Binding b, long expected) throws BindingConflictException, DependencyUnavailableException {
+        public List<Binding> globPipelines(String o) {
+            return inner.globPipelines(o);
+        }
+
+        @Override
+        public void put(Binding b) {
+            inner.put(b);
+        }
+
+        @Override
+        public Optional<Binding> get(String o, String n) {
+            return inner.get(o, n);
+        }
+
+        @Override
+        public BindingPage list(String o, String a, int l) {
+            return inner.list(o, a, l);
+        }
+
+        @Override
+        public void create(Binding b) throws BindingConflictException {
+            inner.create(b);
+        }
+
+        @Override
+        public Binding delete(String o, String n, long v) throws BindingConflictException {
+            return inner.delete(o, n, v);
+        }
+
+        @Override
+        public Binding replace(Binding b, long expected)
+                throws BindingConflictException, DependencyUnavailableException {
             if (b.name().equals(interfere)) {
                 Binding current = inner.get(b.organization(), b.name()).orElseThrow();
-                inner.put(current.toBuilder().description("the other writer's").version(current.version() + 1).build());
+                inner.put(current.toBuilder()
+                        .description("the other writer's")
+                        .version(current.version() + 1)
+                        .build());
             }
             return inner.replace(b, expected);
         }
@@ -69,17 +100,22 @@ class ApplyTest extends ApplyChecks {
         assertThat(body.get("code").asText()).isEqualTo("version_mismatch");
         assertThat(body.get("binding").asText()).isEqualTo("acme/infra-plan");
         assertThat(list(body, "applied")).containsExactly("acme/deploy-main");
-        assertThat(store.get("acme", "infra-plan").orElseThrow().description()).as("the other writer's change stands")
+        assertThat(store.get("acme", "infra-plan").orElseThrow().description())
+                .as("the other writer's change stands")
                 .isEqualTo("the other writer's");
-        assertThat(audit.records()).extracting(x -> x.get("action")).containsExactly("create", "create", "create", "replace");
+        assertThat(audit.records())
+                .extracting(x -> x.get("action"))
+                .containsExactly("create", "create", "create", "replace");
     }
 
     @Test
     void eachChangeOfOneApplyHasItsOwnAuditRecordId() throws Exception {
-        HttpResponse r = f.send(request("POST", "/v1/admin/apply").requestId("req-1").yaml(DOCUMENT));
+        HttpResponse r =
+                f.send(request("POST", "/v1/admin/apply").requestId("req-1").yaml(DOCUMENT));
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(((InMemoryAuditStore) f.auditStore).records()).extracting(x -> x.get("request_id"))
+        assertThat(((InMemoryAuditStore) f.auditStore).records())
+                .extracting(x -> x.get("request_id"))
                 .containsExactly("req-1.1", "req-1.2", "req-1.3");
     }
 }

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 abstract class AuditQueryChecks {
     /** Noon UTC today: the records lie in the 72 hours before it. */
     static final Instant NOON = LocalDate.now(ZoneOffset.UTC).atTime(12, 0).toInstant(ZoneOffset.UTC);
+
     static final String[] PIPELINES = {"deploy", "build", "infra"};
 
     protected AdminFixture f;
@@ -47,15 +48,23 @@ abstract class AuditQueryChecks {
         f.clock.set(NOON.plus(Duration.ofHours(1)));
         Random random = new Random(42);
         for (int i = 0; i < 120; i++) {
-            Instant time = NOON.minusMillis((long) (random.nextDouble() * Duration.ofHours(72).toMillis()));
+            Instant time = NOON.minusMillis(
+                    (long) (random.nextDouble() * Duration.ofHours(72).toMillis()));
             AuditRecord r = new AuditRecord("req-" + i, time, AuditRecord.KIND_VEND);
             if (i % 17 == 5) {
                 r.outcome(Decision.DENY, "token_missing", null, 401); // refused before any claim was known
             } else {
-                r.claims(JobClaims.job().organization(random.nextInt(4) == 0 ? "globex" : "acme")
-                        .pipeline(PIPELINES[random.nextInt(PIPELINES.length)]).jti("jti-" + i).build());
+                r.claims(JobClaims.job()
+                        .organization(random.nextInt(4) == 0 ? "globex" : "acme")
+                        .pipeline(PIPELINES[random.nextInt(PIPELINES.length)])
+                        .jti("jti-" + i)
+                        .build());
                 Decision d = Decision.values()[random.nextInt(3)];
-                r.outcome(d, d == Decision.ALLOW ? "issued" : "no_matching_binding", null, d == Decision.ALLOW ? 200 : 403);
+                r.outcome(
+                        d,
+                        d == Decision.ALLOW ? "issued" : "no_matching_binding",
+                        null,
+                        d == Decision.ALLOW ? 200 : 403);
             }
             put(r);
         }
@@ -78,9 +87,12 @@ abstract class AuditQueryChecks {
 
     /** The oracle: the written records passing {@code filter}, newest first, by request id. */
     private List<String> expected(AuditFilter filter) {
-        return written.stream().filter(filter::accepts)
-                .sorted(Comparator.comparing((Map<String, Object> r) -> r.get("time") + "#" + r.get("request_id")).reversed())
-                .map(r -> (String) r.get("request_id")).toList();
+        return written.stream()
+                .filter(filter::accepts)
+                .sorted(Comparator.comparing((Map<String, Object> r) -> r.get("time") + "#" + r.get("request_id"))
+                        .reversed())
+                .map(r -> (String) r.get("request_id"))
+                .toList();
     }
 
     /** Every page of a query, with the page sizes seen. */
@@ -131,8 +143,11 @@ abstract class AuditQueryChecks {
         List<String> read = all(filter, 5, new ArrayList<>());
 
         assertThat(read).isNotEmpty().isEqualTo(expected(filter));
-        assertThat(read).allMatch(id -> written.stream().anyMatch(r -> r.get("request_id").equals(id)
-                && "deploy".equals(r.get("pipeline_slug")) && "acme".equals(r.get("organization_slug"))));
+        assertThat(read)
+                .allMatch(id -> written.stream()
+                        .anyMatch(r -> r.get("request_id").equals(id)
+                                && "deploy".equals(r.get("pipeline_slug"))
+                                && "acme".equals(r.get("organization_slug"))));
     }
 
     @Test
@@ -149,7 +164,10 @@ abstract class AuditQueryChecks {
     void byDecision() throws Exception {
         for (Decision d : Decision.values()) {
             AuditFilter filter = window(Duration.ofHours(72), null, null, d);
-            assertThat(all(filter, 10, new ArrayList<>())).as(d.code()).isNotEmpty().isEqualTo(expected(filter));
+            assertThat(all(filter, 10, new ArrayList<>()))
+                    .as(d.code())
+                    .isNotEmpty()
+                    .isEqualTo(expected(filter));
         }
         AuditFilter pipelineDenies = window(Duration.ofHours(72), "acme", "build", Decision.DENY);
         assertThat(all(pipelineDenies, 3, new ArrayList<>())).isEqualTo(expected(pipelineDenies));
@@ -189,21 +207,40 @@ abstract class AuditQueryChecks {
 
     @Test
     void theRouteFiltersByPipelineAndDecisionAndShowsAdminChangesAsJson() throws Exception {
-        AuditFilter filter = new AuditFilter(NOON.minus(Duration.ofHours(48)), NOON.plusSeconds(1), "acme", "infra", Decision.ALLOW);
-        JsonNode body = get(Map.of("organization", "acme", "pipeline", "infra", "decision", "allow",
-                "from", NOON.minus(Duration.ofHours(48)).toString(), "to", NOON.plusSeconds(1).toString(), "limit", "100"));
+        AuditFilter filter =
+                new AuditFilter(NOON.minus(Duration.ofHours(48)), NOON.plusSeconds(1), "acme", "infra", Decision.ALLOW);
+        JsonNode body = get(Map.of(
+                "organization",
+                "acme",
+                "pipeline",
+                "infra",
+                "decision",
+                "allow",
+                "from",
+                NOON.minus(Duration.ofHours(48)).toString(),
+                "to",
+                NOON.plusSeconds(1).toString(),
+                "limit",
+                "100"));
         assertThat(ids(body)).isEqualTo(expected(filter));
         assertThat(body.get("records")).allSatisfy(r -> {
             assertThat(r.has("pk")).as("key attributes stay inside").isFalse();
             assertThat(r.has("expires_at")).isFalse();
         });
 
-        JsonNode admin = get(Map.of("organization", "acme", "from", NOON.minus(Duration.ofHours(1)).toString(),
-                "to", NOON.plusSeconds(1).toString()));
+        JsonNode admin = get(Map.of(
+                "organization",
+                "acme",
+                "from",
+                NOON.minus(Duration.ofHours(1)).toString(),
+                "to",
+                NOON.plusSeconds(1).toString()));
         JsonNode change = admin.get("records").get(0);
         assertThat(change.get("request_id").asText()).isEqualTo("admin-0");
         assertThat(change.get("principal").asText()).isEqualTo(AdminFixture.WRITER);
-        assertThat(change.get("after").get("version").asInt()).as("before/after as JSON objects").isEqualTo(1);
+        assertThat(change.get("after").get("version").asInt())
+                .as("before/after as JSON objects")
+                .isEqualTo(1);
     }
 
     @Test
@@ -224,8 +261,10 @@ abstract class AuditQueryChecks {
             assertThat(r.status()).as(params + " -> " + r.body()).isEqualTo(400);
         }
         JsonNode first = get(Map.of("organization", "acme", "limit", "1"));
-        var other = request("GET", "/v1/admin/audit").as(iam(AdminFixture.READER))
-                .query("organization", "globex").query("page", first.get("next_page").asText());
+        var other = request("GET", "/v1/admin/audit")
+                .as(iam(AdminFixture.READER))
+                .query("organization", "globex")
+                .query("page", first.get("next_page").asText());
         assertThat(f.send(other).status()).as("a token of another query").isEqualTo(400);
     }
 
@@ -237,7 +276,8 @@ abstract class AuditQueryChecks {
 
         JsonNode body = get(Map.of("from", from.toString(), "to", to.toString(), "limit", "100"));
 
-        assertThat(ids(body)).isEqualTo(expected(new AuditFilter(from, to, null, null, null)).subList(0, 100));
+        assertThat(ids(body))
+                .isEqualTo(expected(new AuditFilter(from, to, null, null, null)).subList(0, 100));
         assertThat(body.hasNonNull("next_page")).isTrue();
     }
 }

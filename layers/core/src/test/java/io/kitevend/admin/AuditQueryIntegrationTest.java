@@ -34,19 +34,28 @@ class AuditQueryIntegrationTest {
             String bindings = EmulatorAws.table("bindings");
             String audit = EmulatorAws.table("audit");
             Tables.ensure(dynamo, bindings, audit, EmulatorAws.table("replay"));
-            return new AdminFixture(new DynamoBindingStore(dynamo, bindings), new DynamoAuditStore(dynamo, audit, Duration.ofDays(400), 4));
+            return new AdminFixture(
+                    new DynamoBindingStore(dynamo, bindings),
+                    new DynamoAuditStore(dynamo, audit, Duration.ofDays(400), 4));
         }
 
         @Test
         void readsAreQueriesNeverScans() throws Exception {
             calls.clear();
             f.auditQuery.query(new AuditFilter(NOON.minus(Duration.ofHours(72)), NOON, null, null, null), null, 500);
-            f.auditQuery.query(new AuditFilter(NOON.minus(Duration.ofHours(72)), NOON, "acme", "deploy", null), null, 500);
-            f.auditQuery.query(new AuditFilter(NOON.minus(Duration.ofHours(72)), NOON, "acme", null, io.kitevend.audit.Decision.DENY), null, 5);
+            f.auditQuery.query(
+                    new AuditFilter(NOON.minus(Duration.ofHours(72)), NOON, "acme", "deploy", null), null, 500);
+            f.auditQuery.query(
+                    new AuditFilter(
+                            NOON.minus(Duration.ofHours(72)), NOON, "acme", null, io.kitevend.audit.Decision.DENY),
+                    null,
+                    5);
 
-            assertThat(calls.calls(AwsCallRecorder.DYNAMODB)).isNotEmpty()
+            assertThat(calls.calls(AwsCallRecorder.DYNAMODB))
+                    .isNotEmpty()
                     .allSatisfy(c -> assertThat(c.operation()).isEqualTo("Query"));
-            assertThat(calls.transmissions("Query")).anySatisfy(t -> assertThat(t.body()).contains("\"IndexName\":\"by-pipeline\""));
+            assertThat(calls.transmissions("Query"))
+                    .anySatisfy(t -> assertThat(t.body()).contains("\"IndexName\":\"by-pipeline\""));
         }
     }
 

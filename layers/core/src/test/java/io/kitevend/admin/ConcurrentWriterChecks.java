@@ -50,7 +50,9 @@ abstract class ConcurrentWriterChecks {
     static ObjectNode body(String w, int round) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("pipeline", w.equals("a") ? "deploy" : "deploy-*");
-        n.putObject("conditions").putArray(w.equals("a") ? "build_branch" : "step_key").add(w + "-" + round);
+        n.putObject("conditions")
+                .putArray(w.equals("a") ? "build_branch" : "step_key")
+                .add(w + "-" + round);
         n.put("role_arn", "arn:aws:iam::123456789012:role/kitevend/writer-" + w);
         n.put("max_duration_seconds", w.equals("a") ? 1800 : 3600);
         n.putArray("session_tags").add(w.equals("a") ? "pipeline_slug" : "job_id");
@@ -102,15 +104,28 @@ abstract class ConcurrentWriterChecks {
             Binding stored = f.bindingStore.get("acme", "deploy-main").orElseThrow();
             assertThat(stored.version()).isEqualTo(v + 1);
             assertThat(BindingAdmin.sameContent(stored, expected(aWins ? a : b)))
-                    .as("round %d: the stored binding is the winner's, whole: %s", round, stored).isTrue();
+                    .as("round %d: the stored binding is the winner's, whole: %s", round, stored)
+                    .isTrue();
             assertThat(answers.get(statuses.indexOf(200)).headers()).containsEntry("etag", "\"" + (v + 1) + "\"");
             version = v + 1;
         }
         assertThat(version).isEqualTo(ROUNDS + 1);
         // Each successful replace, and only those, is in the audit trail.
-        long replaces = f.auditQuery.query(new io.kitevend.audit.AuditFilter(f.clock.instant().minusSeconds(3600),
-                f.clock.instant().plusSeconds(3600), null, null, null), null, 100).records().stream()
-                .filter(r -> "replace".equals(r.get("action"))).count();
+        long replaces = f
+                .auditQuery
+                .query(
+                        new io.kitevend.audit.AuditFilter(
+                                f.clock.instant().minusSeconds(3600),
+                                f.clock.instant().plusSeconds(3600),
+                                null,
+                                null,
+                                null),
+                        null,
+                        100)
+                .records()
+                .stream()
+                .filter(r -> "replace".equals(r.get("action")))
+                .count();
         assertThat(replaces).isEqualTo(ROUNDS);
     }
 
@@ -128,7 +143,9 @@ abstract class ConcurrentWriterChecks {
             int delete = answers.get(0).status();
             int replace = answers.get(1).status();
             if (delete == 204) {
-                assertThat(replace).as("round %d: %s", round, answers.get(1).body()).isIn(404, 412);
+                assertThat(replace)
+                        .as("round %d: %s", round, answers.get(1).body())
+                        .isIn(404, 412);
                 assertThat(f.bindingStore.get("acme", "deploy-main")).isEmpty();
             } else {
                 assertThat(delete).as("round %d", round).isEqualTo(412);
@@ -154,7 +171,8 @@ abstract class ConcurrentWriterChecks {
             List<Integer> statuses = answers.stream().map(HttpResponse::status).toList();
             assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(201, 409);
             Binding stored = f.bindingStore.get("acme", "deploy-main").orElseThrow();
-            assertThat(BindingAdmin.sameContent(stored, expected(statuses.get(0) == 201 ? a : b))).isTrue();
+            assertThat(BindingAdmin.sameContent(stored, expected(statuses.get(0) == 201 ? a : b)))
+                    .isTrue();
             assertThat(f.send(request("DELETE", PATH).ifMatch(1)).status()).isEqualTo(204);
         }
     }

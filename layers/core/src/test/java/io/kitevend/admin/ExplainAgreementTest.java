@@ -42,7 +42,9 @@ class ExplainAgreementTest {
 
     private static final String[] ORGS = {"acme", "globex"};
     private static final String[] PIPELINES = {"deploy", "build", "infra-prod", "infra-dev", "docs", "deploy2"};
-    private static final String[] PIPELINE_PATTERNS = {"deploy", "build", "infra-prod", "docs", "infra-*", "*", "deploy?", "d*s", "build"};
+    private static final String[] PIPELINE_PATTERNS = {
+        "deploy", "build", "infra-prod", "docs", "infra-*", "*", "deploy?", "d*s", "build"
+    };
     private static final String[] BRANCHES = {"main", "release/1.2", "release/2.0", "feature-x", "feature-xy", "dev"};
     private static final String[] BRANCH_GLOBS = {"main", "release/*", "feature-?", "feature-*", "*", "dev", "rel*"};
     private static final String[] STEPS = {"deploy", "build", "test"};
@@ -113,7 +115,8 @@ class ExplainAgreementTest {
 
     /** A job's claims: the minter's defaults with the generated values. */
     private Map<String, Object> randomClaims() {
-        Map<String, Object> c = f.minter.claims(random.nextInt(6) == 0 ? "globex" : "acme", pick(PIPELINES), pick(BRANCHES));
+        Map<String, Object> c =
+                f.minter.claims(random.nextInt(6) == 0 ? "globex" : "acme", pick(PIPELINES), pick(BRANCHES));
         c.put("step_key", pick(STEPS));
         c.put("build_source", pick(SOURCES));
         if (random.nextInt(3) != 0) {
@@ -148,7 +151,9 @@ class ExplainAgreementTest {
     }
 
     private JsonNode explain(ObjectNode request) throws Exception {
-        HttpResponse r = f.send(request("POST", "/v1/admin/explain").as(iam(AdminFixture.READER)).json(Json.write(request)));
+        HttpResponse r = f.send(request("POST", "/v1/admin/explain")
+                .as(iam(AdminFixture.READER))
+                .json(Json.write(request)));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return Json.readTree(r.body());
     }
@@ -157,7 +162,11 @@ class ExplainAgreementTest {
         List<String> matched = new ArrayList<>();
         explained.get("matched").forEach(n -> matched.add(n.asText()));
         String decision = explained.get("decision").asText();
-        return new Outcome(decision, explained.get("selected").isNull() ? null : explained.get("selected").asText(),
+        return new Outcome(
+                decision,
+                explained.get("selected").isNull()
+                        ? null
+                        : explained.get("selected").asText(),
                 decision.equals("ambiguous") ? matched : null);
     }
 
@@ -166,7 +175,9 @@ class ExplainAgreementTest {
         Map<String, Integer> tally = new TreeMap<>();
         for (int job = 0; job < JOBS; job++) {
             Map<String, Object> claims = randomClaims();
-            String requested = random.nextInt(4) == 0 ? (random.nextInt(5) == 0 ? "no-such-binding" : names.get(random.nextInt(names.size()))) : null;
+            String requested = random.nextInt(4) == 0
+                    ? (random.nextInt(5) == 0 ? "no-such-binding" : names.get(random.nextInt(names.size())))
+                    : null;
             String token = f.minter.sign(claims);
 
             ObjectNode byToken = JsonNodeFactory.instance.objectNode().put("token", token);
@@ -200,7 +211,8 @@ class ExplainAgreementTest {
             tally.merge(vended.decision() + (requested == null ? "" : " (named)"), 1, Integer::sum);
         }
         // The generated jobs reach every kind of decision, with and without a named binding.
-        assertThat(tally).as("decisions reached: %s", tally)
+        assertThat(tally)
+                .as("decisions reached: %s", tally)
                 .containsKeys("allow", "deny", "ambiguous", "allow (named)", "deny (named)");
         assertThat(tally.get("allow")).isGreaterThanOrEqualTo(25);
         assertThat(tally.get("deny")).isGreaterThanOrEqualTo(25);

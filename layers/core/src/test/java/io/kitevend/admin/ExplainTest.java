@@ -28,17 +28,28 @@ class ExplainTest {
         audit = new InMemoryAuditStore();
         f = new AdminFixture(store, audit);
         store.put(AdminFixture.binding("deploy-main").build());
-        store.put(AdminFixture.binding("deploy-release").conditions(Map.of("build_branch", List.of("release/*"))).build());
+        store.put(AdminFixture.binding("deploy-release")
+                .conditions(Map.of("build_branch", List.of("release/*")))
+                .build());
         store.put(AdminFixture.binding("deploy-off").enabled(false).build());
-        store.put(AdminFixture.binding("deploy-step").condition("step_key", "deploy").build());
-        store.put(AdminFixture.binding("any-pipeline").pipeline("*").condition("build_branch", "main").build());
+        store.put(AdminFixture.binding("deploy-step")
+                .condition("step_key", "deploy")
+                .build());
+        store.put(AdminFixture.binding("any-pipeline")
+                .pipeline("*")
+                .condition("build_branch", "main")
+                .build());
         store.put(AdminFixture.binding("infra-only").pipeline("infra-*").build());
         // Stored before the role path was narrowed: no longer valid, so never used by the vend path.
-        store.put(AdminFixture.binding("deploy-legacy").roleArn("arn:aws:iam::123456789012:role/legacy/deployer").build());
+        store.put(AdminFixture.binding("deploy-legacy")
+                .roleArn("arn:aws:iam::123456789012:role/legacy/deployer")
+                .build());
     }
 
     private HttpResponse explain(String json) {
-        return f.send(request("POST", "/v1/admin/explain").as(iam(AdminFixture.READER)).json(json));
+        return f.send(request("POST", "/v1/admin/explain")
+                .as(iam(AdminFixture.READER))
+                .json(json));
     }
 
     private static JsonNode ok(HttpResponse r) throws Exception {
@@ -48,8 +59,13 @@ class ExplainTest {
 
     private static Map<String, String> reasons(JsonNode explained) {
         Map<String, String> out = new java.util.TreeMap<>();
-        explained.get("bindings").forEach(b -> out.put(b.get("name").asText(),
-                b.get("matched").asBoolean() ? "MATCHED" : b.get("reason").asText()));
+        explained
+                .get("bindings")
+                .forEach(b -> out.put(
+                        b.get("name").asText(),
+                        b.get("matched").asBoolean()
+                                ? "MATCHED"
+                                : b.get("reason").asText()));
         return out;
     }
 
@@ -61,9 +77,13 @@ class ExplainTest {
         assertThat(e.get("organization").asText()).isEqualTo("acme");
         assertThat(e.get("pipeline").asText()).isEqualTo("deploy");
         Map<String, String> reasons = reasons(e);
-        assertThat(reasons.keySet()).as("the glob of other pipelines is not this pipeline's")
-                .containsExactly("any-pipeline", "deploy-legacy", "deploy-main", "deploy-off", "deploy-release", "deploy-step");
-        assertThat(reasons).containsEntry("any-pipeline", "MATCHED").containsEntry("deploy-main", "MATCHED")
+        assertThat(reasons.keySet())
+                .as("the glob of other pipelines is not this pipeline's")
+                .containsExactly(
+                        "any-pipeline", "deploy-legacy", "deploy-main", "deploy-off", "deploy-release", "deploy-step");
+        assertThat(reasons)
+                .containsEntry("any-pipeline", "MATCHED")
+                .containsEntry("deploy-main", "MATCHED")
                 .containsEntry("deploy-off", "binding is disabled")
                 .containsEntry("deploy-step", "step_key 'build' matches none of [deploy]");
         assertThat(reasons.get("deploy-release")).isEqualTo("build_branch 'main' matches none of [release/*]");
@@ -122,7 +142,8 @@ class ExplainTest {
 
         assertThat(first.get("decision").asText()).isEqualTo("allow");
         assertThat(second).isEqualTo(first);
-        var result = vend.vend(io.kitevend.testing.VendFixture.post("Bearer " + token, "{\"binding\":\"deploy-step\"}"));
+        var result =
+                vend.vend(io.kitevend.testing.VendFixture.post("Bearer " + token, "{\"binding\":\"deploy-step\"}"));
         assertThat(result).isInstanceOf(io.kitevend.vend.VendResult.Issued.class);
     }
 

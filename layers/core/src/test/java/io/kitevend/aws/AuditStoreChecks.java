@@ -48,11 +48,24 @@ abstract class AuditStoreChecks {
     }
 
     private static BuildkiteClaims claims(String org, String pipeline, String jti) {
-        return new BuildkiteClaims("https://agent.buildkite.com",
+        return new BuildkiteClaims(
+                "https://agent.buildkite.com",
                 "organization:" + org + ":pipeline:" + pipeline + ":ref:refs/heads/main:commit:abc:step:build",
-                jti, T.minusSeconds(30), T.plusSeconds(270), org, pipeline, 42, "main", null,
-                "9f3182061f1e2cca4702c368cbc039b7dc9d4485", "build", "0184990a-477b-4fa8-9968-496074483cee",
-                "0184990a-4782-42b5-afc1-16715b10b8ff", "ui", "self-hosted", Map.of());
+                jti,
+                T.minusSeconds(30),
+                T.plusSeconds(270),
+                org,
+                pipeline,
+                42,
+                "main",
+                null,
+                "9f3182061f1e2cca4702c368cbc039b7dc9d4485",
+                "build",
+                "0184990a-477b-4fa8-9968-496074483cee",
+                "0184990a-4782-42b5-afc1-16715b10b8ff",
+                "ui",
+                "self-hosted",
+                Map.of());
     }
 
     /** An allowed vend of {@code org/pipeline} at {@code time}, filled in the way the vend service does. */
@@ -91,7 +104,9 @@ abstract class AuditStoreChecks {
             if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
                 return items;
             }
-            request = request.toBuilder().exclusiveStartKey(page.lastEvaluatedKey()).build();
+            request = request.toBuilder()
+                    .exclusiveStartKey(page.lastEvaluatedKey())
+                    .build();
         }
     }
 
@@ -99,31 +114,38 @@ abstract class AuditStoreChecks {
     private List<String> window(Instant from, Instant to) {
         List<String> ids = new ArrayList<>();
         for (int shard = 0; shard < SHARDS; shard++) {
-            queryAll(QueryRequest.builder().tableName(table)
-                    .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
-                    .expressionAttributeValues(Map.of(
-                            ":pk", AttributeValue.fromS(DynamoAuditStore.partitionKey(from, shard)),
-                            ":from", AttributeValue.fromS(AuditRecord.TIME.format(from)),
-                            ":to", AttributeValue.fromS(AuditRecord.TIME.format(to) + "#\uffff")))
-                    .build())
+            queryAll(QueryRequest.builder()
+                            .tableName(table)
+                            .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+                            .expressionAttributeValues(Map.of(
+                                    ":pk", AttributeValue.fromS(DynamoAuditStore.partitionKey(from, shard)),
+                                    ":from", AttributeValue.fromS(AuditRecord.TIME.format(from)),
+                                    ":to", AttributeValue.fromS(AuditRecord.TIME.format(to) + "#\uffff")))
+                            .build())
                     .forEach(item -> ids.add(item.get("request_id").s()));
         }
         return ids;
     }
 
     private List<String> pipeline(String pipelineKey, Instant from, Instant to) {
-        return queryAll(QueryRequest.builder().tableName(table).indexName(DynamoAuditStore.BY_PIPELINE)
-                .keyConditionExpression("pipeline_key = :p AND sk BETWEEN :from AND :to")
-                .expressionAttributeValues(Map.of(
-                        ":p", AttributeValue.fromS(pipelineKey),
-                        ":from", AttributeValue.fromS(AuditRecord.TIME.format(from)),
-                        ":to", AttributeValue.fromS(AuditRecord.TIME.format(to) + "#\uffff")))
-                .build())
-                .stream().map(item -> item.get("request_id").s()).toList();
+        return queryAll(QueryRequest.builder()
+                        .tableName(table)
+                        .indexName(DynamoAuditStore.BY_PIPELINE)
+                        .keyConditionExpression("pipeline_key = :p AND sk BETWEEN :from AND :to")
+                        .expressionAttributeValues(Map.of(
+                                ":p", AttributeValue.fromS(pipelineKey),
+                                ":from", AttributeValue.fromS(AuditRecord.TIME.format(from)),
+                                ":to", AttributeValue.fromS(AuditRecord.TIME.format(to) + "#\uffff")))
+                        .build())
+                .stream()
+                .map(item -> item.get("request_id").s())
+                .toList();
     }
 
     private List<Map<String, AttributeValue>> byRequestId(String requestId) {
-        return queryAll(QueryRequest.builder().tableName(table).indexName(DynamoAuditStore.BY_REQUEST_ID)
+        return queryAll(QueryRequest.builder()
+                .tableName(table)
+                .indexName(DynamoAuditStore.BY_REQUEST_ID)
                 .keyConditionExpression("request_id = :id")
                 .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(requestId)))
                 .build());
@@ -145,8 +167,9 @@ abstract class AuditStoreChecks {
 
         List<String> found = window(T, T.plusSeconds(3600));
 
-        assertThat(found).containsExactlyInAnyOrderElementsOf(
-                concat(inside.stream().map(AuditRecord::requestId).toList(), List.of(refused.requestId())));
+        assertThat(found)
+                .containsExactlyInAnyOrderElementsOf(
+                        concat(inside.stream().map(AuditRecord::requestId).toList(), List.of(refused.requestId())));
     }
 
     @Test
@@ -164,7 +187,8 @@ abstract class AuditStoreChecks {
         assertThat(pipeline("acme/deploy", T, T.plusSeconds(3600)))
                 .containsExactlyInAnyOrder(deploy1.requestId(), deploy2.requestId());
         assertThat(pipeline("acme/deploy", T, T.plusSeconds(3 * 3600)))
-                .as("sorted by time").containsExactly(deploy1.requestId(), deploy2.requestId(), deployLater.requestId());
+                .as("sorted by time")
+                .containsExactly(deploy1.requestId(), deploy2.requestId(), deployLater.requestId());
         assertThat(pipeline("globex/deploy", T, T.plusSeconds(3600))).containsExactly(otherOrg.requestId());
     }
 
@@ -178,23 +202,52 @@ abstract class AuditStoreChecks {
 
         assertThat(items).hasSize(1);
         Map<String, AttributeValue> item = items.get(0);
-        assertThat(item.keySet()).containsExactlyInAnyOrder(
-                "pk", "sk", "pipeline_key", "expires_at",
-                "request_id", "time", "kind", "decision", "reason", "status",
-                "organization_slug", "pipeline_slug", "build_number", "build_branch", "build_commit", "step_key",
-                "job_id", "agent_id", "build_source", "jti", "sub",
-                "token_sha256", "binding", "role_arn", "session_name", "source_identity", "duration_seconds",
-                "access_key_id", "expiration", "source_ip", "user_agent", "latency_ms");
+        assertThat(item.keySet())
+                .containsExactlyInAnyOrder(
+                        "pk",
+                        "sk",
+                        "pipeline_key",
+                        "expires_at",
+                        "request_id",
+                        "time",
+                        "kind",
+                        "decision",
+                        "reason",
+                        "status",
+                        "organization_slug",
+                        "pipeline_slug",
+                        "build_number",
+                        "build_branch",
+                        "build_commit",
+                        "step_key",
+                        "job_id",
+                        "agent_id",
+                        "build_source",
+                        "jti",
+                        "sub",
+                        "token_sha256",
+                        "binding",
+                        "role_arn",
+                        "session_name",
+                        "source_identity",
+                        "duration_seconds",
+                        "access_key_id",
+                        "expiration",
+                        "source_ip",
+                        "user_agent",
+                        "latency_ms");
         assertThat(item.get("pipeline_key").s()).isEqualTo("acme/deploy");
-        assertThat(item.get("sk").s()).startsWith(AuditRecord.TIME.format(record.time())).endsWith(record.requestId());
+        assertThat(item.get("sk").s())
+                .startsWith(AuditRecord.TIME.format(record.time()))
+                .endsWith(record.requestId());
         assertThat(item.get("decision").s()).isEqualTo("allow");
         assertThat(item.get("status").n()).isEqualTo("200");
         assertThat(item.get("build_number").n()).isEqualTo("42");
         assertThat(item.get("access_key_id").s()).isEqualTo(record.accessKeyId());
         assertThat(item.get("expires_at").n())
                 .isEqualTo(Long.toString(record.time().plus(RETENTION).getEpochSecond()));
-        assertThat(item.keySet()).noneMatch(name -> name.contains("secret") || name.equals("token")
-                || name.equals("session_token"));
+        assertThat(item.keySet())
+                .noneMatch(name -> name.contains("secret") || name.equals("token") || name.equals("session_token"));
     }
 
     private static <E> List<E> concat(List<? extends E> a, List<? extends E> b) {

@@ -29,7 +29,8 @@ class AwsCallCountIntegrationTest {
     @BeforeEach
     void wireVendAgainstMoto() throws Exception {
         URI moto = Emulators.moto();
-        String roleArn = EmulatorAws.createKitevendRole(moto, "counted-" + UUID.randomUUID().toString().substring(0, 8));
+        String roleArn = EmulatorAws.createKitevendRole(
+                moto, "counted-" + UUID.randomUUID().toString().substring(0, 8));
         f = new AwsVendFixture(EmulatorAws.clients(moto, calls));
         f.bind(AwsVendFixture.binding("deploy-main", "deploy", roleArn));
         f.bind(AwsVendFixture.binding("infra-any", "infra-*", roleArn));
@@ -67,7 +68,11 @@ class AwsCallCountIntegrationTest {
         assertThat(operations(calls.calls(STS))).containsExactly("AssumeRole");
         List<String> dynamo = operations(calls.calls(DYNAMODB));
         assertThat(dynamo.stream().filter(op -> !op.equals("PutItem")).toList())
-                .as("reads").hasSizeBetween(1, 2).containsOnly("Query");
-        assertThat(dynamo.stream().filter(op -> op.equals("PutItem")).count()).as("writes").isBetween(1L, 2L);
+                .as("reads")
+                .hasSizeBetween(1, 2)
+                .containsOnly("Query");
+        assertThat(dynamo.stream().filter(op -> op.equals("PutItem")).count())
+                .as("writes")
+                .isBetween(1L, 2L);
     }
 }

@@ -52,8 +52,16 @@ class AwsCliCredentialProcessIntegrationTest {
                     credential_process = cat %s
                     """.formatted(credentials));
 
-            ProcessBuilder pb = new ProcessBuilder(aws, "--endpoint-url", moto.toString(),
-                    "sts", "get-caller-identity", "--profile", "p", "--output", "json");
+            ProcessBuilder pb = new ProcessBuilder(
+                    aws,
+                    "--endpoint-url",
+                    moto.toString(),
+                    "sts",
+                    "get-caller-identity",
+                    "--profile",
+                    "p",
+                    "--output",
+                    "json");
             // Nothing but the profile's credential_process may supply credentials.
             pb.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
             pb.environment().put("AWS_CONFIG_FILE", config.toString());
@@ -64,7 +72,9 @@ class AwsCliCredentialProcessIntegrationTest {
             Process process = pb.start();
             String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("aws finished").isTrue();
-            assertThat(process.exitValue()).as("aws exit status; stderr: %s", Files.readString(stderr)).isZero();
+            assertThat(process.exitValue())
+                    .as("aws exit status; stderr: %s", Files.readString(stderr))
+                    .isZero();
 
             JsonNode identity = Json.readTree(stdout);
             assertThat(identity.get("Arn").asText())

@@ -46,7 +46,12 @@ abstract class BindingStoreChecks {
     }
 
     private static Binding binding(String name, String org, String pipeline) {
-        return Binding.builder().name(name).organization(org).pipeline(pipeline).roleArn(ROLE).build();
+        return Binding.builder()
+                .name(name)
+                .organization(org)
+                .pipeline(pipeline)
+                .roleArn(ROLE)
+                .build();
     }
 
     private static List<String> names(List<Binding> bindings) {
@@ -69,10 +74,13 @@ abstract class BindingStoreChecks {
 
         assertThat(store.exactPipeline("acme", "deploy"))
                 .allSatisfy(b -> assertThat(b.organization()).isEqualTo("acme"))
-                .extracting(Binding::name).containsExactlyInAnyOrder("deploy-main", "deploy-tags");
+                .extracting(Binding::name)
+                .containsExactlyInAnyOrder("deploy-main", "deploy-tags");
         assertThat(names(store.exactPipeline("acme", "build"))).containsExactly("build-any");
         assertThat(names(store.exactPipeline("globex", "deploy"))).containsExactly("deploy-main");
-        assertThat(store.exactPipeline("acme", "infra-prod")).as("a glob never answers an exact lookup").isEmpty();
+        assertThat(store.exactPipeline("acme", "infra-prod"))
+                .as("a glob never answers an exact lookup")
+                .isEmpty();
         assertThat(store.exactPipeline("initech", "deploy")).isEmpty();
     }
 
@@ -82,7 +90,8 @@ abstract class BindingStoreChecks {
 
         assertThat(store.globPipelines("acme"))
                 .allSatisfy(b -> assertThat(b.hasGlobPipeline()).isTrue())
-                .extracting(Binding::name).containsExactlyInAnyOrder("infra-all", "deploy-like");
+                .extracting(Binding::name)
+                .containsExactlyInAnyOrder("infra-all", "deploy-like");
         assertThat(names(store.globPipelines("globex"))).containsExactly("everything");
         assertThat(store.globPipelines("initech")).isEmpty();
     }
@@ -90,24 +99,39 @@ abstract class BindingStoreChecks {
     @Test
     void everyFieldSurvivesTheRoundTrip() throws Exception {
         Binding full = Binding.builder()
-                .name("deploy-release").organization("acme").pipeline("deploy")
+                .name("deploy-release")
+                .organization("acme")
+                .pipeline("deploy")
                 .condition("build_branch", "main", "release/*")
                 .condition("step_key", "deploy-?")
                 .condition("agent_tag:queue", "deploy")
                 .roleArn("arn:aws:iam::123456789012:role/kitevend/team/releaser")
                 .maxDurationSeconds(1800)
-                .sessionPolicy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}")
+                .sessionPolicy(
+                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}")
                 .sessionTags(List.of("pipeline_slug", "build_number", "agent_tag:queue"))
                 .externalId("kitevend-acme:prod")
                 .enabled(false)
                 .description("Releases from main\nand release branches")
                 .version(7)
-                .createdAt(Instant.parse("2025-03-01T10:15:30.123Z")).createdBy("arn:aws:iam::123456789012:user/alice")
-                .updatedAt(Instant.parse("2025-04-02T08:00:00.000456789Z")).updatedBy("arn:aws:iam::123456789012:user/bob")
+                .createdAt(Instant.parse("2025-03-01T10:15:30.123Z"))
+                .createdBy("arn:aws:iam::123456789012:user/alice")
+                .updatedAt(Instant.parse("2025-04-02T08:00:00.000456789Z"))
+                .updatedBy("arn:aws:iam::123456789012:user/bob")
                 .build();
-        Binding minimal = Binding.builder().name("deploy-plain").organization("acme").pipeline("deploy").roleArn(ROLE).build();
-        Binding glob = full.toBuilder().name("infra-release").pipeline("infra-*").enabled(true)
-                .conditions(Map.of()).sessionTags(List.of()).build();
+        Binding minimal = Binding.builder()
+                .name("deploy-plain")
+                .organization("acme")
+                .pipeline("deploy")
+                .roleArn(ROLE)
+                .build();
+        Binding glob = full.toBuilder()
+                .name("infra-release")
+                .pipeline("infra-*")
+                .enabled(true)
+                .conditions(Map.of())
+                .sessionTags(List.of())
+                .build();
         store.put(full);
         store.put(minimal);
         store.put(glob);
@@ -120,9 +144,14 @@ abstract class BindingStoreChecks {
     @Test
     void putReplacesTheBindingOfTheSameName() throws Exception {
         store.put(binding("deploy-main", "acme", "deploy"));
-        store.put(binding("deploy-main", "acme", "deploy").toBuilder().pipeline("deploy-*").version(2).build());
+        store.put(binding("deploy-main", "acme", "deploy").toBuilder()
+                .pipeline("deploy-*")
+                .version(2)
+                .build());
 
-        assertThat(store.exactPipeline("acme", "deploy")).as("moved to the glob key").isEmpty();
+        assertThat(store.exactPipeline("acme", "deploy"))
+                .as("moved to the glob key")
+                .isEmpty();
         assertThat(store.globPipelines("acme")).extracting(Binding::version).containsExactly(2L);
     }
 
@@ -132,17 +161,22 @@ abstract class BindingStoreChecks {
         String description = "x".repeat(10_000);
         int count = 120;
         for (int i = 0; i < count; i++) {
-            store.put(binding("big-" + i, "acme", "big").toBuilder().description(description).build());
+            store.put(binding("big-" + i, "acme", "big").toBuilder()
+                    .description(description)
+                    .build());
         }
         store.put(binding("small", "acme", "small"));
         calls.clear();
 
         List<Binding> read = store.exactPipeline("acme", "big");
 
-        assertThat(calls.count(DYNAMODB, "Query")).as("queries for one pipeline").isGreaterThanOrEqualTo(2);
+        assertThat(calls.count(DYNAMODB, "Query"))
+                .as("queries for one pipeline")
+                .isGreaterThanOrEqualTo(2);
         assertThat(read).hasSize(count);
-        assertThat(names(read)).containsExactlyInAnyOrderElementsOf(
-                IntStream.range(0, count).mapToObj(i -> "big-" + i).toList());
+        assertThat(names(read))
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, count).mapToObj(i -> "big-" + i).toList());
         assertThat(read).allSatisfy(b -> assertThat(b.description()).hasSize(10_000));
     }
 
@@ -151,14 +185,22 @@ abstract class BindingStoreChecks {
         store.put(binding("deploy-main", "acme", "deploy"));
         store.put(binding("infra-all", "acme", "infra-*"));
         store.put(binding("build-any", "acme", "build"));
-        var cached = new CachedBindings(store, new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
-                Duration.ofMinutes(5), Clock.systemUTC(), invalid -> { throw new AssertionError(invalid); });
+        var cached = new CachedBindings(
+                store,
+                new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
+                Duration.ofMinutes(5),
+                Clock.systemUTC(),
+                invalid -> {
+                    throw new AssertionError(invalid);
+                });
         calls.clear();
 
         List<CompiledBinding> cold = cached.candidates("acme", "deploy");
         assertThat(cold).extracting(CompiledBinding::name).containsExactlyInAnyOrder("deploy-main", "infra-all");
         // One query for the pipeline's exact bindings, one for the organization's globs.
-        assertThat(calls.calls(DYNAMODB)).as("cold reads").hasSizeBetween(1, 2)
+        assertThat(calls.calls(DYNAMODB))
+                .as("cold reads")
+                .hasSizeBetween(1, 2)
                 .allSatisfy(c -> assertThat(c.operation()).isEqualTo("Query"));
 
         calls.clear();
@@ -169,7 +211,9 @@ abstract class BindingStoreChecks {
         calls.clear();
         List<CompiledBinding> otherPipeline = new ArrayList<>(cached.candidates("acme", "build"));
         assertThat(otherPipeline).extracting(CompiledBinding::name).containsExactlyInAnyOrder("build-any", "infra-all");
-        assertThat(calls.calls(DYNAMODB)).as("the organization's globs are cached already")
-                .extracting(AwsCallRecorder.Call::operation).containsExactly("Query");
+        assertThat(calls.calls(DYNAMODB))
+                .as("the organization's globs are cached already")
+                .extracting(AwsCallRecorder.Call::operation)
+                .containsExactly("Query");
     }
 }

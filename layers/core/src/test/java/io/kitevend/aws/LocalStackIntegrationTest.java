@@ -21,8 +21,8 @@ class LocalStackIntegrationTest {
      * which is passed on when the environment has one.
      */
     @Container
-    static final LocalStackContainer LOCALSTACK = withAuthToken(
-            new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4")));
+    static final LocalStackContainer LOCALSTACK =
+            withAuthToken(new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4")));
 
     private static LocalStackContainer withAuthToken(LocalStackContainer container) {
         String token = System.getenv("LOCALSTACK_AUTH_TOKEN");

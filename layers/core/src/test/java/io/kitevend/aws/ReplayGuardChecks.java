@@ -43,7 +43,9 @@ abstract class ReplayGuardChecks {
 
         assertThat(guard.firstUse(jti, exp)).as("first use").isTrue();
         assertThat(guard.firstUse(jti, exp)).as("second use").isFalse();
-        assertThat(guard.firstUse(jti, exp.plusSeconds(60))).as("third use, other expiry").isFalse();
+        assertThat(guard.firstUse(jti, exp.plusSeconds(60)))
+                .as("third use, other expiry")
+                .isFalse();
     }
 
     @Test
@@ -63,13 +65,18 @@ abstract class ReplayGuardChecks {
 
         guard.firstUse(jti, exp);
 
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of(DynamoReplayGuard.KEY, AttributeValue.fromS(jti)))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(DynamoReplayGuard.KEY, AttributeValue.fromS(jti))))
+                .item();
         assertThat(item).containsOnlyKeys(DynamoReplayGuard.KEY, DynamoReplayGuard.TTL_ATTRIBUTE);
         AttributeValue ttl = item.get(DynamoReplayGuard.TTL_ATTRIBUTE);
-        assertThat(ttl.n()).as("a TTL attribute must be a number of epoch seconds").isNotNull();
+        assertThat(ttl.n())
+                .as("a TTL attribute must be a number of epoch seconds")
+                .isNotNull();
         long expiresAt = Long.parseLong(ttl.n());
-        assertThat(expiresAt).as("past the token's expiry and its clock skew")
+        assertThat(expiresAt)
+                .as("past the token's expiry and its clock skew")
                 .isGreaterThan(exp.plus(SKEW).getEpochSecond())
                 .as("but not kept for long after")
                 .isLessThanOrEqualTo(exp.plus(SKEW).plus(Duration.ofMinutes(10)).getEpochSecond());

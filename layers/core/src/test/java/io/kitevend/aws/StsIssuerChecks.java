@@ -51,7 +51,8 @@ abstract class StsIssuerChecks {
         tags.put("pipeline_slug", "deploy");
         tags.put("build_number", "42");
         tags.put("build_branch", "release/2025.1");
-        return new SessionRequest(roleArn, SESSION_NAME, SOURCE_IDENTITY, tags, 1800, SESSION_POLICY, "acme-prod:kitevend");
+        return new SessionRequest(
+                roleArn, SESSION_NAME, SOURCE_IDENTITY, tags, 1800, SESSION_POLICY, "acme-prod:kitevend");
     }
 
     @Test
@@ -67,11 +68,13 @@ abstract class StsIssuerChecks {
         assertThat(issued.accessKeyId()).isNotBlank();
         assertThat(issued.secretAccessKey()).isNotBlank();
         assertThat(issued.sessionToken()).isNotBlank();
-        assertThat(issued.expiration()).as("the session lasts the requested 1800 s, not STS's default 3600 s")
+        assertThat(issued.expiration())
+                .as("the session lasts the requested 1800 s, not STS's default 3600 s")
                 .isBetween(before.plus(Duration.ofSeconds(1800 - 300)), after.plus(Duration.ofSeconds(1800 + 300)));
 
         GetCallerIdentityResponse me;
-        try (var vended = EmulatorAws.sts(endpoint(),
+        try (var vended = EmulatorAws.sts(
+                endpoint(),
                 AwsSessionCredentials.create(issued.accessKeyId(), issued.secretAccessKey(), issued.sessionToken()))) {
             me = vended.getCallerIdentity();
         }
@@ -108,7 +111,9 @@ abstract class StsIssuerChecks {
 
         assertThat(issued.assumedRoleArn()).endsWith("/" + roleName + "/" + SESSION_NAME);
         Map<String, String> form = calls.transmissions("AssumeRole").get(0).form();
-        assertThat(form).containsEntry("DurationSeconds", "900").containsEntry("SourceIdentity", SOURCE_IDENTITY)
+        assertThat(form)
+                .containsEntry("DurationSeconds", "900")
+                .containsEntry("SourceIdentity", SOURCE_IDENTITY)
                 .doesNotContainKeys("Policy", "ExternalId");
         assertThat(form.keySet()).noneMatch(k -> k.startsWith("Tags"));
     }

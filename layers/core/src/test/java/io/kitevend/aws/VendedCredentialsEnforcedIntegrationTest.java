@@ -74,23 +74,31 @@ class VendedCredentialsEnforcedIntegrationTest {
             // 1-3: kitevend's own identity, allowed what the vend function's role is allowed
             // (plus creating its tables here); DynamoDB on "*" because moto matches nothing else.
             iam.createUser(b -> b.userName(KITEVEND_USER));
-            iam.putUserPolicy(b -> b.userName(KITEVEND_USER).policyName("kitevend-function").policyDocument("""
+            iam.putUserPolicy(b ->
+                    b.userName(KITEVEND_USER).policyName("kitevend-function").policyDocument("""
                     {"Version":"2012-10-17","Statement":[
                      {"Effect":"Allow","Action":["dynamodb:CreateTable","dynamodb:DescribeTable",
                        "dynamodb:UpdateTimeToLive","dynamodb:PutItem","dynamodb:Query"],"Resource":"*"},
                      {"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"],
                       "Resource":"arn:aws:iam::%s:role/kitevend/*"}]}""".formatted(ACCOUNT)));
             var key = iam.createAccessKey(b -> b.userName(KITEVEND_USER)).accessKey();
-            kitevend = StaticCredentialsProvider.create(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey()));
+            kitevend = StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey()));
             // 4-5: the role a binding grants: trusts kitevend, may list tables and nothing else.
-            readerRole = iam.createRole(b -> b.path("/kitevend/").roleName("table-lister")
-                    .assumeRolePolicyDocument(trust(kitevendArn))).role().arn();
-            iam.putRolePolicy(b -> b.roleName("table-lister").policyName("list-tables").policyDocument("""
+            readerRole = iam.createRole(b ->
+                            b.path("/kitevend/").roleName("table-lister").assumeRolePolicyDocument(trust(kitevendArn)))
+                    .role()
+                    .arn();
+            iam.putRolePolicy(
+                    b -> b.roleName("table-lister").policyName("list-tables").policyDocument("""
                     {"Version":"2012-10-17","Statement":[
                      {"Effect":"Allow","Action":"dynamodb:ListTables","Resource":"*"}]}"""));
             // 6: a role that trusts someone else.
-            untrustingRole = iam.createRole(b -> b.path("/kitevend/").roleName("someone-elses")
-                    .assumeRolePolicyDocument(trust("arn:aws:iam::" + ACCOUNT + ":user/someone-else"))).role().arn();
+            untrustingRole = iam.createRole(b -> b.path("/kitevend/")
+                            .roleName("someone-elses")
+                            .assumeRolePolicyDocument(trust("arn:aws:iam::" + ACCOUNT + ":user/someone-else")))
+                    .role()
+                    .arn();
         }
     }
 
@@ -133,17 +141,18 @@ class VendedCredentialsEnforcedIntegrationTest {
             var credentials = issued.credentials();
             var asJob = StaticCredentialsProvider.create(AwsSessionCredentials.create(
                     credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken()));
-            try (DynamoDbClient jobDynamo = EmulatorAws.clients(endpoint(), asJob).dynamo()) {
+            try (DynamoDbClient jobDynamo =
+                    EmulatorAws.clients(endpoint(), asJob).dynamo()) {
                 assertThat(jobDynamo.listTables().tableNames()).contains(f.config.bindingsTable());
 
                 assertThatThrownBy(() -> jobDynamo.createTable(b -> b.tableName("not-allowed")
-                        .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))))
+                                .billingMode(BillingMode.PAY_PER_REQUEST)
+                                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))))
                         .satisfies(e -> accessDenied(e, "dynamodb:CreateTable"));
                 assertThatThrownBy(() -> jobDynamo.query(b -> b.tableName(f.config.bindingsTable())
-                        .keyConditionExpression("organization = :o")
-                        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS("acme")))))
+                                .keyConditionExpression("organization = :o")
+                                .expressionAttributeValues(Map.of(":o", AttributeValue.fromS("acme")))))
                         .as("the job cannot read kitevend's bindings")
                         .satisfies(e -> accessDenied(e, "dynamodb:Query"));
             }
@@ -156,8 +165,10 @@ class VendedCredentialsEnforcedIntegrationTest {
             assertThat(audit.get("decision").s()).isEqualTo("allow");
             assertThat(audit.get("access_key_id").s()).isEqualTo(credentials.accessKeyId());
             assertThat(audit.get("session_name").s()).isEqualTo("bk-deploy-42-0184990a");
-            assertThat(audit.values()).extracting(v -> String.valueOf(v.s()))
-                    .noneMatch(v -> v.contains(credentials.secretAccessKey()) || v.contains(credentials.sessionToken()));
+            assertThat(audit.values())
+                    .extracting(v -> String.valueOf(v.s()))
+                    .noneMatch(
+                            v -> v.contains(credentials.secretAccessKey()) || v.contains(credentials.sessionToken()));
         }
     }
 
@@ -171,8 +182,10 @@ class VendedCredentialsEnforcedIntegrationTest {
             // Real STS answers AccessDenied. moto's AccessDenied body has a shape the Java SDK cannot
             // read (see body()), so the code is lost; kitevend treats a bare 403 from STS as the
             // same refusal of trust.
-            assertThat(result).isInstanceOfSatisfying(VendResult.Refused.class, r ->
-                    assertThat(r.problem().type()).isEqualTo(ProblemType.ROLE_TRUST_DENIED));
+            assertThat(result)
+                    .isInstanceOfSatisfying(
+                            VendResult.Refused.class,
+                            r -> assertThat(r.problem().type()).isEqualTo(ProblemType.ROLE_TRUST_DENIED));
             Map<String, AttributeValue> audit = f.auditRecord(result.requestId());
             assertThat(audit.get("decision").s()).isEqualTo("deny");
             assertThat(audit.get("reason").s()).isEqualTo("role_trust_denied");
@@ -185,8 +198,10 @@ class VendedCredentialsEnforcedIntegrationTest {
         assertThat(thrown).isInstanceOf(AwsServiceException.class);
         var e = (AwsServiceException) thrown;
         assertThat(e.statusCode()).isEqualTo(403);
-        assertThat(body(e)).contains("<Code>AccessDenied</Code>")
-                .contains("assumed-role/table-lister/").contains("is not authorized to perform: " + action);
+        assertThat(body(e))
+                .contains("<Code>AccessDenied</Code>")
+                .contains("assumed-role/table-lister/")
+                .contains("is not authorized to perform: " + action);
     }
 
     /**

@@ -22,13 +22,24 @@ class BindingMatcherTest {
 
     /** The expected decision: which type, and the selected name, the reason or the names. */
     sealed interface Expect {}
+
     record Selects(String name) implements Expect {}
+
     record Refuses(String reason) implements Expect {}
+
     record AsksToChoose(List<String> names) implements Expect {}
 
-    static Expect selects(String name) { return new Selects(name); }
-    static Expect refuses(String reason) { return new Refuses(reason); }
-    static Expect asksToChoose(String... names) { return new AsksToChoose(List.of(names)); }
+    static Expect selects(String name) {
+        return new Selects(name);
+    }
+
+    static Expect refuses(String reason) {
+        return new Refuses(reason);
+    }
+
+    static Expect asksToChoose(String... names) {
+        return new AsksToChoose(List.of(names));
+    }
 
     static Binding.Builder binding(String name, String pipeline) {
         return Binding.builder()
@@ -42,155 +53,321 @@ class BindingMatcherTest {
         return Arrays.asList(b);
     }
 
-    static Arguments row(String name, List<Binding.Builder> bindings, JobClaims claims, String requested, Expect expect) {
+    static Arguments row(
+            String name, List<Binding.Builder> bindings, JobClaims claims, String requested, Expect expect) {
         return Arguments.of(name, bindings, claims, requested, expect);
     }
 
     static Stream<Arguments> table() {
         return Stream.of(
                 // pipelines
-                row("exact pipeline matches",
-                        bindings(binding("deploy-any", "deploy")), job().pipeline("deploy"), null, selects("deploy-any")),
-                row("exact pipeline does not match another pipeline",
-                        bindings(binding("deploy-any", "deploy")), job().pipeline("deploy-docs"), null, refuses(NO_MATCH)),
-                row("glob infra-* matches infra-network",
-                        bindings(binding("infra", "infra-*")), job().pipeline("infra-network"), null, selects("infra")),
-                row("glob infra-* does not match infra without the dash",
-                        bindings(binding("infra", "infra-*")), job().pipeline("infra"), null, refuses(NO_MATCH)),
-                row("glob infra-* is anchored at the start",
-                        bindings(binding("infra", "infra-*")), job().pipeline("old-infra-network"), null, refuses(NO_MATCH)),
-                row("glob ? matches exactly one character",
-                        bindings(binding("svc", "svc-?")), job().pipeline("svc-1"), null, selects("svc")),
-                row("glob ? does not match two characters",
-                        bindings(binding("svc", "svc-?")), job().pipeline("svc-10"), null, refuses(NO_MATCH)),
-                row("glob * matches every pipeline of the organization",
-                        bindings(binding("all", "*")), job().pipeline("anything-at-all"), null, selects("all")),
+                row(
+                        "exact pipeline matches",
+                        bindings(binding("deploy-any", "deploy")),
+                        job().pipeline("deploy"),
+                        null,
+                        selects("deploy-any")),
+                row(
+                        "exact pipeline does not match another pipeline",
+                        bindings(binding("deploy-any", "deploy")),
+                        job().pipeline("deploy-docs"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "glob infra-* matches infra-network",
+                        bindings(binding("infra", "infra-*")),
+                        job().pipeline("infra-network"),
+                        null,
+                        selects("infra")),
+                row(
+                        "glob infra-* does not match infra without the dash",
+                        bindings(binding("infra", "infra-*")),
+                        job().pipeline("infra"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "glob infra-* is anchored at the start",
+                        bindings(binding("infra", "infra-*")),
+                        job().pipeline("old-infra-network"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "glob ? matches exactly one character",
+                        bindings(binding("svc", "svc-?")),
+                        job().pipeline("svc-1"),
+                        null,
+                        selects("svc")),
+                row(
+                        "glob ? does not match two characters",
+                        bindings(binding("svc", "svc-?")),
+                        job().pipeline("svc-10"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "glob * matches every pipeline of the organization",
+                        bindings(binding("all", "*")),
+                        job().pipeline("anything-at-all"),
+                        null,
+                        selects("all")),
 
                 // one row per condition claim, matching and not
-                row("build_branch glob matches",
+                row(
+                        "build_branch glob matches",
                         bindings(binding("rel", "deploy").condition("build_branch", "release/*")),
-                        job().branch("release/2.1"), null, selects("rel")),
-                row("build_branch glob does not match",
+                        job().branch("release/2.1"),
+                        null,
+                        selects("rel")),
+                row(
+                        "build_branch glob does not match",
                         bindings(binding("rel", "deploy").condition("build_branch", "release/*")),
-                        job().branch("feature/release/2.1"), null, refuses(NO_MATCH)),
-                row("build_tag matches",
+                        job().branch("feature/release/2.1"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "build_tag matches",
                         bindings(binding("tagged", "deploy").condition("build_tag", "v*")),
-                        job().tag("v1.4.0"), null, selects("tagged")),
-                row("build_tag null never matches, not even *",
+                        job().tag("v1.4.0"),
+                        null,
+                        selects("tagged")),
+                row(
+                        "build_tag null never matches, not even *",
                         bindings(binding("tagged", "deploy").condition("build_tag", "*")),
-                        job().tag(null), null, refuses(NO_MATCH)),
-                row("build_branch null never matches *",
+                        job().tag(null),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "build_branch null never matches *",
                         bindings(binding("any-branch", "deploy").condition("build_branch", "*")),
-                        job().branch(null), null, refuses(NO_MATCH)),
-                row("step_key matches",
+                        job().branch(null),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "step_key matches",
                         bindings(binding("step", "deploy").condition("step_key", "deploy-prod")),
-                        job().stepKey("deploy-prod"), null, selects("step")),
-                row("step_key differs",
+                        job().stepKey("deploy-prod"),
+                        null,
+                        selects("step")),
+                row(
+                        "step_key differs",
                         bindings(binding("step", "deploy").condition("step_key", "deploy-prod")),
-                        job().stepKey("deploy-staging"), null, refuses(NO_MATCH)),
-                row("step_key null never matches *",
+                        job().stepKey("deploy-staging"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "step_key null never matches *",
                         bindings(binding("step", "deploy").condition("step_key", "*")),
-                        job().stepKey(null), null, refuses(NO_MATCH)),
-                row("build_source in list matches",
+                        job().stepKey(null),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "build_source in list matches",
                         bindings(binding("sched", "deploy").condition("build_source", "schedule", "api")),
-                        job().buildSource("api"), null, selects("sched")),
-                row("build_source not in list",
+                        job().buildSource("api"),
+                        null,
+                        selects("sched")),
+                row(
+                        "build_source not in list",
                         bindings(binding("sched", "deploy").condition("build_source", "schedule", "api")),
-                        job().buildSource("ui"), null, refuses(NO_MATCH)),
-                row("runner_environment matches",
+                        job().buildSource("ui"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "runner_environment matches",
                         bindings(binding("hosted", "deploy").condition("runner_environment", "buildkite-hosted")),
-                        job().runnerEnvironment("buildkite-hosted"), null, selects("hosted")),
-                row("runner_environment differs",
+                        job().runnerEnvironment("buildkite-hosted"),
+                        null,
+                        selects("hosted")),
+                row(
+                        "runner_environment differs",
                         bindings(binding("hosted", "deploy").condition("runner_environment", "buildkite-hosted")),
-                        job().runnerEnvironment("self-hosted"), null, refuses(NO_MATCH)),
-                row("cluster_id optional claim matches",
+                        job().runnerEnvironment("self-hosted"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "cluster_id optional claim matches",
                         bindings(binding("cluster", "deploy").condition("cluster_id", "0191e0b1-*")),
-                        job().claim("cluster_id", "0191e0b1-aaaa-bbbb"), null, selects("cluster")),
-                row("cluster_id not requested by the job never matches *",
+                        job().claim("cluster_id", "0191e0b1-aaaa-bbbb"),
+                        null,
+                        selects("cluster")),
+                row(
+                        "cluster_id not requested by the job never matches *",
                         bindings(binding("cluster", "deploy").condition("cluster_id", "*")),
-                        job(), null, refuses(NO_MATCH)),
-                row("cluster_name matches",
+                        job(),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "cluster_name matches",
                         bindings(binding("prod-cluster", "deploy").condition("cluster_name", "prod")),
-                        job().claim("cluster_name", "prod"), null, selects("prod-cluster")),
-                row("cluster_name differs",
+                        job().claim("cluster_name", "prod"),
+                        null,
+                        selects("prod-cluster")),
+                row(
+                        "cluster_name differs",
                         bindings(binding("prod-cluster", "deploy").condition("cluster_name", "prod")),
-                        job().claim("cluster_name", "production"), null, refuses(NO_MATCH)),
-                row("queue_id matches",
+                        job().claim("cluster_name", "production"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "queue_id matches",
                         bindings(binding("queue", "deploy").condition("queue_id", "q-123")),
-                        job().claim("queue_id", "q-123"), null, selects("queue")),
-                row("queue_key glob matches",
+                        job().claim("queue_id", "q-123"),
+                        null,
+                        selects("queue")),
+                row(
+                        "queue_key glob matches",
                         bindings(binding("queue", "deploy").condition("queue_key", "deploy-*")),
-                        job().claim("queue_key", "deploy-prod"), null, selects("queue")),
-                row("queue_key missing never matches *",
+                        job().claim("queue_key", "deploy-prod"),
+                        null,
+                        selects("queue")),
+                row(
+                        "queue_key missing never matches *",
                         bindings(binding("queue", "deploy").condition("queue_key", "*")),
-                        job().claim("queue_id", "q-123"), null, refuses(NO_MATCH)),
-                row("agent_tag:NAME matches the tag of that name",
+                        job().claim("queue_id", "q-123"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "agent_tag:NAME matches the tag of that name",
                         bindings(binding("agent", "deploy").condition("agent_tag:queue", "deploy")),
-                        job().claim("agent_tag:queue", "deploy"), null, selects("agent")),
-                row("agent_tag:NAME ignores tags of other names",
+                        job().claim("agent_tag:queue", "deploy"),
+                        null,
+                        selects("agent")),
+                row(
+                        "agent_tag:NAME ignores tags of other names",
                         bindings(binding("agent", "deploy").condition("agent_tag:queue", "*")),
-                        job().claim("agent_tag:os", "linux"), null, refuses(NO_MATCH)),
+                        job().claim("agent_tag:os", "linux"),
+                        null,
+                        refuses(NO_MATCH)),
 
                 // AND across claims, OR within a list
-                row("AND: every condition holds",
-                        bindings(binding("prod", "deploy").condition("build_branch", "main").condition("step_key", "deploy")),
-                        job().branch("main").stepKey("deploy"), null, selects("prod")),
-                row("AND: one condition fails, the binding does not match",
-                        bindings(binding("prod", "deploy").condition("build_branch", "main").condition("step_key", "deploy")),
-                        job().branch("main").stepKey("test"), null, refuses(NO_MATCH)),
-                row("OR: the second glob of a list matches",
+                row(
+                        "AND: every condition holds",
+                        bindings(binding("prod", "deploy")
+                                .condition("build_branch", "main")
+                                .condition("step_key", "deploy")),
+                        job().branch("main").stepKey("deploy"),
+                        null,
+                        selects("prod")),
+                row(
+                        "AND: one condition fails, the binding does not match",
+                        bindings(binding("prod", "deploy")
+                                .condition("build_branch", "main")
+                                .condition("step_key", "deploy")),
+                        job().branch("main").stepKey("test"),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "OR: the second glob of a list matches",
                         bindings(binding("rel", "deploy").condition("build_branch", "main", "release/*")),
-                        job().branch("release/7"), null, selects("rel")),
-                row("OR: none of the list matches",
+                        job().branch("release/7"),
+                        null,
+                        selects("rel")),
+                row(
+                        "OR: none of the list matches",
                         bindings(binding("rel", "deploy").condition("build_branch", "main", "release/*")),
-                        job().branch("hotfix/7"), null, refuses(NO_MATCH)),
+                        job().branch("hotfix/7"),
+                        null,
+                        refuses(NO_MATCH)),
 
                 // disabled
-                row("disabled binding never matches",
-                        bindings(binding("off", "deploy").enabled(false)), job(), null, refuses(NO_MATCH)),
-                row("disabled binding is skipped, the enabled one is selected",
-                        bindings(binding("off", "deploy").enabled(false), binding("on", "deploy")), job(), null, selects("on")),
-                row("disabled binding cannot be selected by name",
-                        bindings(binding("off", "deploy").enabled(false), binding("on", "deploy")), job(), "off", refuses(NOT_MATCHED)),
+                row(
+                        "disabled binding never matches",
+                        bindings(binding("off", "deploy").enabled(false)),
+                        job(),
+                        null,
+                        refuses(NO_MATCH)),
+                row(
+                        "disabled binding is skipped, the enabled one is selected",
+                        bindings(binding("off", "deploy").enabled(false), binding("on", "deploy")),
+                        job(),
+                        null,
+                        selects("on")),
+                row(
+                        "disabled binding cannot be selected by name",
+                        bindings(binding("off", "deploy").enabled(false), binding("on", "deploy")),
+                        job(),
+                        "off",
+                        refuses(NOT_MATCHED)),
 
                 // control characters
-                row("newline in build_branch is refused",
+                row(
+                        "newline in build_branch is refused",
                         bindings(binding("any", "deploy").condition("build_branch", "main*")),
-                        job().branch("main\nx"), null, refuses(CONTROL)),
-                row("control character in a claim no condition tests is refused",
-                        bindings(binding("any", "deploy")), job().commit("abc\u0000"), null, refuses(CONTROL)),
-                row("control character in an optional claim is refused",
-                        bindings(binding("any", "deploy")), job().claim("queue_key", "deploy\u001b[31m"), null, refuses(CONTROL)),
-                row("control characters are refused even when a binding is named",
-                        bindings(binding("any", "deploy")), job().stepKey("x\ty"), "any", refuses(CONTROL)),
+                        job().branch("main\nx"),
+                        null,
+                        refuses(CONTROL)),
+                row(
+                        "control character in a claim no condition tests is refused",
+                        bindings(binding("any", "deploy")),
+                        job().commit("abc\u0000"),
+                        null,
+                        refuses(CONTROL)),
+                row(
+                        "control character in an optional claim is refused",
+                        bindings(binding("any", "deploy")),
+                        job().claim("queue_key", "deploy\u001b[31m"),
+                        null,
+                        refuses(CONTROL)),
+                row(
+                        "control characters are refused even when a binding is named",
+                        bindings(binding("any", "deploy")),
+                        job().stepKey("x\ty"),
+                        "any",
+                        refuses(CONTROL)),
 
                 // organization
-                row("another organization's job does not match",
-                        bindings(binding("deploy-any", "deploy")), job().organization("other-org"), null, refuses(NO_MATCH)),
+                row(
+                        "another organization's job does not match",
+                        bindings(binding("deploy-any", "deploy")),
+                        job().organization("other-org"),
+                        null,
+                        refuses(NO_MATCH)),
 
                 // several matches
-                row("two matches and no name: ambiguous, names sorted",
+                row(
+                        "two matches and no name: ambiguous, names sorted",
                         bindings(binding("zeta", "deploy"), binding("alpha", "dep*"), binding("mid", "*")),
-                        job().pipeline("deploy"), null, asksToChoose("alpha", "mid", "zeta")),
-                row("ambiguous lists only the bindings that matched",
-                        bindings(binding("zeta", "deploy"), binding("other", "deploy").condition("build_branch", "dev"),
+                        job().pipeline("deploy"),
+                        null,
+                        asksToChoose("alpha", "mid", "zeta")),
+                row(
+                        "ambiguous lists only the bindings that matched",
+                        bindings(
+                                binding("zeta", "deploy"),
+                                binding("other", "deploy").condition("build_branch", "dev"),
                                 binding("alpha", "*")),
-                        job(), null, asksToChoose("alpha", "zeta")),
-                row("two matches and a name: the named one is selected",
-                        bindings(binding("zeta", "deploy"), binding("alpha", "*")), job(), "zeta", selects("zeta")),
-                row("one match and its name: selected",
-                        bindings(binding("only", "deploy")), job(), "only", selects("only")),
-                row("naming a binding that exists but does not match",
-                        bindings(binding("main-only", "deploy").condition("build_branch", "main"), binding("any", "deploy")),
-                        job().branch("dev"), "main-only", refuses(NOT_MATCHED)),
-                row("naming a binding that does not exist, although another matches",
-                        bindings(binding("any", "deploy")), job(), "missing", refuses(NOT_MATCHED)),
+                        job(),
+                        null,
+                        asksToChoose("alpha", "zeta")),
+                row(
+                        "two matches and a name: the named one is selected",
+                        bindings(binding("zeta", "deploy"), binding("alpha", "*")),
+                        job(),
+                        "zeta",
+                        selects("zeta")),
+                row(
+                        "one match and its name: selected",
+                        bindings(binding("only", "deploy")),
+                        job(),
+                        "only",
+                        selects("only")),
+                row(
+                        "naming a binding that exists but does not match",
+                        bindings(
+                                binding("main-only", "deploy").condition("build_branch", "main"),
+                                binding("any", "deploy")),
+                        job().branch("dev"),
+                        "main-only",
+                        refuses(NOT_MATCHED)),
+                row(
+                        "naming a binding that does not exist, although another matches",
+                        bindings(binding("any", "deploy")),
+                        job(),
+                        "missing",
+                        refuses(NOT_MATCHED)),
 
                 // nothing to match
-                row("no bindings at all",
-                        bindings(), job(), null, refuses(NO_MATCH)),
-                row("no bindings at all, a name asked for",
-                        bindings(), job(), "any", refuses(NOT_MATCHED)));
+                row("no bindings at all", bindings(), job(), null, refuses(NO_MATCH)),
+                row("no bindings at all, a name asked for", bindings(), job(), "any", refuses(NOT_MATCHED)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -207,7 +384,8 @@ class BindingMatcherTest {
         switch (expect) {
             case Selects s -> {
                 assertThat(decision).isInstanceOf(BindingDecision.Selected.class);
-                assertThat(((BindingDecision.Selected) decision).binding().name()).isEqualTo(s.name());
+                assertThat(((BindingDecision.Selected) decision).binding().name())
+                        .isEqualTo(s.name());
             }
             case Refuses r -> {
                 assertThat(decision).isInstanceOf(BindingDecision.NoMatch.class);
@@ -224,7 +402,8 @@ class BindingMatcherTest {
     void refusalForControlCharactersNamesTheClaim() throws InvalidBindingException {
         BindingDecision decision = BindingMatcher.decide(
                 List.of(COMPILER.compile(binding("any", "deploy").build())),
-                job().claim("agent_tag:queue", "prod\r\n").build(), null);
+                job().claim("agent_tag:queue", "prod\r\n").build(),
+                null);
 
         assertThat(decision).isInstanceOfSatisfying(BindingDecision.NoMatch.class, n -> {
             assertThat(n.reason()).isEqualTo(CONTROL);

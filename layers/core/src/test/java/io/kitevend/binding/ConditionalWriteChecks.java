@@ -27,10 +27,18 @@ abstract class ConditionalWriteChecks {
     }
 
     static Binding binding(String name, long version) {
-        return Binding.builder().name(name).organization("acme").pipeline("deploy").condition("build_branch", "main")
-                .roleArn(ROLE).version(version).description("v" + version)
-                .createdAt(Instant.parse("2025-01-02T03:04:05.678Z")).createdBy("arn:aws:iam::123456789012:user/alice")
-                .updatedAt(Instant.parse("2025-01-02T03:04:05.678Z").plusSeconds(version)).updatedBy("arn:aws:iam::123456789012:user/bob")
+        return Binding.builder()
+                .name(name)
+                .organization("acme")
+                .pipeline("deploy")
+                .condition("build_branch", "main")
+                .roleArn(ROLE)
+                .version(version)
+                .description("v" + version)
+                .createdAt(Instant.parse("2025-01-02T03:04:05.678Z"))
+                .createdBy("arn:aws:iam::123456789012:user/alice")
+                .updatedAt(Instant.parse("2025-01-02T03:04:05.678Z").plusSeconds(version))
+                .updatedBy("arn:aws:iam::123456789012:user/bob")
                 .build();
     }
 
@@ -41,17 +49,22 @@ abstract class ConditionalWriteChecks {
     @Test
     void getFindsOneBindingByOrganizationAndName() throws Exception {
         store.put(binding("deploy-main", 1));
-        store.put(binding("deploy-main", 1).toBuilder().organization("globex").description("globex's").build());
+        store.put(binding("deploy-main", 1).toBuilder()
+                .organization("globex")
+                .description("globex's")
+                .build());
 
         assertThat(store.get("acme", "deploy-main")).contains(binding("deploy-main", 1));
-        assertThat(store.get("globex", "deploy-main").orElseThrow().description()).isEqualTo("globex's");
+        assertThat(store.get("globex", "deploy-main").orElseThrow().description())
+                .isEqualTo("globex's");
         assertThat(store.get("acme", "deploy-other")).isEmpty();
         assertThat(store.get("initech", "deploy-main")).isEmpty();
     }
 
     @Test
     void listPagesInNameOrderAndSaysWhenItIsDone() throws Exception {
-        List<String> names = IntStream.range(0, 25).mapToObj(i -> String.format("b-%02d", i)).toList();
+        List<String> names =
+                IntStream.range(0, 25).mapToObj(i -> String.format("b-%02d", i)).toList();
         for (String name : names.reversed()) {
             store.put(binding(name, 1));
         }
@@ -72,9 +85,13 @@ abstract class ConditionalWriteChecks {
         assertThat(pages).isEqualTo(3);
         BindingPage exact = store.list("acme", "b-14", 10);
         assertThat(exact.bindings()).extracting(Binding::name).containsExactlyElementsOf(names.subList(15, 25));
-        assertThat(exact.nextAfter()).as("exactly the last ten: no further page").isNull();
+        assertThat(exact.nextAfter())
+                .as("exactly the last ten: no further page")
+                .isNull();
         assertThat(store.list("acme", "b-24", 10).bindings()).isEmpty();
-        assertThat(store.list("acme", "b-055", 10).bindings()).extracting(Binding::name).startsWith("b-06");
+        assertThat(store.list("acme", "b-055", 10).bindings())
+                .extracting(Binding::name)
+                .startsWith("b-06");
         assertThat(store.list("initech", null, 10)).isEqualTo(new BindingPage(List.of(), null));
     }
 
@@ -82,7 +99,9 @@ abstract class ConditionalWriteChecks {
     void createOnlyCreates() throws Exception {
         store.create(binding("deploy-main", 1));
 
-        assertThatThrownBy(() -> store.create(binding("deploy-main", 1).toBuilder().description("again").build()))
+        assertThatThrownBy(() -> store.create(binding("deploy-main", 1).toBuilder()
+                        .description("again")
+                        .build()))
                 .isInstanceOf(BindingConflictException.class)
                 .satisfies(e -> assertThat(kind(e)).isEqualTo(BindingConflictException.Kind.EXISTS));
         assertThat(store.get("acme", "deploy-main")).contains(binding("deploy-main", 1));
@@ -101,7 +120,9 @@ abstract class ConditionalWriteChecks {
         assertThatThrownBy(() -> store.replace(binding("deploy-other", 2), 1))
                 .satisfies(e -> assertThat(kind(e)).isEqualTo(BindingConflictException.Kind.MISSING));
         assertThat(store.get("acme", "deploy-main")).contains(binding("deploy-main", 2));
-        assertThat(store.get("acme", "deploy-other")).as("a failed replace creates nothing").isEmpty();
+        assertThat(store.get("acme", "deploy-other"))
+                .as("a failed replace creates nothing")
+                .isEmpty();
     }
 
     @Test

@@ -38,10 +38,13 @@ class DynamoConditionalWritesIntegrationTest {
             store.replace(binding("deploy-main", 2), 1);
             store.delete("acme", "deploy-main", 2);
 
-            assertThat(calls.calls(AwsCallRecorder.DYNAMODB)).extracting(AwsCallRecorder.Call::operation)
+            assertThat(calls.calls(AwsCallRecorder.DYNAMODB))
+                    .extracting(AwsCallRecorder.Call::operation)
                     .containsExactly("PutItem", "PutItem", "DeleteItem");
             assertThat(calls.transmissions("PutItem").get(0).body()).contains("attribute_not_exists(#name)");
-            assertThat(calls.transmissions("PutItem").get(1).body()).contains("#version = :expected").contains("ALL_OLD");
+            assertThat(calls.transmissions("PutItem").get(1).body())
+                    .contains("#version = :expected")
+                    .contains("ALL_OLD");
             assertThat(calls.transmissions("DeleteItem").get(0).body()).contains("#version = :expected");
         }
     }

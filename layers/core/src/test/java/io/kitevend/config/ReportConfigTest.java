@@ -52,7 +52,8 @@ class ReportConfigTest {
         env.put("KITEVEND_REPORT_BOOTSTRAP_DAYS", "30");
         env.put("KITEVEND_REPORT_MAX_WINDOW_DAYS", "92");
         ReportConfig c = ReportConfig.from(new Settings(env));
-        assertThat(c.awsEndpoint()).hasValueSatisfying(u -> assertThat(u.getPort()).isEqualTo(5000));
+        assertThat(c.awsEndpoint())
+                .hasValueSatisfying(u -> assertThat(u.getPort()).isEqualTo(5000));
         assertThat(c.auditShards()).isEqualTo(8);
         assertThat(c.topicArn()).contains("arn:aws:sns:eu-west-1:123456789012:kitevend-reports");
         assertThat(c.options().staleDays()).isEqualTo(45);

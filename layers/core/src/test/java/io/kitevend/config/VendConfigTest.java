@@ -22,12 +22,27 @@ class VendConfigTest {
 
     /** Every variable the vend function reads; a deployment template sets these. */
     private static final Set<String> ALL_VARIABLES = Set.of(
-            "AWS_REGION", "KITEVEND_AWS_ENDPOINT", "KITEVEND_ISSUER", "KITEVEND_JWKS_URL", "KITEVEND_AUDIENCE",
-            "KITEVEND_ORGANIZATIONS", "KITEVEND_ALGORITHMS", "KITEVEND_CLOCK_SKEW_SECONDS",
-            "KITEVEND_TOKEN_MAX_AGE_SECONDS", "KITEVEND_JWKS_CACHE_SECONDS", "KITEVEND_JWKS_MIN_REFRESH_SECONDS",
-            "KITEVEND_JWKS_OUTAGE_TOLERANCE_SECONDS", "KITEVEND_ROLE_PATH", "KITEVEND_ALLOWED_ACCOUNTS", "KITEVEND_SECRET_PREFIX",
-            "KITEVEND_BINDINGS_TABLE", "KITEVEND_AUDIT_TABLE", "KITEVEND_REPLAY_TABLE",
-            "KITEVEND_BINDINGS_CACHE_SECONDS", "KITEVEND_AUDIT_RETENTION_DAYS", "KITEVEND_AUDIT_SHARDS",
+            "AWS_REGION",
+            "KITEVEND_AWS_ENDPOINT",
+            "KITEVEND_ISSUER",
+            "KITEVEND_JWKS_URL",
+            "KITEVEND_AUDIENCE",
+            "KITEVEND_ORGANIZATIONS",
+            "KITEVEND_ALGORITHMS",
+            "KITEVEND_CLOCK_SKEW_SECONDS",
+            "KITEVEND_TOKEN_MAX_AGE_SECONDS",
+            "KITEVEND_JWKS_CACHE_SECONDS",
+            "KITEVEND_JWKS_MIN_REFRESH_SECONDS",
+            "KITEVEND_JWKS_OUTAGE_TOLERANCE_SECONDS",
+            "KITEVEND_ROLE_PATH",
+            "KITEVEND_ALLOWED_ACCOUNTS",
+            "KITEVEND_SECRET_PREFIX",
+            "KITEVEND_BINDINGS_TABLE",
+            "KITEVEND_AUDIT_TABLE",
+            "KITEVEND_REPLAY_TABLE",
+            "KITEVEND_BINDINGS_CACHE_SECONDS",
+            "KITEVEND_AUDIT_RETENTION_DAYS",
+            "KITEVEND_AUDIT_SHARDS",
             "KITEVEND_REPLAY_PROTECTION");
 
     static Map<String, String> minimal() {
@@ -118,7 +133,8 @@ class VendConfigTest {
 
     @Test
     void jwksUrlDefaultsToTheIssuersWellKnownPathWithoutADoubleSlash() {
-        VendConfig c = VendConfig.from(new Settings(minimalWith(Map.of("KITEVEND_ISSUER", "https://issuer.example.com/"))));
+        VendConfig c =
+                VendConfig.from(new Settings(minimalWith(Map.of("KITEVEND_ISSUER", "https://issuer.example.com/"))));
 
         assertThat(c.token().jwksUrl()).isEqualTo(URI.create("https://issuer.example.com/.well-known/jwks"));
     }
@@ -140,8 +156,13 @@ class VendConfigTest {
     }
 
     static Stream<String> requiredVariables() {
-        return Stream.of("AWS_REGION", "KITEVEND_AUDIENCE", "KITEVEND_ORGANIZATIONS",
-                "KITEVEND_BINDINGS_TABLE", "KITEVEND_AUDIT_TABLE", "KITEVEND_REPLAY_TABLE");
+        return Stream.of(
+                "AWS_REGION",
+                "KITEVEND_AUDIENCE",
+                "KITEVEND_ORGANIZATIONS",
+                "KITEVEND_BINDINGS_TABLE",
+                "KITEVEND_AUDIT_TABLE",
+                "KITEVEND_REPLAY_TABLE");
     }
 
     @ParameterizedTest(name = "{0} missing")
@@ -168,22 +189,44 @@ class VendConfigTest {
                 bad("region in upper case", Map.of("AWS_REGION", "US-EAST-1"), "AWS_REGION"),
                 bad("region without dashes", Map.of("AWS_REGION", "useast1"), "AWS_REGION"),
                 bad("region without a number", Map.of("AWS_REGION", "us-east"), "AWS_REGION"),
-                bad("endpoint not a URL", Map.of("KITEVEND_AWS_ENDPOINT", "http://bad host:5000"), "KITEVEND_AWS_ENDPOINT"),
-                bad("endpoint with another scheme", Map.of("KITEVEND_AWS_ENDPOINT", "ftp://127.0.0.1:5000"), "KITEVEND_AWS_ENDPOINT"),
-                bad("issuer over http on a public host", Map.of("KITEVEND_ISSUER", "http://agent.buildkite.com"), "KITEVEND_ISSUER"),
-                bad("issuer over http on a host named like loopback", Map.of("KITEVEND_ISSUER", "http://127.example.com"),
+                bad(
+                        "endpoint not a URL",
+                        Map.of("KITEVEND_AWS_ENDPOINT", "http://bad host:5000"),
+                        "KITEVEND_AWS_ENDPOINT"),
+                bad(
+                        "endpoint with another scheme",
+                        Map.of("KITEVEND_AWS_ENDPOINT", "ftp://127.0.0.1:5000"),
+                        "KITEVEND_AWS_ENDPOINT"),
+                bad(
+                        "issuer over http on a public host",
+                        Map.of("KITEVEND_ISSUER", "http://agent.buildkite.com"),
                         "KITEVEND_ISSUER"),
-                bad("issuer over http on a host that starts with localhost",
-                        Map.of("KITEVEND_ISSUER", "http://localhost.example.com"), "KITEVEND_ISSUER"),
+                bad(
+                        "issuer over http on a host named like loopback",
+                        Map.of("KITEVEND_ISSUER", "http://127.example.com"),
+                        "KITEVEND_ISSUER"),
+                bad(
+                        "issuer over http on a host that starts with localhost",
+                        Map.of("KITEVEND_ISSUER", "http://localhost.example.com"),
+                        "KITEVEND_ISSUER"),
                 bad("issuer without a scheme", Map.of("KITEVEND_ISSUER", "agent.buildkite.com"), "KITEVEND_ISSUER"),
-                bad("issuer with another scheme", Map.of("KITEVEND_ISSUER", "ftp://agent.buildkite.com"), "KITEVEND_ISSUER"),
-                bad("JWKS over http on a public host", Map.of("KITEVEND_JWKS_URL", "http://keys.example.com/jwks"),
+                bad(
+                        "issuer with another scheme",
+                        Map.of("KITEVEND_ISSUER", "ftp://agent.buildkite.com"),
+                        "KITEVEND_ISSUER"),
+                bad(
+                        "JWKS over http on a public host",
+                        Map.of("KITEVEND_JWKS_URL", "http://keys.example.com/jwks"),
                         "KITEVEND_JWKS_URL"),
-                bad("JWKS over http on a host named like loopback", Map.of("KITEVEND_JWKS_URL", "http://127.0.0.1.example.com/jwks"),
+                bad(
+                        "JWKS over http on a host named like loopback",
+                        Map.of("KITEVEND_JWKS_URL", "http://127.0.0.1.example.com/jwks"),
                         "KITEVEND_JWKS_URL"),
                 bad("JWKS not a URL", Map.of("KITEVEND_JWKS_URL", "https://keys example/jwks"), "KITEVEND_JWKS_URL"),
                 bad("organization in upper case", Map.of("KITEVEND_ORGANIZATIONS", "Acme"), "KITEVEND_ORGANIZATIONS"),
-                bad("one bad organization among good ones", Map.of("KITEVEND_ORGANIZATIONS", "acme,other/org"),
+                bad(
+                        "one bad organization among good ones",
+                        Map.of("KITEVEND_ORGANIZATIONS", "acme,other/org"),
                         "KITEVEND_ORGANIZATIONS"),
                 bad("organizations only commas", Map.of("KITEVEND_ORGANIZATIONS", " , ,"), "KITEVEND_ORGANIZATIONS"),
                 bad("organization as a glob", Map.of("KITEVEND_ORGANIZATIONS", "acme-*"), "KITEVEND_ORGANIZATIONS"),
@@ -191,46 +234,113 @@ class VendConfigTest {
                 bad("none", Map.of("KITEVEND_ALGORITHMS", "none"), "KITEVEND_ALGORITHMS"),
                 bad("RS256 with PS256", Map.of("KITEVEND_ALGORITHMS", "RS256,PS256"), "KITEVEND_ALGORITHMS"),
                 bad("algorithm in lower case", Map.of("KITEVEND_ALGORITHMS", "rs256"), "KITEVEND_ALGORITHMS"),
-                bad("skew not a number", Map.of("KITEVEND_CLOCK_SKEW_SECONDS", "thirty"), "KITEVEND_CLOCK_SKEW_SECONDS"),
-                bad("skew with a fraction", Map.of("KITEVEND_CLOCK_SKEW_SECONDS", "1.5"), "KITEVEND_CLOCK_SKEW_SECONDS"),
+                bad(
+                        "skew not a number",
+                        Map.of("KITEVEND_CLOCK_SKEW_SECONDS", "thirty"),
+                        "KITEVEND_CLOCK_SKEW_SECONDS"),
+                bad(
+                        "skew with a fraction",
+                        Map.of("KITEVEND_CLOCK_SKEW_SECONDS", "1.5"),
+                        "KITEVEND_CLOCK_SKEW_SECONDS"),
                 bad("skew negative", Map.of("KITEVEND_CLOCK_SKEW_SECONDS", "-1"), "KITEVEND_CLOCK_SKEW_SECONDS"),
                 bad("skew over 300", Map.of("KITEVEND_CLOCK_SKEW_SECONDS", "301"), "KITEVEND_CLOCK_SKEW_SECONDS"),
-                bad("token max age under 60", Map.of("KITEVEND_TOKEN_MAX_AGE_SECONDS", "59"), "KITEVEND_TOKEN_MAX_AGE_SECONDS"),
-                bad("token max age over 7200", Map.of("KITEVEND_TOKEN_MAX_AGE_SECONDS", "7201"), "KITEVEND_TOKEN_MAX_AGE_SECONDS"),
+                bad(
+                        "token max age under 60",
+                        Map.of("KITEVEND_TOKEN_MAX_AGE_SECONDS", "59"),
+                        "KITEVEND_TOKEN_MAX_AGE_SECONDS"),
+                bad(
+                        "token max age over 7200",
+                        Map.of("KITEVEND_TOKEN_MAX_AGE_SECONDS", "7201"),
+                        "KITEVEND_TOKEN_MAX_AGE_SECONDS"),
                 bad("JWKS cache under 2", Map.of("KITEVEND_JWKS_CACHE_SECONDS", "1"), "KITEVEND_JWKS_CACHE_SECONDS"),
-                bad("JWKS cache over a day", Map.of("KITEVEND_JWKS_CACHE_SECONDS", "86401"), "KITEVEND_JWKS_CACHE_SECONDS"),
-                bad("JWKS refresh zero", Map.of("KITEVEND_JWKS_MIN_REFRESH_SECONDS", "0"), "KITEVEND_JWKS_MIN_REFRESH_SECONDS"),
-                bad("JWKS refresh over an hour", Map.of("KITEVEND_JWKS_MIN_REFRESH_SECONDS", "3601"),
+                bad(
+                        "JWKS cache over a day",
+                        Map.of("KITEVEND_JWKS_CACHE_SECONDS", "86401"),
+                        "KITEVEND_JWKS_CACHE_SECONDS"),
+                bad(
+                        "JWKS refresh zero",
+                        Map.of("KITEVEND_JWKS_MIN_REFRESH_SECONDS", "0"),
                         "KITEVEND_JWKS_MIN_REFRESH_SECONDS"),
-                bad("JWKS refresh equal to the cache time",
+                bad(
+                        "JWKS refresh over an hour",
+                        Map.of("KITEVEND_JWKS_MIN_REFRESH_SECONDS", "3601"),
+                        "KITEVEND_JWKS_MIN_REFRESH_SECONDS"),
+                bad(
+                        "JWKS refresh equal to the cache time",
                         Map.of("KITEVEND_JWKS_CACHE_SECONDS", "60", "KITEVEND_JWKS_MIN_REFRESH_SECONDS", "60"),
                         "KITEVEND_JWKS_MIN_REFRESH_SECONDS"),
-                bad("JWKS refresh longer than the cache time",
+                bad(
+                        "JWKS refresh longer than the cache time",
                         Map.of("KITEVEND_JWKS_CACHE_SECONDS", "60", "KITEVEND_JWKS_MIN_REFRESH_SECONDS", "61"),
                         "KITEVEND_JWKS_MIN_REFRESH_SECONDS"),
-                bad("default refresh against a cache of 30 seconds", Map.of("KITEVEND_JWKS_CACHE_SECONDS", "30"),
+                bad(
+                        "default refresh against a cache of 30 seconds",
+                        Map.of("KITEVEND_JWKS_CACHE_SECONDS", "30"),
                         "KITEVEND_JWKS_MIN_REFRESH_SECONDS"),
-                bad("outage tolerance over a week", Map.of("KITEVEND_JWKS_OUTAGE_TOLERANCE_SECONDS", "604801"),
+                bad(
+                        "outage tolerance over a week",
+                        Map.of("KITEVEND_JWKS_OUTAGE_TOLERANCE_SECONDS", "604801"),
                         "KITEVEND_JWKS_OUTAGE_TOLERANCE_SECONDS"),
                 bad("role path without leading slash", Map.of("KITEVEND_ROLE_PATH", "kitevend/"), "KITEVEND_ROLE_PATH"),
-                bad("role path without trailing slash", Map.of("KITEVEND_ROLE_PATH", "/kitevend"), "KITEVEND_ROLE_PATH"),
-                bad("role path with an empty segment", Map.of("KITEVEND_ROLE_PATH", "/kite//vend/"), "KITEVEND_ROLE_PATH"),
+                bad(
+                        "role path without trailing slash",
+                        Map.of("KITEVEND_ROLE_PATH", "/kitevend"),
+                        "KITEVEND_ROLE_PATH"),
+                bad(
+                        "role path with an empty segment",
+                        Map.of("KITEVEND_ROLE_PATH", "/kite//vend/"),
+                        "KITEVEND_ROLE_PATH"),
                 bad("role path with a space", Map.of("KITEVEND_ROLE_PATH", "/kite vend/"), "KITEVEND_ROLE_PATH"),
-                bad("account too short", Map.of("KITEVEND_ALLOWED_ACCOUNTS", "12345678901"), "KITEVEND_ALLOWED_ACCOUNTS"),
-                bad("account with letters among good ones", Map.of("KITEVEND_ALLOWED_ACCOUNTS", "123456789012,12345678901x"),
+                bad(
+                        "account too short",
+                        Map.of("KITEVEND_ALLOWED_ACCOUNTS", "12345678901"),
                         "KITEVEND_ALLOWED_ACCOUNTS"),
-                bad("bindings table name too short", Map.of("KITEVEND_BINDINGS_TABLE", "ab"), "KITEVEND_BINDINGS_TABLE"),
-                bad("audit table name with a space", Map.of("KITEVEND_AUDIT_TABLE", "audit log"), "KITEVEND_AUDIT_TABLE"),
-                bad("replay table name too long", Map.of("KITEVEND_REPLAY_TABLE", "r".repeat(256)), "KITEVEND_REPLAY_TABLE"),
-                bad("bindings cache negative", Map.of("KITEVEND_BINDINGS_CACHE_SECONDS", "-1"), "KITEVEND_BINDINGS_CACHE_SECONDS"),
-                bad("bindings cache over an hour", Map.of("KITEVEND_BINDINGS_CACHE_SECONDS", "3601"), "KITEVEND_BINDINGS_CACHE_SECONDS"),
-                bad("retention zero days", Map.of("KITEVEND_AUDIT_RETENTION_DAYS", "0"), "KITEVEND_AUDIT_RETENTION_DAYS"),
-                bad("retention over ten years", Map.of("KITEVEND_AUDIT_RETENTION_DAYS", "3651"), "KITEVEND_AUDIT_RETENTION_DAYS"),
-                bad("retention not a number", Map.of("KITEVEND_AUDIT_RETENTION_DAYS", "400d"), "KITEVEND_AUDIT_RETENTION_DAYS"),
+                bad(
+                        "account with letters among good ones",
+                        Map.of("KITEVEND_ALLOWED_ACCOUNTS", "123456789012,12345678901x"),
+                        "KITEVEND_ALLOWED_ACCOUNTS"),
+                bad(
+                        "bindings table name too short",
+                        Map.of("KITEVEND_BINDINGS_TABLE", "ab"),
+                        "KITEVEND_BINDINGS_TABLE"),
+                bad(
+                        "audit table name with a space",
+                        Map.of("KITEVEND_AUDIT_TABLE", "audit log"),
+                        "KITEVEND_AUDIT_TABLE"),
+                bad(
+                        "replay table name too long",
+                        Map.of("KITEVEND_REPLAY_TABLE", "r".repeat(256)),
+                        "KITEVEND_REPLAY_TABLE"),
+                bad(
+                        "bindings cache negative",
+                        Map.of("KITEVEND_BINDINGS_CACHE_SECONDS", "-1"),
+                        "KITEVEND_BINDINGS_CACHE_SECONDS"),
+                bad(
+                        "bindings cache over an hour",
+                        Map.of("KITEVEND_BINDINGS_CACHE_SECONDS", "3601"),
+                        "KITEVEND_BINDINGS_CACHE_SECONDS"),
+                bad(
+                        "retention zero days",
+                        Map.of("KITEVEND_AUDIT_RETENTION_DAYS", "0"),
+                        "KITEVEND_AUDIT_RETENTION_DAYS"),
+                bad(
+                        "retention over ten years",
+                        Map.of("KITEVEND_AUDIT_RETENTION_DAYS", "3651"),
+                        "KITEVEND_AUDIT_RETENTION_DAYS"),
+                bad(
+                        "retention not a number",
+                        Map.of("KITEVEND_AUDIT_RETENTION_DAYS", "400d"),
+                        "KITEVEND_AUDIT_RETENTION_DAYS"),
                 bad("shards zero", Map.of("KITEVEND_AUDIT_SHARDS", "0"), "KITEVEND_AUDIT_SHARDS"),
                 bad("shards over 64", Map.of("KITEVEND_AUDIT_SHARDS", "65"), "KITEVEND_AUDIT_SHARDS"),
-                bad("shards beyond long", Map.of("KITEVEND_AUDIT_SHARDS", "99999999999999999999"), "KITEVEND_AUDIT_SHARDS"),
-                bad("replay protection not a boolean", Map.of("KITEVEND_REPLAY_PROTECTION", "maybe"), "KITEVEND_REPLAY_PROTECTION"));
+                bad(
+                        "shards beyond long",
+                        Map.of("KITEVEND_AUDIT_SHARDS", "99999999999999999999"),
+                        "KITEVEND_AUDIT_SHARDS"),
+                bad(
+                        "replay protection not a boolean",
+                        Map.of("KITEVEND_REPLAY_PROTECTION", "maybe"),
+                        "KITEVEND_REPLAY_PROTECTION"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -241,8 +351,14 @@ class VendConfigTest {
 
     static Stream<Arguments> booleans() {
         return Stream.of(
-                Arguments.of("true", true), Arguments.of("ON", true), Arguments.of("yes", true), Arguments.of("1", true),
-                Arguments.of("false", false), Arguments.of("Off", false), Arguments.of("no", false), Arguments.of("0", false));
+                Arguments.of("true", true),
+                Arguments.of("ON", true),
+                Arguments.of("yes", true),
+                Arguments.of("1", true),
+                Arguments.of("false", false),
+                Arguments.of("Off", false),
+                Arguments.of("no", false),
+                Arguments.of("0", false));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -298,8 +414,7 @@ class VendConfigTest {
     private static ConfigException catchConfig(Map<String, String> env) {
         Settings settings = new Settings(env);
         List<ConfigException> caught = new java.util.ArrayList<>();
-        assertThatThrownBy(() -> VendConfig.from(settings))
-                .isInstanceOfSatisfying(ConfigException.class, caught::add);
+        assertThatThrownBy(() -> VendConfig.from(settings)).isInstanceOfSatisfying(ConfigException.class, caught::add);
         return caught.get(0);
     }
 

@@ -18,6 +18,7 @@ class SessionRequestsTest {
     private static final String IDENTIFIER = "[\\w+=,.@-]+";
     /** What STS accepts in tag keys and values (letters, digits, spaces and _.:/=+-@). */
     private static final String TAG_TEXT = "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*";
+
     private static final String ROLE = "arn:aws:iam::123456789012:role/kitevend/deploy";
 
     static Binding.Builder binding() {
@@ -37,7 +38,8 @@ class SessionRequestsTest {
 
     @Test
     void sessionNameIsPipelineBuildAndJobIdPrefix() {
-        SessionRequest r = request(job().pipeline("deploy").buildNumber(42).jobId("0184990a-477b-4fa8-9968-496074483cee"));
+        SessionRequest r =
+                request(job().pipeline("deploy").buildNumber(42).jobId("0184990a-477b-4fa8-9968-496074483cee"));
 
         assertThat(r.sessionName()).isEqualTo("bk-deploy-42-0184990a");
     }
@@ -51,8 +53,10 @@ class SessionRequestsTest {
 
     @Test
     void jobsOfOneBuildGetDifferentSessionNames() {
-        String first = request(job().jobId("0184990a-477b-4fa8-9968-496074483cee")).sessionName();
-        String second = request(job().jobId("0184990b-17aa-4fa8-9968-496074483cee")).sessionName();
+        String first =
+                request(job().jobId("0184990a-477b-4fa8-9968-496074483cee")).sessionName();
+        String second =
+                request(job().jobId("0184990b-17aa-4fa8-9968-496074483cee")).sessionName();
 
         assertThat(first).isNotEqualTo(second);
     }
@@ -60,25 +64,61 @@ class SessionRequestsTest {
     static Stream<Arguments> awkwardJobs() {
         return Stream.of(
                 Arguments.of("ordinary", "acme", "deploy", 42L, "0184990a-477b-4fa8-9968-496074483cee", "-42-0184990a"),
-                Arguments.of("pipeline slug of 100 characters", "acme", "p".repeat(100), 42L, "0184990a-477b", "-42-0184990a"),
-                Arguments.of("pipeline and org of 100 characters", "o".repeat(100), "p".repeat(100), 123456L, "0184990a-477b",
+                Arguments.of(
+                        "pipeline slug of 100 characters",
+                        "acme",
+                        "p".repeat(100),
+                        42L,
+                        "0184990a-477b",
+                        "-42-0184990a"),
+                Arguments.of(
+                        "pipeline and org of 100 characters",
+                        "o".repeat(100),
+                        "p".repeat(100),
+                        123456L,
+                        "0184990a-477b",
                         "-123456-0184990a"),
-                Arguments.of("huge build number", "acme", "p".repeat(100), Long.MAX_VALUE, "0184990a-477b",
+                Arguments.of(
+                        "huge build number",
+                        "acme",
+                        "p".repeat(100),
+                        Long.MAX_VALUE,
+                        "0184990a-477b",
                         "-9223372036854775807-0184990a"),
-                Arguments.of("odd characters in the slugs and job id", "ac me/#", "my pipeline/with#odd~chars\u00e9\u4e2d", 9L,
-                        "01 84*99?0a-477b", "-9-01_84_99"),
+                Arguments.of(
+                        "odd characters in the slugs and job id",
+                        "ac me/#",
+                        "my pipeline/with#odd~chars\u00e9\u4e2d",
+                        9L,
+                        "01 84*99?0a-477b",
+                        "-9-01_84_99"),
                 Arguments.of("short job id", "acme", "deploy", 1L, "ab", "-1-ab"),
-                Arguments.of("long odd slugs", "\u00e9".repeat(90), "a b".repeat(40), 99_999L, "0184990a-477b", "-99999-0184990a"));
+                Arguments.of(
+                        "long odd slugs",
+                        "\u00e9".repeat(90),
+                        "a b".repeat(40),
+                        99_999L,
+                        "0184990a-477b",
+                        "-99999-0184990a"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("awkwardJobs")
-    void sessionNameAndSourceIdentityFitStsLimits(String name, String org, String pipeline, long build, String jobId,
-            String sessionNameTail) {
-        SessionRequest r = request(job().organization(org).pipeline(pipeline).buildNumber(build).jobId(jobId));
+    void sessionNameAndSourceIdentityFitStsLimits(
+            String name, String org, String pipeline, long build, String jobId, String sessionNameTail) {
+        SessionRequest r = request(
+                job().organization(org).pipeline(pipeline).buildNumber(build).jobId(jobId));
 
-        assertThat(r.sessionName()).hasSizeLessThanOrEqualTo(64).matches(IDENTIFIER).startsWith("bk-").endsWith(sessionNameTail);
-        assertThat(r.sourceIdentity()).hasSizeLessThanOrEqualTo(64).matches(IDENTIFIER).startsWith("bk.").endsWith("." + build);
+        assertThat(r.sessionName())
+                .hasSizeLessThanOrEqualTo(64)
+                .matches(IDENTIFIER)
+                .startsWith("bk-")
+                .endsWith(sessionNameTail);
+        assertThat(r.sourceIdentity())
+                .hasSizeLessThanOrEqualTo(64)
+                .matches(IDENTIFIER)
+                .startsWith("bk.")
+                .endsWith("." + build);
     }
 
     @Test
@@ -107,21 +147,24 @@ class SessionRequestsTest {
 
     @Test
     void sourceIdentityKeepsTheShortOrgWholeAndCutsTheLongPipeline() {
-        SessionRequest r = request(job().organization("acme").pipeline("p".repeat(100)).buildNumber(42));
+        SessionRequest r =
+                request(job().organization("acme").pipeline("p".repeat(100)).buildNumber(42));
 
         assertThat(r.sourceIdentity()).hasSize(64).startsWith("bk.acme.ppp").endsWith("p.42");
     }
 
     @Test
     void sourceIdentityKeepsTheShortPipelineWholeAndCutsTheLongOrg() {
-        SessionRequest r = request(job().organization("o".repeat(100)).pipeline("deploy").buildNumber(42));
+        SessionRequest r =
+                request(job().organization("o".repeat(100)).pipeline("deploy").buildNumber(42));
 
         assertThat(r.sourceIdentity()).hasSize(64).startsWith("bk.ooo").endsWith("o.deploy.42");
     }
 
     @Test
     void sourceIdentityKeepsPartOfBothWhenBothAreLong() {
-        SessionRequest r = request(job().organization("o".repeat(100)).pipeline("p".repeat(100)).buildNumber(42));
+        SessionRequest r = request(
+                job().organization("o".repeat(100)).pipeline("p".repeat(100)).buildNumber(42));
 
         assertThat(r.sourceIdentity()).hasSize(64).matches("bk\\.o{20,}\\.p{20,}\\.42");
     }
@@ -130,39 +173,53 @@ class SessionRequestsTest {
 
     @Test
     void defaultTagsWhenTheBindingNamesNone() {
-        SessionRequest r = request(job().organization("acme").pipeline("deploy").buildNumber(42).branch("main")
+        SessionRequest r = request(job().organization("acme")
+                .pipeline("deploy")
+                .buildNumber(42)
+                .branch("main")
                 .jobId("0184990a-477b-4fa8-9968-496074483cee"));
 
-        assertThat(r.tags()).containsOnly(
-                entry("organization_slug", "acme"),
-                entry("pipeline_slug", "deploy"),
-                entry("build_number", "42"),
-                entry("build_branch", "main"),
-                entry("job_id", "0184990a-477b-4fa8-9968-496074483cee"));
+        assertThat(r.tags())
+                .containsOnly(
+                        entry("organization_slug", "acme"),
+                        entry("pipeline_slug", "deploy"),
+                        entry("build_number", "42"),
+                        entry("build_branch", "main"),
+                        entry("job_id", "0184990a-477b-4fa8-9968-496074483cee"));
     }
 
     @Test
     void nullClaimsAreOmittedFromTags() {
         SessionRequest r = request(job().branch(null));
 
-        assertThat(r.tags()).doesNotContainKey("build_branch").containsKeys("organization_slug", "pipeline_slug", "job_id");
+        assertThat(r.tags())
+                .doesNotContainKey("build_branch")
+                .containsKeys("organization_slug", "pipeline_slug", "job_id");
     }
 
     @Test
     void tagsComeFromTheBindingsSessionTags() {
-        Binding b = binding().sessionTags(List.of("step_key", "queue_key", "agent_tag:queue", "build_tag", "cluster_id")).build();
-        JobClaims claims = job().stepKey("deploy-prod").claim("queue_key", "prod").claim("agent_tag:queue", "deploy")
+        Binding b = binding()
+                .sessionTags(List.of("step_key", "queue_key", "agent_tag:queue", "build_tag", "cluster_id"))
+                .build();
+        JobClaims claims = job().stepKey("deploy-prod")
+                .claim("queue_key", "prod")
+                .claim("agent_tag:queue", "deploy")
                 .tag(null);
 
         SessionRequest r = SessionRequests.forJob(b, claims.build(), null);
 
-        assertThat(r.tags()).containsOnly(
-                entry("step_key", "deploy-prod"), entry("queue_key", "prod"), entry("agent_tag:queue", "deploy"));
+        assertThat(r.tags())
+                .containsOnly(
+                        entry("step_key", "deploy-prod"),
+                        entry("queue_key", "prod"),
+                        entry("agent_tag:queue", "deploy"));
     }
 
     @Test
     void emptySessionTagsListGivesNoTags() {
-        SessionRequest r = SessionRequests.forJob(binding().sessionTags(List.of()).build(), job().build(), null);
+        SessionRequest r =
+                SessionRequests.forJob(binding().sessionTags(List.of()).build(), job().build(), null);
 
         assertThat(r.tags()).isEmpty();
     }
@@ -199,8 +256,12 @@ class SessionRequestsTest {
 
     @Test
     void everyTagKeyAndValueUsesAllowedCharacters() {
-        Binding b = binding().sessionTags(List.of("build_branch", "step_key", "agent_tag:os", "build_source")).build();
-        JobClaims claims = job().branch("x!y$z%{}<>\"'`~;[]").stepKey("step*key?").claim("agent_tag:os", "linux (arm64)")
+        Binding b = binding()
+                .sessionTags(List.of("build_branch", "step_key", "agent_tag:os", "build_source"))
+                .build();
+        JobClaims claims = job().branch("x!y$z%{}<>\"'`~;[]")
+                .stepKey("step*key?")
+                .claim("agent_tag:os", "linux (arm64)")
                 .buildSource("\u00e9\u4e2d#");
 
         SessionRequest r = SessionRequests.forJob(b, claims.build(), null);
@@ -210,7 +271,9 @@ class SessionRequestsTest {
             assertThat(k).matches(TAG_TEXT).hasSizeLessThanOrEqualTo(128);
             assertThat(v).matches(TAG_TEXT).hasSizeLessThanOrEqualTo(256);
         });
-        assertThat(r.tags()).containsEntry("build_branch", "x_y_z" + "_".repeat(12)).containsEntry("agent_tag:os", "linux _arm64_");
+        assertThat(r.tags())
+                .containsEntry("build_branch", "x_y_z" + "_".repeat(12))
+                .containsEntry("agent_tag:os", "linux _arm64_");
     }
 
     // --- duration, policy, external id ---
@@ -228,14 +291,16 @@ class SessionRequestsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("durations")
     void durationIsTheRequestCappedByTheBinding(String name, int bindingMax, Integer requested, int expected) {
-        SessionRequest r = SessionRequests.forJob(binding().maxDurationSeconds(bindingMax).build(), job().build(), requested);
+        SessionRequest r =
+                SessionRequests.forJob(binding().maxDurationSeconds(bindingMax).build(), job().build(), requested);
 
         assertThat(r.durationSeconds()).isEqualTo(expected);
     }
 
     @Test
     void roleSessionPolicyAndExternalIdArePassedThrough() {
-        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
+        String policy =
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
         Binding b = binding().sessionPolicy(policy).externalId("kitevend-ext-1").build();
 
         SessionRequest r = SessionRequests.forJob(b, job().build(), 1200);

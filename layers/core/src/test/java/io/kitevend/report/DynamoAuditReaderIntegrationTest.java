@@ -40,8 +40,10 @@ class DynamoAuditReaderIntegrationTest {
         protected abstract URI endpoint();
 
         private DynamoDbClient dynamo() {
-            return new ReportClients(new AwsSettings(Region.US_EAST_1, Optional.of(endpoint()), EmulatorAws.TEST_CREDENTIALS),
-                    List.of(ledger)).dynamo();
+            return new ReportClients(
+                            new AwsSettings(Region.US_EAST_1, Optional.of(endpoint()), EmulatorAws.TEST_CREDENTIALS),
+                            List.of(ledger))
+                    .dynamo();
         }
 
         @Test
@@ -53,7 +55,7 @@ class DynamoAuditReaderIntegrationTest {
             Instant start = Instant.parse("2025-05-10T00:00:00Z");
             List<Instant> times = new ArrayList<>();
             for (int i = 0; i < 240; i++) {
-                times.add(start.plus(Duration.ofMinutes(18L * i)));   // 72 hours, every 18 minutes
+                times.add(start.plus(Duration.ofMinutes(18L * i))); // 72 hours, every 18 minutes
             }
             Instant from = Instant.parse("2025-05-10T20:00:00Z");
             Instant to = Instant.parse("2025-05-12T07:30:00Z");
@@ -80,19 +82,34 @@ class DynamoAuditReaderIntegrationTest {
             try (Stream<Map<String, Object>> s = reader.records(new ReportWindow(from, to))) {
                 read = s.toList();
             }
-            Set<String> ids = read.stream().map(m -> (String) m.get("request_id")).collect(Collectors.toCollection(java.util.TreeSet::new));
+            Set<String> ids = read.stream()
+                    .map(m -> (String) m.get("request_id"))
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
             assertThat(ids).isEqualTo(expected);
             assertThat(read).hasSize(expected.size());
-            assertThat(read.getFirst()).containsEntry("kind", "vend").containsEntry("organization_slug", "acme")
-                    .containsKey("latency_ms").doesNotContainKeys("pk", "sk", "expires_at", "pipeline_key");
+            assertThat(read.getFirst())
+                    .containsEntry("kind", "vend")
+                    .containsEntry("organization_slug", "acme")
+                    .containsKey("latency_ms")
+                    .doesNotContainKeys("pk", "sk", "expires_at", "pipeline_key");
             assertThat(read.getFirst().get("latency_ms")).isInstanceOf(Long.class);
             assertThat(ledger.scans()).isZero();
             assertThat(ledger.itemsReturned(audit)).isEqualTo(expected.size());
-            assertThat(ledger.queries(audit)).extracting(QueryLedger.Query::partition).containsOnly(
-                    "day#2025-05-10#0", "day#2025-05-10#1", "day#2025-05-10#2",
-                    "day#2025-05-11#0", "day#2025-05-11#1", "day#2025-05-11#2",
-                    "day#2025-05-12#0", "day#2025-05-12#1", "day#2025-05-12#2");
-            assertThat(ledger.queries(audit).size()).as("pages of at most 7").isGreaterThanOrEqualTo(expected.size() / 7);
+            assertThat(ledger.queries(audit))
+                    .extracting(QueryLedger.Query::partition)
+                    .containsOnly(
+                            "day#2025-05-10#0",
+                            "day#2025-05-10#1",
+                            "day#2025-05-10#2",
+                            "day#2025-05-11#0",
+                            "day#2025-05-11#1",
+                            "day#2025-05-11#2",
+                            "day#2025-05-12#0",
+                            "day#2025-05-12#1",
+                            "day#2025-05-12#2");
+            assertThat(ledger.queries(audit).size())
+                    .as("pages of at most 7")
+                    .isGreaterThanOrEqualTo(expected.size() / 7);
         }
 
         @Test
@@ -103,22 +120,43 @@ class DynamoAuditReaderIntegrationTest {
             DynamoBindingStore store = new DynamoBindingStore(dynamo, table);
             for (String org : List.of("acme", "globex", "initech")) {
                 for (int i = 0; i < 4; i++) {
-                    store.put(Binding.builder().name("b" + i).organization(org).pipeline(i == 0 ? "infra-*" : "p" + i)
-                            .roleArn("arn:aws:iam::123456789012:role/kitevend/r" + i).build());
+                    store.put(Binding.builder()
+                            .name("b" + i)
+                            .organization(org)
+                            .pipeline(i == 0 ? "infra-*" : "p" + i)
+                            .roleArn("arn:aws:iam::123456789012:role/kitevend/r" + i)
+                            .build());
                 }
             }
-            dynamo.putItem(b -> b.tableName(table).item(Map.of(
-                    DynamoBindingStore.ORGANIZATION, AttributeValue.fromS("acme"),
-                    DynamoBindingStore.NAME, AttributeValue.fromS("broken"),
-                    DynamoBindingStore.PIPELINE_KEY, AttributeValue.fromS("acme/broken"),
-                    "max_duration_seconds", AttributeValue.fromN("1.5"))));
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of(
+                            DynamoBindingStore.ORGANIZATION,
+                            AttributeValue.fromS("acme"),
+                            DynamoBindingStore.NAME,
+                            AttributeValue.fromS("broken"),
+                            DynamoBindingStore.PIPELINE_KEY,
+                            AttributeValue.fromS("acme/broken"),
+                            "max_duration_seconds",
+                            AttributeValue.fromN("1.5"))));
             ledger.clear();
             List<String> problems = new ArrayList<>();
-            List<Binding> read = new DynamoBindingReader(dynamo, table, Set.of("acme", "globex"), problems::add).bindings();
-            assertThat(read).extracting(b -> b.organization() + "/" + b.name()).containsExactlyInAnyOrder(
-                    "acme/b0", "acme/b1", "acme/b2", "acme/b3", "globex/b0", "globex/b1", "globex/b2", "globex/b3");
+            List<Binding> read =
+                    new DynamoBindingReader(dynamo, table, Set.of("acme", "globex"), problems::add).bindings();
+            assertThat(read)
+                    .extracting(b -> b.organization() + "/" + b.name())
+                    .containsExactlyInAnyOrder(
+                            "acme/b0",
+                            "acme/b1",
+                            "acme/b2",
+                            "acme/b3",
+                            "globex/b0",
+                            "globex/b1",
+                            "globex/b2",
+                            "globex/b3");
             assertThat(problems).singleElement().asString().startsWith("acme/broken: ");
-            assertThat(ledger.queries(table)).extracting(QueryLedger.Query::partition).containsExactlyInAnyOrder("acme", "globex");
+            assertThat(ledger.queries(table))
+                    .extracting(QueryLedger.Query::partition)
+                    .containsExactlyInAnyOrder("acme", "globex");
             assertThat(ledger.scans()).isZero();
         }
     }

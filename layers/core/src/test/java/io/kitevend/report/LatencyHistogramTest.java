@@ -26,10 +26,10 @@ class LatencyHistogramTest {
         return Stream.of(
                 Arguments.of(Named.of("uniform 0-100 ms (exact range)", (LongSupplier) () -> r.nextLong(0, 100))),
                 Arguments.of(Named.of("uniform 0-5 s", (LongSupplier) () -> r.nextLong(0, 5_000))),
-                Arguments.of(Named.of("log-normal around 40 ms with a long tail", (LongSupplier) () ->
-                        Math.round(Math.exp(Math.log(40) + 0.9 * r.nextDouble(-3, 3))))),
-                Arguments.of(Named.of("bimodal: cached 15 ms, cold 2.5 s", (LongSupplier) () ->
-                        r.nextInt(10) == 0 ? r.nextLong(2_000, 3_000) : r.nextLong(10, 20))),
+                Arguments.of(Named.of("log-normal around 40 ms with a long tail", (LongSupplier)
+                        () -> Math.round(Math.exp(Math.log(40) + 0.9 * r.nextDouble(-3, 3))))),
+                Arguments.of(Named.of("bimodal: cached 15 ms, cold 2.5 s", (LongSupplier)
+                        () -> r.nextInt(10) == 0 ? r.nextLong(2_000, 3_000) : r.nextLong(10, 20))),
                 Arguments.of(Named.of("timeouts near 15 minutes", (LongSupplier) () -> r.nextLong(800_000, 900_000))));
     }
 
@@ -49,14 +49,16 @@ class LatencyHistogramTest {
             if (truth < 128) {
                 assertThat(estimate).as("q=%s below 128 is exact", q).isEqualTo(truth);
             } else {
-                assertThat((double) Math.abs(estimate - truth)).as("q=%s: %d vs exact %d", q, estimate, truth)
+                assertThat((double) Math.abs(estimate - truth))
+                        .as("q=%s: %d vs exact %d", q, estimate, truth)
                         .isLessThanOrEqualTo(truth * LatencyHistogram.RELATIVE_ERROR);
             }
         }
         assertThat(h.count()).isEqualTo(all.length);
         assertThat(h.max()).isEqualTo(all[all.length - 1]);
         assertThat(h.min()).isEqualTo(all[0]);
-        assertThat(h.mean()).isCloseTo(Arrays.stream(all).average().orElseThrow(), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(h.mean())
+                .isCloseTo(Arrays.stream(all).average().orElseThrow(), org.assertj.core.data.Offset.offset(1e-6));
     }
 
     @Test
@@ -65,7 +67,8 @@ class LatencyHistogramTest {
         for (int i = 0; LatencyHistogram.lowerBound(i) < LatencyHistogram.MAX_TRACKED && i < 2240; i++) {
             assertThat(LatencyHistogram.lowerBound(i)).as("bucket %d", i).isEqualTo(expectedLower);
             assertThat(LatencyHistogram.index(expectedLower)).isEqualTo(i);
-            assertThat(LatencyHistogram.index(expectedLower + LatencyHistogram.width(i) - 1)).isEqualTo(i);
+            assertThat(LatencyHistogram.index(expectedLower + LatencyHistogram.width(i) - 1))
+                    .isEqualTo(i);
             assertThat((double) LatencyHistogram.width(i)).isLessThanOrEqualTo(Math.max(1, expectedLower / 64.0));
             expectedLower += LatencyHistogram.width(i);
         }

@@ -27,10 +27,16 @@ public final class QueryLedger implements ExecutionInterceptor {
         SdkRequest request = context.request();
         if (request instanceof QueryRequest q) {
             var values = q.expressionAttributeValues();
-            String pk = values.containsKey(":pk") ? values.get(":pk").s() : values.containsKey(":org") ? values.get(":org").s() : null;
-            queries.add(new Query(q.tableName(), q.keyConditionExpression(), pk,
+            String pk = values.containsKey(":pk")
+                    ? values.get(":pk").s()
+                    : values.containsKey(":org") ? values.get(":org").s() : null;
+            queries.add(new Query(
+                    q.tableName(),
+                    q.keyConditionExpression(),
+                    pk,
                     values.containsKey(":low") ? values.get(":low").s() : null,
-                    values.containsKey(":high") ? values.get(":high").s() : null, q.limit()));
+                    values.containsKey(":high") ? values.get(":high").s() : null,
+                    q.limit()));
         } else if (request instanceof ScanRequest) {
             scans.incrementAndGet();
         }

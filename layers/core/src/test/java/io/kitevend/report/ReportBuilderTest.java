@@ -29,7 +29,8 @@ class ReportBuilderTest {
     private static final String ROLE_B = "arn:aws:iam::123456789012:role/kitevend/b";
     private static int ids;
 
-    private static Map<String, Object> vend(Instant t, String decision, String reason, String pipeline, String binding, String role, long latency) {
+    private static Map<String, Object> vend(
+            Instant t, String decision, String reason, String pipeline, String binding, String role, long latency) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("request_id", "req-" + (++ids));
         m.put("time", io.kitevend.audit.AuditRecord.TIME.format(t));
@@ -61,8 +62,15 @@ class ReportBuilderTest {
     }
 
     private static Binding binding(String name, String pipeline, String role) {
-        return Binding.builder().name(name).organization("acme").pipeline(pipeline).roleArn(role)
-                .condition("build_branch", "main").sessionPolicy("{}").createdAt(FROM.minus(Duration.ofDays(400))).build();
+        return Binding.builder()
+                .name(name)
+                .organization("acme")
+                .pipeline(pipeline)
+                .roleArn(role)
+                .condition("build_branch", "main")
+                .sessionPolicy("{}")
+                .createdAt(FROM.minus(Duration.ofDays(400)))
+                .build();
     }
 
     private static AuditReport run(ReportBuilder b, List<Map<String, Object>> records, List<Binding> bindings) {
@@ -77,38 +85,56 @@ class ReportBuilderTest {
         noTime.remove("time");
         Map<String, Object> badTime = allow(at("10:00"), "deploy", "d", ROLE_A);
         badTime.put("time", "yesterday");
-        AuditReport r = run(b, List.of(
-                allow(at("00:00"), "deploy", "d", ROLE_A),
-                allow(at("23:59"), "deploy", "d", ROLE_A),
-                deny(at("12:00"), "no_binding"),
-                vend(at("12:30"), "error", "sts_unavailable", "deploy", "d", ROLE_A, 2500),
-                vend(at("12:31"), "maybe", "odd", "deploy", null, null, 1),
-                allow(FROM.minusMillis(1), "deploy", "d", ROLE_A),
-                allow(TO, "deploy", "d", ROLE_A),
-                noTime, badTime), List.of());
+        AuditReport r = run(
+                b,
+                List.of(
+                        allow(at("00:00"), "deploy", "d", ROLE_A),
+                        allow(at("23:59"), "deploy", "d", ROLE_A),
+                        deny(at("12:00"), "no_binding"),
+                        vend(at("12:30"), "error", "sts_unavailable", "deploy", "d", ROLE_A, 2500),
+                        vend(at("12:31"), "maybe", "odd", "deploy", null, null, 1),
+                        allow(FROM.minusMillis(1), "deploy", "d", ROLE_A),
+                        allow(TO, "deploy", "d", ROLE_A),
+                        noTime,
+                        badTime),
+                List.of());
         assertThat(r.source()).isEqualTo(new AuditReport.Source(9, 2, 2));
         assertThat(r.totals().records()).isEqualTo(5);
-        assertThat(List.of(r.totals().allow(), r.totals().deny(), r.totals().error(), r.totals().other())).containsExactly(2L, 1L, 1L, 1L);
+        assertThat(List.of(
+                        r.totals().allow(),
+                        r.totals().deny(),
+                        r.totals().error(),
+                        r.totals().other()))
+                .containsExactly(2L, 1L, 1L, 1L);
         assertThat(r.timeline()).hasSize(24);
-        assertThat(r.timeline().stream().mapToLong(AuditReport.TimeBucket::total).sum()).isEqualTo(5);
+        assertThat(r.timeline().stream()
+                        .mapToLong(AuditReport.TimeBucket::total)
+                        .sum())
+                .isEqualTo(5);
         assertThat(r.timeline().get(0).allow()).isEqualTo(1);
         assertThat(r.timeline().get(23).allow()).isEqualTo(1);
         assertThat(r.timeline().get(12).deny()).isEqualTo(1);
         assertThat(r.timeline().get(12).error()).isEqualTo(1);
-        assertThat(r.errors().byReason()).extracting(AuditReport.ReasonCount::reason).containsExactly("sts_unavailable");
+        assertThat(r.errors().byReason())
+                .extracting(AuditReport.ReasonCount::reason)
+                .containsExactly("sts_unavailable");
         assertThat(r.latency().count()).isEqualTo(5);
         assertThat(r.latency().maxMs()).isEqualTo(2500);
     }
 
     @Test
     void withoutStateEveryPairIsNewAndHistoryIsMarkedBootstrapped() {
-        AuditReport r = run(new ReportBuilder(DAY, ReportOptions.DEFAULTS, Optional.empty()), List.of(
-                allow(at("09:00"), "deploy", "d", ROLE_A),
-                allow(at("08:00"), "deploy", "d", ROLE_A),
-                allow(at("10:00"), "web", "w", ROLE_B)), List.of());
+        AuditReport r = run(
+                new ReportBuilder(DAY, ReportOptions.DEFAULTS, Optional.empty()),
+                List.of(
+                        allow(at("09:00"), "deploy", "d", ROLE_A),
+                        allow(at("08:00"), "deploy", "d", ROLE_A),
+                        allow(at("10:00"), "web", "w", ROLE_B)),
+                List.of());
         assertThat(r.history().bootstrapped()).isTrue();
         assertThat(r.history().since()).isEqualTo(FROM);
-        assertThat(r.newPairs().pairs()).extracting(NewPair::pipeline, NewPair::roleArn, NewPair::firstSeen, NewPair::vends)
+        assertThat(r.newPairs().pairs())
+                .extracting(NewPair::pipeline, NewPair::roleArn, NewPair::firstSeen, NewPair::vends)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("deploy", ROLE_A, at("08:00"), 2L),
                         org.assertj.core.groups.Tuple.tuple("web", ROLE_B, at("10:00"), 1L));
@@ -116,8 +142,11 @@ class ReportBuilderTest {
 
     @Test
     void pairsKnownBeforeTheWindowAreNotNewAndReRunsReportTheSame() {
-        ReportState previous = new ReportState(FROM.minus(Duration.ofDays(90)), FROM,
-                Map.of(new Pair("acme", "deploy", ROLE_A), FROM.minus(Duration.ofDays(20))), Map.of());
+        ReportState previous = new ReportState(
+                FROM.minus(Duration.ofDays(90)),
+                FROM,
+                Map.of(new Pair("acme", "deploy", ROLE_A), FROM.minus(Duration.ofDays(20))),
+                Map.of());
         List<Map<String, Object>> records = List.of(
                 allow(at("09:00"), "deploy", "d", ROLE_A),
                 allow(at("09:30"), "deploy", "d2", ROLE_B),
@@ -125,10 +154,14 @@ class ReportBuilderTest {
         ReportBuilder first = new ReportBuilder(DAY, ReportOptions.DEFAULTS, Optional.of(previous));
         AuditReport r1 = run(first, records, List.of());
         assertThat(r1.history().bootstrapped()).isFalse();
-        assertThat(r1.newPairs().pairs()).extracting(NewPair::pipeline, NewPair::roleArn)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("deploy", ROLE_B), org.assertj.core.groups.Tuple.tuple("web", ROLE_B));
+        assertThat(r1.newPairs().pairs())
+                .extracting(NewPair::pipeline, NewPair::roleArn)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("deploy", ROLE_B),
+                        org.assertj.core.groups.Tuple.tuple("web", ROLE_B));
         ReportState saved = ReportState.fromJson(first.nextState(List.of()).toJson(TO));
-        assertThat(saved.firstSeen()).containsEntry(new Pair("acme", "deploy", ROLE_A), FROM.minus(Duration.ofDays(20)))
+        assertThat(saved.firstSeen())
+                .containsEntry(new Pair("acme", "deploy", ROLE_A), FROM.minus(Duration.ofDays(20)))
                 .containsEntry(new Pair("acme", "web", ROLE_B), at("11:00"));
         assertThat(saved.through()).isEqualTo(TO);
 
@@ -138,7 +171,10 @@ class ReportBuilderTest {
         ReportWindow nextDay = new ReportWindow(TO, TO.plus(Duration.ofDays(1)));
         ReportBuilder next = new ReportBuilder(nextDay, ReportOptions.DEFAULTS, Optional.of(saved));
         next.accept(allow(TO.plus(Duration.ofHours(1)), "web", "w", ROLE_B));
-        assertThat(next.finish(List.of(), TO.plus(Duration.ofDays(1))).newPairs().pairs()).isEmpty();
+        assertThat(next.finish(List.of(), TO.plus(Duration.ofDays(1)))
+                        .newPairs()
+                        .pairs())
+                .isEmpty();
     }
 
     @Test
@@ -149,13 +185,19 @@ class ReportBuilderTest {
         b.learn(allow(FROM.minus(Duration.ofDays(35)), "deploy", "old", ROLE_A));
         b.learn(allow(FROM.minus(Duration.ofDays(2)), "deploy", "d", ROLE_A));
         b.learn(deny(FROM.minus(Duration.ofDays(2)), "no_binding"));
-        AuditReport r = run(b, List.of(allow(at("09:00"), "deploy", "d", ROLE_A)),
-                List.of(binding("old", "deploy", ROLE_A), binding("d", "deploy", ROLE_A), binding("unused", "deploy", ROLE_B)));
+        AuditReport r = run(
+                b,
+                List.of(allow(at("09:00"), "deploy", "d", ROLE_A)),
+                List.of(
+                        binding("old", "deploy", ROLE_A),
+                        binding("d", "deploy", ROLE_A),
+                        binding("unused", "deploy", ROLE_B)));
         assertThat(r.history().since()).isEqualTo(FROM.minus(Duration.ofDays(40)));
         assertThat(r.history().bootstrapDays()).isEqualTo(40);
         assertThat(r.totals().records()).as("learned records are not counted").isEqualTo(1);
         assertThat(r.newPairs().pairs()).isEmpty();
-        assertThat(r.bindings().stale()).extracting(AuditReport.StaleBinding::name, AuditReport.StaleBinding::basis)
+        assertThat(r.bindings().stale())
+                .extracting(AuditReport.StaleBinding::name, AuditReport.StaleBinding::basis)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("old", BindingReview.BASIS_LAST_USED),
                         org.assertj.core.groups.Tuple.tuple("unused", BindingReview.BASIS_HISTORY));
@@ -171,13 +213,20 @@ class ReportBuilderTest {
         records.add(deny(at("02:00"), "no_binding"));
         AuditReport r = run(b, records, List.of());
         assertThat(r.replays().total()).isEqualTo(8);
-        assertThat(r.replays().sampleRequestIds()).hasSize(5)
-                .isSubsetOf(records.subList(0, 8).stream().map(m -> (String) m.get("request_id")).toList());
+        assertThat(r.replays().sampleRequestIds())
+                .hasSize(5)
+                .isSubsetOf(records.subList(0, 8).stream()
+                        .map(m -> (String) m.get("request_id"))
+                        .toList());
         assertThat(r.replays().byPipeline()).containsExactly(new AuditReport.PipelineCount("acme", "deploy", 8));
-        assertThat(r.refusals().byReason()).extracting(AuditReport.ReasonCount::reason, AuditReport.ReasonCount::count)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("token_replayed", 8L), org.assertj.core.groups.Tuple.tuple("no_binding", 1L));
+        assertThat(r.refusals().byReason())
+                .extracting(AuditReport.ReasonCount::reason, AuditReport.ReasonCount::count)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("token_replayed", 8L),
+                        org.assertj.core.groups.Tuple.tuple("no_binding", 1L));
         assertThat(r.refusals().byReason().get(0).sampleRequestIds()).hasSize(5);
-        assertThat(r.refusals().byReason().get(1).sampleRequestIds()).containsExactly((String) records.get(8).get("request_id"));
+        assertThat(r.refusals().byReason().get(1).sampleRequestIds())
+                .containsExactly((String) records.get(8).get("request_id"));
     }
 
     @Test
@@ -204,42 +253,63 @@ class ReportBuilderTest {
         assertThat(r.admin().deny()).isEqualTo(1);
         assertThat(r.admin().truncated()).isTrue();
         assertThat(r.admin().changes()).hasSize(2);
-        assertThat(r.admin().changes().get(0)).containsEntry("principal", "arn:aws:sts::123456789012:assumed-role/admin/alice")
+        assertThat(r.admin().changes().get(0))
+                .containsEntry("principal", "arn:aws:sts::123456789012:assumed-role/admin/alice")
                 .doesNotContainKeys("pk", "token_sha256");
         assertThat(r.vends().total()).isZero();
         assertThat(r.latency().count()).as("admin records have no vend latency").isZero();
-        assertThat(ReportJson.tree(r).at("/admin/changes/0/before/max_duration_seconds").asInt()).isEqualTo(3600);
+        assertThat(ReportJson.tree(r)
+                        .at("/admin/changes/0/before/max_duration_seconds")
+                        .asInt())
+                .isEqualTo(3600);
     }
 
     @Test
     void countTablesStayWithinTheirKeyLimit() {
         ReportBuilder b = new ReportBuilder(DAY, ReportOptions.DEFAULTS.withMaxKeys(2), Optional.empty());
-        AuditReport r = run(b, List.of(
-                allow(at("01:00"), "p1", "b1", ROLE_A), allow(at("01:01"), "p1", "b1", ROLE_A),
-                allow(at("01:02"), "p2", "b2", ROLE_A), allow(at("01:03"), "p3", "b3", ROLE_A)), List.of());
+        AuditReport r = run(
+                b,
+                List.of(
+                        allow(at("01:00"), "p1", "b1", ROLE_A), allow(at("01:01"), "p1", "b1", ROLE_A),
+                        allow(at("01:02"), "p2", "b2", ROLE_A), allow(at("01:03"), "p3", "b3", ROLE_A)),
+                List.of());
         assertThat(r.vends().total()).isEqualTo(4);
         assertThat(r.vends().truncated()).isTrue();
-        assertThat(r.vends().byPipeline()).extracting(AuditReport.PipelineCount::pipeline).containsExactly("p1", "p2");
+        assertThat(r.vends().byPipeline())
+                .extracting(AuditReport.PipelineCount::pipeline)
+                .containsExactly("p1", "p2");
         assertThat(r.newPairs().truncated()).isTrue();
         assertThat(r.newPairs().pairs()).hasSize(2);
     }
 
     @Test
     void disabledBindingsAreNeitherStaleNorRiskyAndDeletedOnesLeaveTheState() {
-        ReportState previous = new ReportState(FROM.minus(Duration.ofDays(100)), FROM, Map.of(),
-                Map.of(new BindingKey("acme", "gone"), FROM.minus(Duration.ofDays(5)),
-                        new BindingKey("acme", "kept"), FROM.minus(Duration.ofDays(50))));
+        ReportState previous = new ReportState(
+                FROM.minus(Duration.ofDays(100)),
+                FROM,
+                Map.of(),
+                Map.of(
+                        new BindingKey("acme", "gone"),
+                        FROM.minus(Duration.ofDays(5)),
+                        new BindingKey("acme", "kept"),
+                        FROM.minus(Duration.ofDays(50))));
         ReportBuilder b = new ReportBuilder(DAY, ReportOptions.DEFAULTS, Optional.of(previous));
-        Binding disabled = binding("off", "*", ROLE_A).toBuilder().enabled(false).build();
+        Binding disabled =
+                binding("off", "*", ROLE_A).toBuilder().enabled(false).build();
         Binding kept = binding("kept", "deploy", ROLE_A);
         Binding glob = binding("glob", "infra-*", ROLE_B);
         AuditReport r = b.finish(List.of(disabled, kept, glob), TO);
         assertThat(r.bindings().total()).isEqualTo(3);
         assertThat(r.bindings().enabled()).isEqualTo(2);
-        assertThat(r.bindings().stale()).extracting(AuditReport.StaleBinding::name).containsExactly("glob", "kept");
+        assertThat(r.bindings().stale())
+                .extracting(AuditReport.StaleBinding::name)
+                .containsExactly("glob", "kept");
         assertThat(r.bindings().stale().get(1).unusedDays()).isEqualTo(51);
-        assertThat(r.bindings().risky()).extracting(AuditReport.RiskyBinding::name).containsExactly("glob");
-        assertThat(b.nextState(List.of(disabled, kept, glob)).lastUsed()).containsOnlyKeys(new BindingKey("acme", "kept"));
+        assertThat(r.bindings().risky())
+                .extracting(AuditReport.RiskyBinding::name)
+                .containsExactly("glob");
+        assertThat(b.nextState(List.of(disabled, kept, glob)).lastUsed())
+                .containsOnlyKeys(new BindingKey("acme", "kept"));
     }
 
     static Stream<Arguments> bucketCases() {
@@ -258,17 +328,19 @@ class ReportBuilderTest {
     @MethodSource("bucketCases")
     void timelineBucketsFitTheWindow(Duration length, Duration bucket) {
         assertThat(ReportBuilder.bucketFor(length)).isEqualTo(bucket);
-        ReportBuilder b = new ReportBuilder(new ReportWindow(FROM, FROM.plus(length)), ReportOptions.DEFAULTS, Optional.empty());
+        ReportBuilder b =
+                new ReportBuilder(new ReportWindow(FROM, FROM.plus(length)), ReportOptions.DEFAULTS, Optional.empty());
         AuditReport r = b.finish(List.of(), FROM.plus(length));
-        assertThat(r.timeline()).hasSizeLessThanOrEqualTo(60)
-                .hasSize((int) ((length.toMillis() + bucket.toMillis() - 1) / bucket.toMillis()));
+        assertThat(r.timeline()).hasSizeLessThanOrEqualTo(60).hasSize((int)
+                ((length.toMillis() + bucket.toMillis() - 1) / bucket.toMillis()));
     }
 
     @Test
     void stateSurvivesItsJsonForm() {
         Map<Pair, Instant> pairs = new HashMap<>();
         pairs.put(new Pair("acme", "deploy", ROLE_A), FROM);
-        ReportState s = new ReportState(FROM.minus(Duration.ofDays(3)), TO, pairs, Map.of(new BindingKey("acme", "d"), at("03:00")));
+        ReportState s = new ReportState(
+                FROM.minus(Duration.ofDays(3)), TO, pairs, Map.of(new BindingKey("acme", "d"), at("03:00")));
         assertThat(ReportState.fromJson(s.toJson(TO))).isEqualTo(s);
     }
 }

@@ -73,7 +73,9 @@ public final class ReportChecks {
         for (int i = 0; i < svgs.getLength(); i++) {
             Element svg = (Element) svgs.item(i);
             NodeList titles = svg.getElementsByTagNameNS(SVG, "title");
-            out.put(svg.getAttribute("id"), titles.getLength() == 0 ? "" : titles.item(0).getTextContent());
+            out.put(
+                    svg.getAttribute("id"),
+                    titles.getLength() == 0 ? "" : titles.item(0).getTextContent());
         }
         return out;
     }

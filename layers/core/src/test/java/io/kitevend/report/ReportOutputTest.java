@@ -18,9 +18,11 @@ import org.w3c.dom.Document;
 class ReportOutputTest {
     private static final Instant FROM = Instant.parse("2025-05-14T00:00:00Z");
     private static final Instant TO = Instant.parse("2025-05-15T00:00:00Z");
-    private static final String HOSTILE = "<script>alert('x')</script> & \"q\" \u0001\u0007 \uD800 ]]> <!-- --> \uD83D\uDE80";
+    private static final String HOSTILE =
+            "<script>alert('x')</script> & \"q\" \u0001\u0007 \uD800 ]]> <!-- --> \uD83D\uDE80";
 
-    private static Map<String, Object> record(String id, String decision, String reason, String pipeline, String binding) {
+    private static Map<String, Object> record(
+            String id, String decision, String reason, String pipeline, String binding) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("request_id", id);
         m.put("time", AuditRecord.TIME.format(FROM.plusSeconds(3600)));
@@ -52,8 +54,13 @@ class ReportOutputTest {
         admin.put("before", "{\"description\":\"" + "x</pre>" + "\"}");
         admin.put("after", HOSTILE);
         b.accept(admin);
-        Binding risky = Binding.builder().name("b-risky").organization("acme").pipeline("*" + HOSTILE)
-                .roleArn("arn:aws:iam::123456789012:role/kitevend/" + HOSTILE).maxDurationSeconds(43_200).build();
+        Binding risky = Binding.builder()
+                .name("b-risky")
+                .organization("acme")
+                .pipeline("*" + HOSTILE)
+                .roleArn("arn:aws:iam::123456789012:role/kitevend/" + HOSTILE)
+                .maxDurationSeconds(43_200)
+                .build();
         return b.finish(List.of(risky), TO);
     }
 
@@ -64,11 +71,13 @@ class ReportOutputTest {
         Document page = ReportChecks.parseXhtml(html);
         assertThat(page.getDocumentElement().getNamespaceURI()).isEqualTo(ReportChecks.XHTML);
         assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
-        assertThat(page.getDocumentElement().getTextContent()).contains("<script>alert('x')</script> & \"q\"")
-                .contains("\uD83D\uDE80").doesNotContain("\u0001");
+        assertThat(page.getDocumentElement().getTextContent())
+                .contains("<script>alert('x')</script> & \"q\"")
+                .contains("\uD83D\uDE80")
+                .doesNotContain("\u0001");
         assertThat(ReportChecks.externalReferences(page)).isEmpty();
-        assertThat(ReportChecks.charts(page)).containsOnlyKeys(
-                ReportHtml.CHART_DECISIONS, ReportHtml.CHART_PIPELINES, ReportHtml.CHART_REFUSALS);
+        assertThat(ReportChecks.charts(page))
+                .containsOnlyKeys(ReportHtml.CHART_DECISIONS, ReportHtml.CHART_PIPELINES, ReportHtml.CHART_REFUSALS);
         assertThat(ReportChecks.rects(page, ReportHtml.CHART_PIPELINES)).isEqualTo(1);
         assertThat(ReportChecks.rects(page, ReportHtml.CHART_REFUSALS)).isEqualTo(2);
     }
@@ -94,17 +103,20 @@ class ReportOutputTest {
         String json = ReportJson.write(empty);
         assertThat(ReportChecks.schemaErrors(json)).isEmpty();
         Document page = ReportChecks.parseXhtml(ReportHtml.render(empty));
-        assertThat(ReportChecks.charts(page)).containsOnlyKeys(
-                ReportHtml.CHART_DECISIONS, ReportHtml.CHART_PIPELINES, ReportHtml.CHART_REFUSALS);
+        assertThat(ReportChecks.charts(page))
+                .containsOnlyKeys(ReportHtml.CHART_DECISIONS, ReportHtml.CHART_PIPELINES, ReportHtml.CHART_REFUSALS);
         assertThat(ReportChecks.rects(page, ReportHtml.CHART_PIPELINES)).isZero();
-        assertThat(page.getDocumentElement().getTextContent()).contains("No requests in this window", "No vends in this window");
+        assertThat(page.getDocumentElement().getTextContent())
+                .contains("No requests in this window", "No vends in this window");
     }
 
     @Test
     void theSchemaRefusesWhatItShould() throws Exception {
         String valid = ReportJson.write(hostileReport());
-        assertThat(ReportChecks.schemaErrors(valid.replace("\"schema_version\" : 1", "\"schema_version\" : 2"))).isNotEmpty();
-        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.readTree(valid);
+        assertThat(ReportChecks.schemaErrors(valid.replace("\"schema_version\" : 1", "\"schema_version\" : 2")))
+                .isNotEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode tree =
+                (com.fasterxml.jackson.databind.node.ObjectNode) Json.readTree(valid);
         tree.remove("latency_ms");
         assertThat(ReportChecks.schemaErrors(Json.write(tree))).anyMatch(e -> e.contains("latency_ms"));
         tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.readTree(valid);
@@ -119,8 +131,10 @@ class ReportOutputTest {
             assertThat(top).as("for %d", v).isGreaterThanOrEqualTo(v).isLessThanOrEqualTo((v + 3) * 4 / 3 + 4);
             assertThat(top % 4).as("for %d", v).isZero();
             long quarter = top / 4;
-            assertThat(quarter < 10 || String.valueOf(quarter).replaceAll("0+$", "").length() <= 2)
-                    .as("quarter %d of %d is round", quarter, top).isTrue();
+            assertThat(quarter < 10
+                            || String.valueOf(quarter).replaceAll("0+$", "").length() <= 2)
+                    .as("quarter %d of %d is round", quarter, top)
+                    .isTrue();
         }
         assertThat(ReportHtml.niceCeiling(42_000)).isEqualTo(48_000);
         assertThat(ReportHtml.niceCeiling(0)).isZero();

@@ -33,7 +33,8 @@ class CachedSecretSourceTest {
             reads.add(secretId);
             String text = current.get(secretId);
             if (text == null) {
-                throw new SecretUnavailableException(true, "secret_not_found", "secret " + secretId + " does not exist");
+                throw new SecretUnavailableException(
+                        true, "secret_not_found", "secret " + secretId + " does not exist");
             }
             return new SecretValue(secretId, "v" + version, text, null);
         }
@@ -101,7 +102,9 @@ class CachedSecretSourceTest {
     void aFailureIsNotCached() throws Exception {
         var cache = new CachedSecretSource(source, Duration.ofSeconds(30), clock);
         assertThatThrownBy(() -> cache.fetch("kitevend/late"))
-                .isInstanceOfSatisfying(SecretUnavailableException.class, e -> assertThat(e.missing()).isTrue());
+                .isInstanceOfSatisfying(
+                        SecretUnavailableException.class,
+                        e -> assertThat(e.missing()).isTrue());
 
         source.put("kitevend/late", "here now");
 

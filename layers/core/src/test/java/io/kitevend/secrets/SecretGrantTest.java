@@ -29,10 +29,16 @@ class SecretGrantTest {
                 Arguments.of("a boolean key, as text", "tls", text(JSON), "true"),
                 Arguments.of("an object key, as JSON", "nested", text(JSON), "{\"a\":[1,2]}"),
                 Arguments.of("an empty string key is the empty string it holds", "empty", text(JSON), ""),
-                Arguments.of("binary secret, base64", null,
-                        new SecretValue("kitevend/ci/key", "v1", null, new byte[] {0, (byte) 0xFF, 'k', 'e', 'y'}), "AP9rZXk="),
-                Arguments.of("text wins when both are present", null,
-                        new SecretValue("kitevend/ci/key", "v1", "text", "bytes".getBytes(StandardCharsets.UTF_8)), "text"));
+                Arguments.of(
+                        "binary secret, base64",
+                        null,
+                        new SecretValue("kitevend/ci/key", "v1", null, new byte[] {0, (byte) 0xFF, 'k', 'e', 'y'}),
+                        "AP9rZXk="),
+                Arguments.of(
+                        "text wins when both are present",
+                        null,
+                        new SecretValue("kitevend/ci/key", "v1", "text", "bytes".getBytes(StandardCharsets.UTF_8)),
+                        "text"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,15 +53,22 @@ class SecretGrantTest {
                 Arguments.of("a key whose value is null", "none", text(JSON), "secret_key_not_found"),
                 Arguments.of("a key of a text secret", "password", text("not json"), "secret_key_not_found"),
                 Arguments.of("a key of a JSON array", "0", text("[\"a\"]"), "secret_key_not_found"),
-                Arguments.of("a key of a binary secret", "password",
-                        new SecretValue("kitevend/ci/key", "v1", null, JSON.getBytes(StandardCharsets.UTF_8)), "secret_key_not_found"),
-                Arguments.of("a secret with neither text nor binary", null,
-                        new SecretValue("kitevend/ci/key", "v1", null, null), "secret_empty"));
+                Arguments.of(
+                        "a key of a binary secret",
+                        "password",
+                        new SecretValue("kitevend/ci/key", "v1", null, JSON.getBytes(StandardCharsets.UTF_8)),
+                        "secret_key_not_found"),
+                Arguments.of(
+                        "a secret with neither text nor binary",
+                        null,
+                        new SecretValue("kitevend/ci/key", "v1", null, null),
+                        "secret_empty"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("failures")
-    void aGrantThatCannotBeMetIsAMissingSecretNeverAnEmptyValue(String name, String key, SecretValue value, String reason) {
+    void aGrantThatCannotBeMetIsAMissingSecretNeverAnEmptyValue(
+            String name, String key, SecretValue value, String reason) {
         assertThatThrownBy(() -> new SecretGrant(value.secretId(), key).valueOf(value))
                 .isInstanceOfSatisfying(SecretUnavailableException.class, e -> {
                     assertThat(e.missing()).isTrue();
@@ -67,8 +80,10 @@ class SecretGrantTest {
     @Test
     void toStringShowsIdsAndVersionsButNeverValues() {
         SecretValue text = new SecretValue("kitevend/ci/db", "v-123", "s3cr3t-pw", null);
-        SecretValue binary = new SecretValue("kitevend/ci/key", "v-456", null, "b1nary-s3cr3t".getBytes(StandardCharsets.UTF_8));
-        var granted = new SecretsResult.Granted("req-1", "deploy-main", Map.of("DB_PASSWORD", "s3cr3t-pw"), "secretsmanager");
+        SecretValue binary =
+                new SecretValue("kitevend/ci/key", "v-456", null, "b1nary-s3cr3t".getBytes(StandardCharsets.UTF_8));
+        var granted =
+                new SecretsResult.Granted("req-1", "deploy-main", Map.of("DB_PASSWORD", "s3cr3t-pw"), "secretsmanager");
 
         assertThat(text.toString()).contains("kitevend/ci/db", "v-123").doesNotContain("s3cr3t-pw");
         assertThat(binary.toString()).contains("kitevend/ci/key", "v-456").doesNotContain("b1nary", "YjFuYXJ5");

@@ -44,15 +44,27 @@ class SecretsBindingStoreIntegrationTest {
             secrets.put("NPM_TOKEN", SecretGrant.whole("kitevend/ci/npm-token"));
             secrets.put("DB_PASSWORD", new SecretGrant("kitevend/ci/db", "password"));
             secrets.put("SIGNING_KEY", SecretGrant.whole(SIGNING_ARN));
-            return Binding.builder().name("deploy-main").organization("acme").pipeline("deploy").roleArn(ROLE)
-                    .secrets(secrets).version(3).createdAt(Instant.parse("2025-05-01T10:00:00Z")).createdBy("admin")
-                    .updatedAt(Instant.parse("2025-05-02T10:00:00Z")).updatedBy("admin").build();
+            return Binding.builder()
+                    .name("deploy-main")
+                    .organization("acme")
+                    .pipeline("deploy")
+                    .roleArn(ROLE)
+                    .secrets(secrets)
+                    .version(3)
+                    .createdAt(Instant.parse("2025-05-01T10:00:00Z"))
+                    .createdBy("admin")
+                    .updatedAt(Instant.parse("2025-05-02T10:00:00Z"))
+                    .updatedBy("admin")
+                    .build();
         }
 
         private Map<String, AttributeValue> rawItem(String org, String name) {
-            return dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
-                    DynamoBindingStore.ORGANIZATION, AttributeValue.fromS(org),
-                    DynamoBindingStore.NAME, AttributeValue.fromS(name)))).item();
+            return dynamo.getItem(b -> b.tableName(table)
+                            .consistentRead(true)
+                            .key(Map.of(
+                                    DynamoBindingStore.ORGANIZATION, AttributeValue.fromS(org),
+                                    DynamoBindingStore.NAME, AttributeValue.fromS(name))))
+                    .item();
         }
 
         @Test
@@ -63,12 +75,14 @@ class SecretsBindingStoreIntegrationTest {
 
             Binding read = store.get("acme", "deploy-main").orElseThrow();
             assertThat(read).isEqualTo(binding);
-            assertThat(read.secrets()).containsOnly(
-                    Map.entry("NPM_TOKEN", SecretGrant.whole("kitevend/ci/npm-token")),
-                    Map.entry("DB_PASSWORD", new SecretGrant("kitevend/ci/db", "password")),
-                    Map.entry("SIGNING_KEY", SecretGrant.whole(SIGNING_ARN)));
+            assertThat(read.secrets())
+                    .containsOnly(
+                            Map.entry("NPM_TOKEN", SecretGrant.whole("kitevend/ci/npm-token")),
+                            Map.entry("DB_PASSWORD", new SecretGrant("kitevend/ci/db", "password")),
+                            Map.entry("SIGNING_KEY", SecretGrant.whole(SIGNING_ARN)));
             // The vend path's query reads the same secrets.
-            assertThat(store.exactPipeline("acme", "deploy")).singleElement()
+            assertThat(store.exactPipeline("acme", "deploy"))
+                    .singleElement()
                     .satisfies(b -> assertThat(b.secrets()).isEqualTo(binding.secrets()));
         }
 
@@ -76,17 +90,28 @@ class SecretsBindingStoreIntegrationTest {
         void theItemHoldsIdsAndKeysAsAMapOfMaps() throws Exception {
             store.put(withSecrets());
 
-            Map<String, AttributeValue> secrets = rawItem("acme", "deploy-main").get("secrets").m();
+            Map<String, AttributeValue> secrets =
+                    rawItem("acme", "deploy-main").get("secrets").m();
 
             assertThat(secrets).containsOnlyKeys("NPM_TOKEN", "DB_PASSWORD", "SIGNING_KEY");
-            assertThat(secrets.get("NPM_TOKEN").m()).isEqualTo(Map.of("secret_id", AttributeValue.fromS("kitevend/ci/npm-token")));
-            assertThat(secrets.get("DB_PASSWORD").m()).isEqualTo(Map.of(
-                    "secret_id", AttributeValue.fromS("kitevend/ci/db"), "key", AttributeValue.fromS("password")));
+            assertThat(secrets.get("NPM_TOKEN").m())
+                    .isEqualTo(Map.of("secret_id", AttributeValue.fromS("kitevend/ci/npm-token")));
+            assertThat(secrets.get("DB_PASSWORD").m())
+                    .isEqualTo(Map.of(
+                            "secret_id",
+                            AttributeValue.fromS("kitevend/ci/db"),
+                            "key",
+                            AttributeValue.fromS("password")));
         }
 
         @Test
         void aBindingWithoutSecretsHasNoSecretsAttributeAndReadsBackEmpty() throws Exception {
-            Binding plain = Binding.builder().name("build-any").organization("acme").pipeline("build").roleArn(ROLE).build();
+            Binding plain = Binding.builder()
+                    .name("build-any")
+                    .organization("acme")
+                    .pipeline("build")
+                    .roleArn(ROLE)
+                    .build();
 
             store.put(plain);
 
@@ -98,15 +123,20 @@ class SecretsBindingStoreIntegrationTest {
         void replacingABindingReplacesItsSecrets() throws Exception {
             Binding first = withSecrets();
             store.create(first);
-            Binding second = first.toBuilder().secrets(Map.of("ONLY_ONE", new SecretGrant("kitevend/ci/other", "token")))
-                    .version(first.version() + 1).build();
+            Binding second = first.toBuilder()
+                    .secrets(Map.of("ONLY_ONE", new SecretGrant("kitevend/ci/other", "token")))
+                    .version(first.version() + 1)
+                    .build();
 
             store.replace(second, first.version());
 
             assertThat(store.get("acme", "deploy-main").orElseThrow().secrets())
                     .containsExactly(Map.entry("ONLY_ONE", new SecretGrant("kitevend/ci/other", "token")));
             // Removing every secret removes the attribute.
-            Binding third = second.toBuilder().secrets(Map.of()).version(second.version() + 1).build();
+            Binding third = second.toBuilder()
+                    .secrets(Map.of())
+                    .version(second.version() + 1)
+                    .build();
             store.replace(third, second.version());
             assertThat(rawItem("acme", "deploy-main")).doesNotContainKey("secrets");
             assertThat(store.get("acme", "deploy-main").orElseThrow().secrets()).isEmpty();

@@ -46,7 +46,9 @@ class SecretsDocumentTest {
     private static final Map<String, SecretGrant> EXPECTED = Map.of(
             "NPM_TOKEN", SecretGrant.whole("kitevend/ci/npm-token"),
             "DB_PASSWORD", new SecretGrant("kitevend/ci/db", "password"),
-            "SIGNING_KEY", SecretGrant.whole("arn:aws:secretsmanager:us-east-1:123456789012:secret:kitevend/ci/signing-AbCdEf"));
+            "SIGNING_KEY",
+                    SecretGrant.whole(
+                            "arn:aws:secretsmanager:us-east-1:123456789012:secret:kitevend/ci/signing-AbCdEf"));
 
     @Test
     void yamlGrantsBothFormsAndABindingWithoutSecretsGrantsNone() throws Exception {
@@ -105,22 +107,35 @@ class SecretsDocumentTest {
         Binding binding = BindingsDocument.parse(doc, COMPILER).get(0);
 
         assertThat(binding.secrets()).containsExactly(Map.entry("TOKEN", SecretGrant.whole("kitevend/ci/token")));
-        assertThat(BindingsDocument.toJson(binding).get("secrets").get("TOKEN").asText()).isEqualTo("kitevend/ci/token");
+        assertThat(BindingsDocument.toJson(binding).get("secrets").get("TOKEN").asText())
+                .isEqualTo("kitevend/ci/token");
     }
 
     static Stream<Arguments> shapeErrors() {
         return Stream.of(
                 Arguments.of("secrets as a list", "secrets: [kitevend/ci/token]", "bindings[0].secrets wrong_type"),
                 Arguments.of("secrets as a string", "secrets: kitevend/ci/token", "bindings[0].secrets wrong_type"),
-                Arguments.of("a secret id that is a number", "secrets: {TOKEN: 42}", "bindings[0].secrets.TOKEN wrong_type"),
-                Arguments.of("a secret id that is a list", "secrets: {TOKEN: [kitevend/a]}", "bindings[0].secrets.TOKEN wrong_type"),
-                Arguments.of("an unknown field in the object form", "secrets: {TOKEN: {secret_id: kitevend/a, version: v1}}",
+                Arguments.of(
+                        "a secret id that is a number", "secrets: {TOKEN: 42}", "bindings[0].secrets.TOKEN wrong_type"),
+                Arguments.of(
+                        "a secret id that is a list",
+                        "secrets: {TOKEN: [kitevend/a]}",
+                        "bindings[0].secrets.TOKEN wrong_type"),
+                Arguments.of(
+                        "an unknown field in the object form",
+                        "secrets: {TOKEN: {secret_id: kitevend/a, version: v1}}",
                         "bindings[0].secrets.TOKEN.version unknown_field"),
-                Arguments.of("the object form without secret_id", "secrets: {TOKEN: {key: password}}",
+                Arguments.of(
+                        "the object form without secret_id",
+                        "secrets: {TOKEN: {key: password}}",
                         "bindings[0].secrets.TOKEN.secret_id missing"),
-                Arguments.of("a secret outside the prefix", "secrets: {TOKEN: prod/token}",
+                Arguments.of(
+                        "a secret outside the prefix",
+                        "secrets: {TOKEN: prod/token}",
                         "bindings[0].secrets.TOKEN.secret_id secret_prefix_not_allowed"),
-                Arguments.of("a reserved name", "secrets: {AWS_SESSION_TOKEN: kitevend/token}",
+                Arguments.of(
+                        "a reserved name",
+                        "secrets: {AWS_SESSION_TOKEN: kitevend/token}",
                         "bindings[0].secrets.AWS_SESSION_TOKEN reserved_env_name"));
     }
 
@@ -137,8 +152,12 @@ class SecretsDocumentTest {
                 """.formatted(secretsLine);
 
         assertThatThrownBy(() -> BindingsDocument.parse(doc, COMPILER))
-                .isInstanceOfSatisfying(BindingsDocument.InvalidDocumentException.class, e -> assertThat(
-                        e.errors().stream().map(f -> f.field() + " " + f.code()).toList()).containsExactly(expected));
+                .isInstanceOfSatisfying(
+                        BindingsDocument.InvalidDocumentException.class,
+                        e -> assertThat(e.errors().stream()
+                                        .map(f -> f.field() + " " + f.code())
+                                        .toList())
+                                .containsExactly(expected));
     }
 
     @Test

@@ -77,6 +77,7 @@ class SecretsServiceIntegrationTest {
     private final Set<String> secretValues = Collections.synchronizedSet(new LinkedHashSet<>());
     /** Every response but the 200s that carry secrets by design. */
     private final List<HttpResponse> refusals = Collections.synchronizedList(new ArrayList<>());
+
     private final List<HttpResponse> granted = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requestIds = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> versionIdsHandedOut = Collections.synchronizedSet(new LinkedHashSet<>());
@@ -117,10 +118,18 @@ class SecretsServiceIntegrationTest {
         var key = TestKeys.rsa();
         jwks = new JwksServer(key);
         minter = new TokenMinter(key, jwks.issuer(), VendFixture.AUDIENCE);
-        vend = new VendConfig(aws.settings().region(), aws.settings().endpoint(), VendFixture.policy(jwks),
+        vend = new VendConfig(
+                aws.settings().region(),
+                aws.settings().endpoint(),
+                VendFixture.policy(jwks),
                 new BindingRules("/kitevend/", Set.of(), prefix),
-                EmulatorAws.table("bindings"), EmulatorAws.table("audit"), EmulatorAws.table("replay"),
-                Duration.ofMinutes(5), Duration.ofDays(400), 4, true);
+                EmulatorAws.table("bindings"),
+                EmulatorAws.table("audit"),
+                EmulatorAws.table("replay"),
+                Duration.ofMinutes(5),
+                Duration.ofDays(400),
+                4,
+                true);
         Tables.ensure(dynamo, vend.bindingsTable(), vend.auditTable(), vend.replayTable());
 
         npmId = prefix + "ci/npm-token";
@@ -130,7 +139,8 @@ class SecretsServiceIntegrationTest {
         dbId = prefix + "ci/db";
         dbUser = value("user");
         dbPassword = value("pw");
-        dbVersion = createText(dbId, Json.write(Map.of("username", dbUser, "password", dbPassword))).versionId();
+        dbVersion = createText(dbId, Json.write(Map.of("username", dbUser, "password", dbPassword)))
+                .versionId();
 
         signingMarker = value("bin");
         byte[] marker = signingMarker.getBytes(StandardCharsets.US_ASCII);
@@ -140,8 +150,8 @@ class SecretsServiceIntegrationTest {
         System.arraycopy(marker, 0, signingBytes, 2, marker.length);
         signingBytes[marker.length + 2] = (byte) 0xFE;
         signingBytes[marker.length + 3] = (byte) 0x80;
-        CreateSecretResponse signing = secretsManager.createSecret(b -> b.name(prefix + "ci/signing")
-                .secretBinary(SdkBytes.fromByteArray(signingBytes)));
+        CreateSecretResponse signing = secretsManager.createSecret(
+                b -> b.name(prefix + "ci/signing").secretBinary(SdkBytes.fromByteArray(signingBytes)));
         signingArn = signing.arn();
         signingVersion = signing.versionId();
         secretValues.add(Base64.getEncoder().encodeToString(signingBytes));
@@ -158,21 +168,37 @@ class SecretsServiceIntegrationTest {
         secretsManager.deleteSecret(b -> b.secretId(deletedId).recoveryWindowInDays(7L));
 
         var store = new DynamoBindingStore(dynamo, vend.bindingsTable());
-        store.put(binding("app-secrets", "app").secret("NPM_TOKEN", SecretGrant.whole(npmId))
+        store.put(binding("app-secrets", "app")
+                .secret("NPM_TOKEN", SecretGrant.whole(npmId))
                 .secret("DB_PASSWORD", new SecretGrant(dbId, "password"))
-                .secret("SIGNING_KEY", SecretGrant.whole(signingArn)).build());
-        store.put(binding("app-release", "app").condition("build_branch", "release/*")
-                .secret("RELEASE_KEY", SecretGrant.whole(prefix + "ci/release-key")).build());
-        store.put(binding("other-pipeline", "other").secret("OTHER_TOKEN", SecretGrant.whole(prefix + "ci/other-token")).build());
-        store.put(binding("broken-missing", "broken").secret("GOOD_TOKEN", SecretGrant.whole(npmId))
-                .secret("MISSING_TOKEN", SecretGrant.whole(prefix + "ci/does-not-exist")).build());
-        store.put(binding("broken-deleted", "deleted").secret("GOOD_TOKEN", SecretGrant.whole(npmId))
-                .secret("DELETED_TOKEN", SecretGrant.whole(deletedId)).build());
-        store.put(binding("nokey-json", "nokey").condition("build_branch", "json")
-                .secret("DB_TOKEN", new SecretGrant(dbId, "token")).build());
-        store.put(binding("nokey-text", "nokey").condition("build_branch", "text")
-                .secret("NPM_FIELD", new SecretGrant(npmId, "field")).build());
-        store.put(binding("rotating", "rotating").secret("ROTATING", SecretGrant.whole(rotatingId)).build());
+                .secret("SIGNING_KEY", SecretGrant.whole(signingArn))
+                .build());
+        store.put(binding("app-release", "app")
+                .condition("build_branch", "release/*")
+                .secret("RELEASE_KEY", SecretGrant.whole(prefix + "ci/release-key"))
+                .build());
+        store.put(binding("other-pipeline", "other")
+                .secret("OTHER_TOKEN", SecretGrant.whole(prefix + "ci/other-token"))
+                .build());
+        store.put(binding("broken-missing", "broken")
+                .secret("GOOD_TOKEN", SecretGrant.whole(npmId))
+                .secret("MISSING_TOKEN", SecretGrant.whole(prefix + "ci/does-not-exist"))
+                .build());
+        store.put(binding("broken-deleted", "deleted")
+                .secret("GOOD_TOKEN", SecretGrant.whole(npmId))
+                .secret("DELETED_TOKEN", SecretGrant.whole(deletedId))
+                .build());
+        store.put(binding("nokey-json", "nokey")
+                .condition("build_branch", "json")
+                .secret("DB_TOKEN", new SecretGrant(dbId, "token"))
+                .build());
+        store.put(binding("nokey-text", "nokey")
+                .condition("build_branch", "text")
+                .secret("NPM_FIELD", new SecretGrant(npmId, "field"))
+                .build());
+        store.put(binding("rotating", "rotating")
+                .secret("ROTATING", SecretGrant.whole(rotatingId))
+                .build());
 
         uncached = SecretsAssembly.create(new SecretsConfig(vend, Duration.ZERO), aws, Clock.systemUTC(), System.out);
     }
@@ -198,8 +224,11 @@ class SecretsServiceIntegrationTest {
         JsonNode secrets = body.get("secrets");
         assertThat(fieldNames(secrets)).containsExactlyInAnyOrder("NPM_TOKEN", "DB_PASSWORD", "SIGNING_KEY");
         assertThat(secrets.get("NPM_TOKEN").asText()).isEqualTo(npmValue);
-        assertThat(secrets.get("DB_PASSWORD").asText()).as("only the key 'password' of the JSON secret").isEqualTo(dbPassword);
-        assertThat(Base64.getDecoder().decode(secrets.get("SIGNING_KEY").asText())).isEqualTo(signingBytes);
+        assertThat(secrets.get("DB_PASSWORD").asText())
+                .as("only the key 'password' of the JSON secret")
+                .isEqualTo(dbPassword);
+        assertThat(Base64.getDecoder().decode(secrets.get("SIGNING_KEY").asText()))
+                .isEqualTo(signingBytes);
         assertThat(body.get("binding").asText()).isEqualTo("app-secrets");
         assertThat(body.get("source").asText()).isEqualTo("secretsmanager");
         assertThat(body.get("request_id").asText()).isEqualTo(request.requestId());
@@ -219,10 +248,11 @@ class SecretsServiceIntegrationTest {
         assertThat(s(audit, "binding")).isEqualTo("app-secrets");
         assertThat(s(audit, "pipeline_slug")).isEqualTo("app");
         assertThat(s(audit, "token_sha256")).matches("[0-9a-f]{64}");
-        assertThat(List.of(s(audit, "secrets").split(","))).containsExactlyInAnyOrder(
-                "NPM_TOKEN=" + npmId + "@" + npmVersion,
-                "DB_PASSWORD=" + dbId + "#password@" + dbVersion,
-                "SIGNING_KEY=" + signingArn + "@" + signingVersion);
+        assertThat(List.of(s(audit, "secrets").split(",")))
+                .containsExactlyInAnyOrder(
+                        "NPM_TOKEN=" + npmId + "@" + npmVersion,
+                        "DB_PASSWORD=" + dbId + "#password@" + dbVersion,
+                        "SIGNING_KEY=" + signingArn + "@" + signingVersion);
         versionIdsHandedOut.addAll(List.of(npmVersion, dbVersion, signingVersion));
     }
 
@@ -255,7 +285,8 @@ class SecretsServiceIntegrationTest {
     @Order(4)
     void theOtherBindingsSecretsAreReadableByTheJobsTheyAreGrantedTo() {
         // The refusals above are about the binding, not about secrets that cannot be read.
-        JsonNode release = grantedBody(call(uncached, request(token("app", "release/1.2"), "{\"binding\":\"app-release\"}")));
+        JsonNode release =
+                grantedBody(call(uncached, request(token("app", "release/1.2"), "{\"binding\":\"app-release\"}")));
         assertThat(release.get("secrets").get("RELEASE_KEY").asText()).isEqualTo(releaseValue);
         assertThat(fieldNames(release.get("secrets"))).containsExactly("RELEASE_KEY");
 
@@ -347,7 +378,8 @@ class SecretsServiceIntegrationTest {
     @Order(10)
     void aNewVersionIsSeenOnceTheCacheTimeHasPassed() {
         MutableClock clock = new MutableClock(Instant.now());
-        SecretsAssembly cached = SecretsAssembly.create(new SecretsConfig(vend, Duration.ofSeconds(60)), aws, clock, System.out);
+        SecretsAssembly cached =
+                SecretsAssembly.create(new SecretsConfig(vend, Duration.ofSeconds(60)), aws, clock, System.out);
         String v1 = value("rot");
         String v1Version = putText(rotatingId, v1);
 
@@ -359,14 +391,20 @@ class SecretsServiceIntegrationTest {
 
         clock.advance(Duration.ofSeconds(59));
         HttpRequest beforeTtl = request(token("rotating", "main"), null);
-        assertThat(rotating(cached, beforeTtl)).as("within the cache time: the cached value").isEqualTo(v1);
+        assertThat(rotating(cached, beforeTtl))
+                .as("within the cache time: the cached value")
+                .isEqualTo(v1);
         // The audit record tells the version that was handed out, not the newest one.
-        assertThat(s(auditRecord(beforeTtl.requestId()), "secrets")).isEqualTo("ROTATING=" + rotatingId + "@" + v1Version);
+        assertThat(s(auditRecord(beforeTtl.requestId()), "secrets"))
+                .isEqualTo("ROTATING=" + rotatingId + "@" + v1Version);
 
         clock.advance(Duration.ofSeconds(1));
         HttpRequest afterTtl = request(token("rotating", "main"), null);
-        assertThat(rotating(cached, afterTtl)).as("once the cache time has passed: the new version").isEqualTo(v2);
-        assertThat(s(auditRecord(afterTtl.requestId()), "secrets")).isEqualTo("ROTATING=" + rotatingId + "@" + v2Version);
+        assertThat(rotating(cached, afterTtl))
+                .as("once the cache time has passed: the new version")
+                .isEqualTo(v2);
+        assertThat(s(auditRecord(afterTtl.requestId()), "secrets"))
+                .isEqualTo("ROTATING=" + rotatingId + "@" + v2Version);
         versionIdsHandedOut.addAll(List.of(v1Version, v2Version));
 
         // clear() (before a SnapStart checkpoint) drops what is cached.
@@ -389,7 +427,8 @@ class SecretsServiceIntegrationTest {
         HttpRequest request = request(token("rotating", "main"), null);
 
         assertThat(rotating(uncached, request)).isEqualTo(after);
-        assertThat(s(auditRecord(request.requestId()), "secrets")).isEqualTo("ROTATING=" + rotatingId + "@" + afterVersion);
+        assertThat(s(auditRecord(request.requestId()), "secrets"))
+                .isEqualTo("ROTATING=" + rotatingId + "@" + afterVersion);
     }
 
     // ---------------------------------------------------------------- no value anywhere
@@ -397,8 +436,8 @@ class SecretsServiceIntegrationTest {
     @Test
     @Order(100)
     void noSecretValueAppearsInAnyAuditRecordLogLineOrErrorBody() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(requestIds.size() >= 10,
-                "searches what the other tests of this class produced; run the whole class");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                requestIds.size() >= 10, "searches what the other tests of this class produced; run the whole class");
         System.out.flush();
         System.err.flush();
         String output = captured.toString(StandardCharsets.UTF_8);
@@ -411,7 +450,9 @@ class SecretsServiceIntegrationTest {
             assertThat(output).contains("\"request_id\":\"" + id + "\"");
             assertThat(audit).contains(id);
         }
-        assertThat(versionIdsHandedOut).isNotEmpty().allSatisfy(v -> assertThat(audit).contains(v));
+        assertThat(versionIdsHandedOut)
+                .isNotEmpty()
+                .allSatisfy(v -> assertThat(audit).contains(v));
         assertThat(refusals).extracting(HttpResponse::status).contains(401, 403, 404, 503);
         assertThat(secretValues).hasSizeGreaterThanOrEqualTo(12);
 
@@ -434,7 +475,11 @@ class SecretsServiceIntegrationTest {
     // ---------------------------------------------------------------- helpers
 
     private static Binding.Builder binding(String name, String pipeline) {
-        return Binding.builder().name(name).organization("acme").pipeline(pipeline).roleArn(ROLE);
+        return Binding.builder()
+                .name(name)
+                .organization("acme")
+                .pipeline(pipeline)
+                .roleArn(ROLE);
     }
 
     private String value(String kind) {
@@ -451,7 +496,9 @@ class SecretsServiceIntegrationTest {
     /** PutSecretValue: a new current version; returns its version id. */
     private String putText(String id, String text) {
         secretValues.add(text);
-        return secretsManager.putSecretValue(b -> b.secretId(id).secretString(text)).versionId();
+        return secretsManager
+                .putSecretValue(b -> b.secretId(id).secretString(text))
+                .versionId();
     }
 
     private String token(String pipeline, String branch) {
@@ -464,8 +511,15 @@ class SecretsServiceIntegrationTest {
         if (body != null) {
             headers.put("Content-Type", "application/json");
         }
-        return new HttpRequest(UUID.randomUUID().toString(), Instant.now(), "POST", "/v1/secrets", headers, body,
-                "192.0.2.10", "kitevend-agent/test");
+        return new HttpRequest(
+                UUID.randomUUID().toString(),
+                Instant.now(),
+                "POST",
+                "/v1/secrets",
+                headers,
+                body,
+                "192.0.2.10",
+                "kitevend-agent/test");
     }
 
     private HttpResponse call(SecretsAssembly assembly, HttpRequest request) {
@@ -476,7 +530,10 @@ class SecretsServiceIntegrationTest {
     }
 
     private String rotating(SecretsAssembly assembly, HttpRequest request) {
-        return grantedBody(call(assembly, request)).get("secrets").get("ROTATING").asText();
+        return grantedBody(call(assembly, request))
+                .get("secrets")
+                .get("ROTATING")
+                .asText();
     }
 
     private static JsonNode grantedBody(HttpResponse response) {
@@ -512,9 +569,10 @@ class SecretsServiceIntegrationTest {
 
     private Map<String, AttributeValue> auditRecord(String requestId) {
         List<Map<String, AttributeValue>> items = dynamo.query(b -> b.tableName(vend.auditTable())
-                .indexName(DynamoAuditStore.BY_REQUEST_ID)
-                .keyConditionExpression("request_id = :id")
-                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(requestId)))).items();
+                        .indexName(DynamoAuditStore.BY_REQUEST_ID)
+                        .keyConditionExpression("request_id = :id")
+                        .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(requestId))))
+                .items();
         assertThat(items).as("audit records of %s", requestId).hasSize(1);
         return items.get(0);
     }

@@ -29,12 +29,16 @@ class SecretsValidationTest {
 
     private static final BindingCompiler WITH_PREFIX =
             new BindingCompiler(new BindingRules("/kitevend/", Set.of(), PREFIX));
-    private static final BindingCompiler WITHOUT_PREFIX =
-            new BindingCompiler(new BindingRules("/kitevend/", Set.of()));
+    private static final BindingCompiler WITHOUT_PREFIX = new BindingCompiler(new BindingRules("/kitevend/", Set.of()));
 
     private static Binding granting(Map<String, SecretGrant> secrets) {
-        return Binding.builder().name("deploy-main").organization("acme").pipeline("deploy").roleArn(ROLE)
-                .secrets(secrets).build();
+        return Binding.builder()
+                .name("deploy-main")
+                .organization("acme")
+                .pipeline("deploy")
+                .roleArn(ROLE)
+                .secrets(secrets)
+                .build();
     }
 
     private static Binding granting(String env, SecretGrant grant) {
@@ -44,7 +48,9 @@ class SecretsValidationTest {
     }
 
     private static List<String> problems(BindingCompiler compiler, Binding binding) {
-        return compiler.validate(binding).stream().map(e -> e.field() + " " + e.code()).toList();
+        return compiler.validate(binding).stream()
+                .map(e -> e.field() + " " + e.code())
+                .toList();
     }
 
     // ---------------------------------------------------------------- environment names
@@ -103,14 +109,24 @@ class SecretsValidationTest {
                 Arguments.of("name right under the prefix", "kitevend/x", null),
                 Arguments.of("name with every allowed punctuation", "kitevend/a_b+c=d.e@f-g", null),
                 Arguments.of("ARN whose name is under the prefix", ARN_BASE + "kitevend/ci/npm-token-AbCdEf", null),
-                Arguments.of("ARN in aws-us-gov", "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:kitevend/x-AbCdEf", null),
+                Arguments.of(
+                        "ARN in aws-us-gov",
+                        "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:kitevend/x-AbCdEf",
+                        null),
                 Arguments.of("name outside the prefix", "prod/db-password", "secret_prefix_not_allowed"),
                 Arguments.of("the prefix without its slash", "kitevend", "secret_prefix_not_allowed"),
-                Arguments.of("a name that only starts like the prefix", "kitevendor/ci/token", "secret_prefix_not_allowed"),
+                Arguments.of(
+                        "a name that only starts like the prefix", "kitevendor/ci/token", "secret_prefix_not_allowed"),
                 Arguments.of("prefix in another case", "KITEVEND/ci/token", "secret_prefix_not_allowed"),
                 Arguments.of("prefix further down the name", "other/kitevend/token", "secret_prefix_not_allowed"),
-                Arguments.of("ARN whose name is outside the prefix", ARN_BASE + "prod/db-password-AbCdEf", "secret_prefix_not_allowed"),
-                Arguments.of("ARN of another service", "arn:aws:ssm:us-east-1:123456789012:parameter/kitevend/x", "invalid_secret_id"),
+                Arguments.of(
+                        "ARN whose name is outside the prefix",
+                        ARN_BASE + "prod/db-password-AbCdEf",
+                        "secret_prefix_not_allowed"),
+                Arguments.of(
+                        "ARN of another service",
+                        "arn:aws:ssm:us-east-1:123456789012:parameter/kitevend/x",
+                        "invalid_secret_id"),
                 Arguments.of("space in the name", "kitevend/ci token", "invalid_secret_id"),
                 Arguments.of("wildcard", "kitevend/*", "invalid_secret_id"),
                 Arguments.of("513 characters", "kitevend/" + "a".repeat(504), "invalid_secret_id"),
@@ -137,13 +153,15 @@ class SecretsValidationTest {
     void aLongestNameUnderThePrefixIsAccepted() {
         String longest = "kitevend/" + "a".repeat(512 - "kitevend/".length());
 
-        assertThat(WITH_PREFIX.validate(granting("TOKEN", SecretGrant.whole(longest)))).isEmpty();
+        assertThat(WITH_PREFIX.validate(granting("TOKEN", SecretGrant.whole(longest))))
+                .isEmpty();
     }
 
     @Test
     void theMessageNamesThePrefix() {
         assertThat(WITH_PREFIX.validate(granting("TOKEN", SecretGrant.whole("prod/x"))))
-                .singleElement().satisfies(e -> assertThat(e.message()).contains(PREFIX));
+                .singleElement()
+                .satisfies(e -> assertThat(e.message()).contains(PREFIX));
     }
 
     // ---------------------------------------------------------------- keys of JSON secrets
@@ -188,7 +206,8 @@ class SecretsValidationTest {
             assertThat(e.code()).isEqualTo("secrets_not_enabled");
         });
         // The same binding is valid where a prefix is configured: the prefix was the only gap.
-        assertThat(WITH_PREFIX.validate(granting("TOKEN", SecretGrant.whole("kitevend/ci/token")))).isEmpty();
+        assertThat(WITH_PREFIX.validate(granting("TOKEN", SecretGrant.whole("kitevend/ci/token"))))
+                .isEmpty();
     }
 
     @Test
@@ -215,7 +234,8 @@ class SecretsValidationTest {
     @MethodSource("counts")
     void atMostFiftySecrets(String name, int count, List<String> expected) {
         Map<String, SecretGrant> secrets = new LinkedHashMap<>();
-        IntStream.range(0, count).forEach(i -> secrets.put("SECRET_" + i, SecretGrant.whole("kitevend/ci/secret-" + i)));
+        IntStream.range(0, count)
+                .forEach(i -> secrets.put("SECRET_" + i, SecretGrant.whole("kitevend/ci/secret-" + i)));
 
         assertThat(problems(WITH_PREFIX, granting(secrets))).isEqualTo(expected);
     }
@@ -227,11 +247,12 @@ class SecretsValidationTest {
         secrets.put("lower", new SecretGrant("kitevend/ok", ""));
         secrets.put("FINE", SecretGrant.whole("kitevend/fine"));
 
-        assertThat(problems(WITH_PREFIX, granting(secrets))).containsExactlyInAnyOrder(
-                "secrets.AWS_ACCESS_KEY_ID reserved_env_name",
-                "secrets.AWS_ACCESS_KEY_ID.secret_id secret_prefix_not_allowed",
-                "secrets.lower invalid_env_name",
-                "secrets.lower.key invalid_key");
+        assertThat(problems(WITH_PREFIX, granting(secrets)))
+                .containsExactlyInAnyOrder(
+                        "secrets.AWS_ACCESS_KEY_ID reserved_env_name",
+                        "secrets.AWS_ACCESS_KEY_ID.secret_id secret_prefix_not_allowed",
+                        "secrets.lower invalid_env_name",
+                        "secrets.lower.key invalid_key");
     }
 
     @Test

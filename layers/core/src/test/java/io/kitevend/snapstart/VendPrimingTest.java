@@ -49,6 +49,7 @@ class VendPrimingTest {
     private final AtomicInteger credentialLookups = new AtomicInteger();
     /** Every SDK call started, as Operation. */
     private final List<String> calls = new CopyOnWriteArrayList<>();
+
     private final RefreshableCredentialsProvider credentials = new RefreshableCredentialsProvider(() -> {
         credentialLookups.incrementAndGet();
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
@@ -77,7 +78,8 @@ class VendPrimingTest {
 
     private VendPriming priming(Map<String, String> changes, Runnable forgetCredentials) {
         VendConfig config = VendConfig.from(new Settings(environment(changes)));
-        AwsClients aws = new AwsClients(new AwsSettings(config.region(), config.awsEndpoint(), credentials),
+        AwsClients aws = new AwsClients(
+                new AwsSettings(config.region(), config.awsEndpoint(), credentials),
                 List.of(new ExecutionInterceptor() {
                     @Override
                     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -107,7 +109,10 @@ class VendPrimingTest {
 
         VendPriming.Report report = priming.lastReport();
         assertThat(report.steps()).containsOnlyKeys(VendPriming.STEPS);
-        assertThat(report.steps()).containsEntry("token", "ok").containsEntry("bindings", "ok").containsEntry("json", "ok");
+        assertThat(report.steps())
+                .containsEntry("token", "ok")
+                .containsEntry("bindings", "ok")
+                .containsEntry("json", "ok");
         assertThat(report.steps().get("jwks")).startsWith("failed: ");
         assertThat(report.steps().get("dynamodb")).startsWith("failed: ");
         assertThat(report.steps().get("sts")).startsWith("failed: ");
@@ -166,9 +171,12 @@ class VendPrimingTest {
                 Arguments.of("ES256 only", Map.of(VendConfig.ALGORITHMS, "ES256")),
                 Arguments.of("RS256 and ES256", Map.of(VendConfig.ALGORITHMS, "RS256,ES256")),
                 Arguments.of("several organizations", Map.of(VendConfig.ORGANIZATIONS, "zeta,acme,mid")),
-                Arguments.of("roles limited to two accounts", Map.of(VendConfig.ALLOWED_ACCOUNTS, "210987654321,123456789012")),
+                Arguments.of(
+                        "roles limited to two accounts",
+                        Map.of(VendConfig.ALLOWED_ACCOUNTS, "210987654321,123456789012")),
                 Arguments.of("a deeper role path", Map.of(VendConfig.ROLE_PATH, "/ci/kitevend/")),
-                Arguments.of("short token lifetime, no clock skew",
+                Arguments.of(
+                        "short token lifetime, no clock skew",
                         Map.of(VendConfig.TOKEN_MAX_AGE, "60", VendConfig.CLOCK_SKEW, "0")));
     }
 

@@ -28,7 +28,6 @@ import io.kitevend.vend.VendService;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -46,8 +45,10 @@ import java.util.UUID;
 public final class AdminFixture {
     public static final String ACCOUNT = "123456789012";
     public static final String OTHER_ACCOUNT = "210987654321";
-    public static final String READER = "arn:aws:sts::" + ACCOUNT + ":assumed-role/AWSReservedSSO_KitevendReaders_0a1b2c/alice@example.com";
-    public static final String WRITER = "arn:aws:sts::" + ACCOUNT + ":assumed-role/AWSReservedSSO_KitevendAdmins_3d4e5f/bob@example.com";
+    public static final String READER =
+            "arn:aws:sts::" + ACCOUNT + ":assumed-role/AWSReservedSSO_KitevendReaders_0a1b2c/alice@example.com";
+    public static final String WRITER =
+            "arn:aws:sts::" + ACCOUNT + ":assumed-role/AWSReservedSSO_KitevendAdmins_3d4e5f/bob@example.com";
     public static final String STRANGER = "arn:aws:sts::" + ACCOUNT + ":assumed-role/Developer/carol@example.com";
     public static final String CORPORATE_ISSUER = "https://idp.example.com/oauth2/default";
     public static final String READER_GROUP = "kitevend-readers";
@@ -87,7 +88,8 @@ public final class AdminFixture {
         all.putAll(env);
         this.config = AdminConfig.from(new Settings(all));
         TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
-        this.admin = AdminAssembly.create(config, bindings, auditStore, auditQuery, verifier, clock, log).service();
+        this.admin = AdminAssembly.create(config, bindings, auditStore, auditQuery, verifier, clock, log)
+                .service();
     }
 
     /** The environment of the fixture's deployment. */
@@ -102,8 +104,12 @@ public final class AdminFixture {
         env.put("KITEVEND_AUDIT_TABLE", "kitevend-audit");
         env.put("KITEVEND_ROLE_PATH", "/kitevend/");
         env.put("KITEVEND_ALLOWED_ACCOUNTS", ACCOUNT + "," + OTHER_ACCOUNT);
-        env.put("KITEVEND_ADMIN_READERS", "arn:aws:sts::" + ACCOUNT + ":assumed-role/AWSReservedSSO_KitevendReaders_*/*");
-        env.put("KITEVEND_ADMIN_WRITERS", "arn:aws:sts::" + ACCOUNT + ":assumed-role/AWSReservedSSO_KitevendAdmins_*/*");
+        env.put(
+                "KITEVEND_ADMIN_READERS",
+                "arn:aws:sts::" + ACCOUNT + ":assumed-role/AWSReservedSSO_KitevendReaders_*/*");
+        env.put(
+                "KITEVEND_ADMIN_WRITERS",
+                "arn:aws:sts::" + ACCOUNT + ":assumed-role/AWSReservedSSO_KitevendAdmins_*/*");
         env.put("KITEVEND_ADMIN_JWT_ISSUER", CORPORATE_ISSUER);
         env.put("KITEVEND_ADMIN_JWT_READER_GROUPS", READER_GROUP);
         env.put("KITEVEND_ADMIN_JWT_WRITER_GROUPS", WRITER_GROUP);
@@ -131,7 +137,8 @@ public final class AdminFixture {
      * cached for {@code cacheTtl} by the fixture's clock, replay protection on or off.
      */
     public VendService vend(Duration cacheTtl, boolean replayProtection) {
-        var bindings = new CachedBindings(bindingStore, new BindingCompiler(config.bindingRules()), cacheTtl, clock, e -> { });
+        var bindings =
+                new CachedBindings(bindingStore, new BindingCompiler(config.bindingRules()), cacheTtl, clock, e -> {});
         var verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
         var audit = new AuditTrail(new InMemoryAuditStore(), new AuditLog(log));
         ReplayGuard replay = replayProtection ? new InMemoryReplayGuard(clock) : ReplayGuard.DISABLED;
@@ -148,8 +155,12 @@ public final class AdminFixture {
 
     /** A valid binding of {@code acme} for pipeline {@code deploy} on branch main. */
     public static Binding.Builder binding(String name) {
-        return Binding.builder().name(name).organization("acme").pipeline("deploy")
-                .condition("build_branch", "main").roleArn(ROLE_ARN);
+        return Binding.builder()
+                .name(name)
+                .organization("acme")
+                .pipeline("deploy")
+                .condition("build_branch", "main")
+                .roleArn(ROLE_ARN);
     }
 
     public static Request request(String method, String path) {
@@ -162,7 +173,8 @@ public final class AdminFixture {
 
     /** A caller of the corporate identity provider in {@code groups} (API Gateway's "[a b]" form). */
     public static Caller corporate(String subject, String... groups) {
-        return new Caller.Jwt(Map.of("iss", CORPORATE_ISSUER, "sub", subject, "groups", "[" + String.join(" ", groups) + "]"));
+        return new Caller.Jwt(
+                Map.of("iss", CORPORATE_ISSUER, "sub", subject, "groups", "[" + String.join(" ", groups) + "]"));
     }
 
     /** A request to the admin service, built up by a test. */
@@ -180,11 +192,29 @@ public final class AdminFixture {
             this.path = path;
         }
 
-        public Request as(Caller c) { caller = c; return this; }
-        public Request header(String name, String value) { headers.put(name, value); return this; }
-        public Request query(String name, String value) { query.put(name, value); return this; }
-        public Request ifMatch(long version) { return header("If-Match", "\"" + version + "\""); }
-        public Request requestId(String id) { requestId = id; return this; }
+        public Request as(Caller c) {
+            caller = c;
+            return this;
+        }
+
+        public Request header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        public Request query(String name, String value) {
+            query.put(name, value);
+            return this;
+        }
+
+        public Request ifMatch(long version) {
+            return header("If-Match", "\"" + version + "\"");
+        }
+
+        public Request requestId(String id) {
+            requestId = id;
+            return this;
+        }
 
         public Request json(String json) {
             body = json;
@@ -199,8 +229,11 @@ public final class AdminFixture {
         }
 
         public AdminRequest build() {
-            return new AdminRequest(new HttpRequest(requestId, Instant.now(), method, path, headers, body,
-                    "198.51.100.7", "kitevend-cli/0.1"), query, caller);
+            return new AdminRequest(
+                    new HttpRequest(
+                            requestId, Instant.now(), method, path, headers, body, "198.51.100.7", "kitevend-cli/0.1"),
+                    query,
+                    caller);
         }
     }
 }

@@ -27,6 +27,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 public final class AwsCallRecorder implements ExecutionInterceptor {
     /** Service names as the SDK reports them. */
     public static final String DYNAMODB = "DynamoDb";
+
     public static final String STS = "Sts";
 
     /** One API call, as the SDK names it (service "DynamoDb", operation "Query"). */
@@ -45,7 +46,9 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
                 int eq = pair.indexOf('=');
                 String name = eq < 0 ? pair : pair.substring(0, eq);
                 String value = eq < 0 ? "" : pair.substring(eq + 1);
-                params.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+                params.put(
+                        URLDecoder.decode(name, StandardCharsets.UTF_8),
+                        URLDecoder.decode(value, StandardCharsets.UTF_8));
             }
             return params;
         }
@@ -56,25 +59,29 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        calls.add(new Call(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
+        calls.add(new Call(
+                attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
                 attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)));
     }
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         // The query protocol (STS, IAM) leaves the form in the request itself, not in requestBody().
-        Optional<ContentStreamProvider> content = context.requestBody().map(RequestBody::contentStreamProvider)
+        Optional<ContentStreamProvider> content = context.requestBody()
+                .map(RequestBody::contentStreamProvider)
                 .or(() -> context.httpRequest() instanceof SdkHttpFullRequest full
-                        ? full.contentStreamProvider() : Optional.empty());
+                        ? full.contentStreamProvider()
+                        : Optional.empty());
         String body = content.map(provider -> {
-            try (InputStream in = provider.newStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).orElse("");
-        transmissions.add(new Transmission(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-                context.httpRequest(), body));
+                    try (InputStream in = provider.newStream()) {
+                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .orElse("");
+        transmissions.add(new Transmission(
+                attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), context.httpRequest(), body));
     }
 
     public List<Call> calls() {
@@ -86,11 +93,15 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
     }
 
     public long count(String service, String operation) {
-        return calls.stream().filter(c -> c.service().equals(service) && c.operation().equals(operation)).count();
+        return calls.stream()
+                .filter(c -> c.service().equals(service) && c.operation().equals(operation))
+                .count();
     }
 
     public List<Transmission> transmissions(String operation) {
-        return transmissions.stream().filter(t -> t.operation().equals(operation)).toList();
+        return transmissions.stream()
+                .filter(t -> t.operation().equals(operation))
+                .toList();
     }
 
     /** Forgets what was recorded so far (say, the set-up calls). */

@@ -1,11 +1,11 @@
 package io.kitevend.testing;
 
+import io.kitevend.audit.DynamoAuditStore;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.Tables;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingRules;
 import io.kitevend.binding.DynamoBindingStore;
-import io.kitevend.audit.DynamoAuditStore;
 import io.kitevend.config.VendConfig;
 import io.kitevend.vend.VendAssembly;
 import io.kitevend.vend.VendResult;
@@ -37,13 +37,21 @@ public final class AwsVendFixture implements AutoCloseable {
         var key = TestKeys.rsa();
         jwks = new JwksServer(key);
         minter = new TokenMinter(key, jwks.issuer(), VendFixture.AUDIENCE);
-        config = new VendConfig(aws.settings().region(), aws.settings().endpoint(), VendFixture.policy(jwks),
+        config = new VendConfig(
+                aws.settings().region(),
+                aws.settings().endpoint(),
+                VendFixture.policy(jwks),
                 new BindingRules(ROLE_PATH, Set.of()),
-                EmulatorAws.table("bindings"), EmulatorAws.table("audit"), EmulatorAws.table("replay"),
-                Duration.ofMinutes(5), Duration.ofDays(400), 4, true);
+                EmulatorAws.table("bindings"),
+                EmulatorAws.table("audit"),
+                EmulatorAws.table("replay"),
+                Duration.ofMinutes(5),
+                Duration.ofDays(400),
+                4,
+                true);
         Tables.ensure(aws.dynamo(), config.bindingsTable(), config.auditTable(), config.replayTable());
-        assembly = VendAssembly.create(config, aws, Clock.systemUTC(),
-                new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+        assembly = VendAssembly.create(
+                config, aws, Clock.systemUTC(), new PrintStream(logBytes, true, StandardCharsets.UTF_8));
     }
 
     /** Stores a binding; bind before the first vend, since the vend path caches what it read. */
@@ -53,7 +61,12 @@ public final class AwsVendFixture implements AutoCloseable {
 
     /** A binding for jobs of {@code acme/pipeline} on any branch, to {@code roleArn}. */
     public static Binding binding(String name, String pipeline, String roleArn) {
-        return Binding.builder().name(name).organization("acme").pipeline(pipeline).roleArn(roleArn).build();
+        return Binding.builder()
+                .name(name)
+                .organization("acme")
+                .pipeline(pipeline)
+                .roleArn(roleArn)
+                .build();
     }
 
     /** Vends for a fresh token of {@code acme/pipeline} on main. */
@@ -63,10 +76,12 @@ public final class AwsVendFixture implements AutoCloseable {
 
     /** The stored audit record of a request, read through the by-request-id index. */
     public Map<String, AttributeValue> auditRecord(String requestId) {
-        List<Map<String, AttributeValue>> items = assembly.dynamo().query(b -> b.tableName(config.auditTable())
-                .indexName(DynamoAuditStore.BY_REQUEST_ID)
-                .keyConditionExpression("request_id = :id")
-                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(requestId)))).items();
+        List<Map<String, AttributeValue>> items = assembly.dynamo()
+                .query(b -> b.tableName(config.auditTable())
+                        .indexName(DynamoAuditStore.BY_REQUEST_ID)
+                        .keyConditionExpression("request_id = :id")
+                        .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(requestId))))
+                .items();
         if (items.size() != 1) {
             throw new AssertionError("expected one audit record for " + requestId + ", found " + items.size());
         }

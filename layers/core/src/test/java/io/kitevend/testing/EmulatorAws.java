@@ -26,8 +26,10 @@ public final class EmulatorAws {
         return clients(endpoint, TEST_CREDENTIALS, interceptors);
     }
 
-    public static AwsClients clients(URI endpoint, AwsCredentialsProvider credentials, ExecutionInterceptor... interceptors) {
-        return new AwsClients(new AwsSettings(Region.US_EAST_1, Optional.of(endpoint), credentials), List.of(interceptors));
+    public static AwsClients clients(
+            URI endpoint, AwsCredentialsProvider credentials, ExecutionInterceptor... interceptors) {
+        return new AwsClients(
+                new AwsSettings(Region.US_EAST_1, Optional.of(endpoint), credentials), List.of(interceptors));
     }
 
     public static IamClient iam(URI endpoint) {
@@ -67,7 +69,9 @@ public final class EmulatorAws {
                  "Principal":{"AWS":"arn:aws:iam::%s:root"},
                  "Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"]}]}""".formatted(account);
         try (IamClient iam = iam(endpoint)) {
-            return iam.createRole(b -> b.path("/kitevend/").roleName(name).assumeRolePolicyDocument(trust)).role().arn();
+            return iam.createRole(b -> b.path("/kitevend/").roleName(name).assumeRolePolicyDocument(trust))
+                    .role()
+                    .arn();
         }
     }
 

@@ -62,13 +62,17 @@ public final class Emulators {
             unavailable("moto_server is not on PATH (it ships with the Python package moto[server])");
         }
         int port = freePort();
-        return start(List.of(command, "-H", "127.0.0.1", "-p", Integer.toString(port)), env,
-                URI.create("http://127.0.0.1:" + port), "/moto-api/");
+        return start(
+                List.of(command, "-H", "127.0.0.1", "-p", Integer.toString(port)),
+                env,
+                URI.create("http://127.0.0.1:" + port),
+                "/moto-api/");
     }
 
     public static void resetMoto(URI endpoint) {
         try {
-            HttpURLConnection c = (HttpURLConnection) endpoint.resolve("/moto-api/reset").toURL().openConnection();
+            HttpURLConnection c = (HttpURLConnection)
+                    endpoint.resolve("/moto-api/reset").toURL().openConnection();
             c.setRequestMethod("POST");
             c.setDoOutput(true);
             c.getOutputStream().close();
@@ -89,9 +93,20 @@ public final class Emulators {
             }
             int port = freePort();
             // Tables become ACTIVE at once; otherwise the SDK's table waiter sleeps 20 s per table.
-            dynalite = start(List.of(bin.toString(), "--port", Integer.toString(port),
-                            "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"), Map.of(),
-                    URI.create("http://127.0.0.1:" + port), "/");
+            dynalite = start(
+                    List.of(
+                            bin.toString(),
+                            "--port",
+                            Integer.toString(port),
+                            "--createTableMs",
+                            "0",
+                            "--deleteTableMs",
+                            "0",
+                            "--updateTableMs",
+                            "0"),
+                    Map.of(),
+                    URI.create("http://127.0.0.1:" + port),
+                    "/");
             Runtime.getRuntime().addShutdownHook(new Thread(dynalite::close));
         }
         return dynalite.endpoint();
@@ -103,7 +118,8 @@ public final class Emulators {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (no mvnw above " + Path.of("").toAbsolutePath() + ")");
+            throw new IllegalStateException("cannot find the repository root (no mvnw above "
+                    + Path.of("").toAbsolutePath() + ")");
         }
         return dir;
     }
@@ -112,7 +128,8 @@ public final class Emulators {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
-        pb.redirectOutput(new File(System.getProperty("java.io.tmpdir"), "kitevend-emulator-" + endpoint.getPort() + ".log"));
+        pb.redirectOutput(
+                new File(System.getProperty("java.io.tmpdir"), "kitevend-emulator-" + endpoint.getPort() + ".log"));
         Process process;
         try {
             process = pb.start();
@@ -127,7 +144,8 @@ public final class Emulators {
                 unavailable(command.get(0) + " exited with " + process.exitValue() + " at start");
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) endpoint.resolve(probePath).toURL().openConnection();
+                HttpURLConnection c =
+                        (HttpURLConnection) endpoint.resolve(probePath).toURL().openConnection();
                 c.setConnectTimeout(500);
                 c.setReadTimeout(2000);
                 c.getResponseCode();

@@ -36,26 +36,95 @@ public final class JobClaims {
         return new JobClaims();
     }
 
-    public JobClaims subject(String v) { subject = v; return this; }
-    public JobClaims jti(String v) { jti = v; return this; }
-    public JobClaims organization(String v) { organizationSlug = v; return this; }
-    public JobClaims pipeline(String v) { pipelineSlug = v; return this; }
-    public JobClaims buildNumber(long v) { buildNumber = v; return this; }
-    public JobClaims branch(String v) { buildBranch = v; return this; }
-    public JobClaims tag(String v) { buildTag = v; return this; }
-    public JobClaims commit(String v) { buildCommit = v; return this; }
-    public JobClaims stepKey(String v) { stepKey = v; return this; }
-    public JobClaims jobId(String v) { jobId = v; return this; }
-    public JobClaims agentId(String v) { agentId = v; return this; }
-    public JobClaims buildSource(String v) { buildSource = v; return this; }
-    public JobClaims runnerEnvironment(String v) { runnerEnvironment = v; return this; }
+    public JobClaims subject(String v) {
+        subject = v;
+        return this;
+    }
+
+    public JobClaims jti(String v) {
+        jti = v;
+        return this;
+    }
+
+    public JobClaims organization(String v) {
+        organizationSlug = v;
+        return this;
+    }
+
+    public JobClaims pipeline(String v) {
+        pipelineSlug = v;
+        return this;
+    }
+
+    public JobClaims buildNumber(long v) {
+        buildNumber = v;
+        return this;
+    }
+
+    public JobClaims branch(String v) {
+        buildBranch = v;
+        return this;
+    }
+
+    public JobClaims tag(String v) {
+        buildTag = v;
+        return this;
+    }
+
+    public JobClaims commit(String v) {
+        buildCommit = v;
+        return this;
+    }
+
+    public JobClaims stepKey(String v) {
+        stepKey = v;
+        return this;
+    }
+
+    public JobClaims jobId(String v) {
+        jobId = v;
+        return this;
+    }
+
+    public JobClaims agentId(String v) {
+        agentId = v;
+        return this;
+    }
+
+    public JobClaims buildSource(String v) {
+        buildSource = v;
+        return this;
+    }
+
+    public JobClaims runnerEnvironment(String v) {
+        runnerEnvironment = v;
+        return this;
+    }
 
     /** An optional claim ({@code cluster_id}, {@code queue_key}, {@code agent_tag:NAME}, ...). */
-    public JobClaims claim(String name, String value) { optional.put(name, value); return this; }
+    public JobClaims claim(String name, String value) {
+        optional.put(name, value);
+        return this;
+    }
 
     public BuildkiteClaims build() {
-        return new BuildkiteClaims(issuer, subject, jti, issuedAt, expiresAt, organizationSlug, pipelineSlug,
-                buildNumber, buildBranch, buildTag, buildCommit, stepKey, jobId, agentId, buildSource,
-                runnerEnvironment, optional);
+        return new BuildkiteClaims(
+                issuer,
+                subject,
+                jti,
+                issuedAt,
+                expiresAt,
+                organizationSlug,
+                pipelineSlug,
+                buildNumber,
+                buildBranch,
+                buildTag,
+                buildCommit,
+                stepKey,
+                jobId,
+                agentId,
+                buildSource,
+                runnerEnvironment,
+                optional);
     }
 }

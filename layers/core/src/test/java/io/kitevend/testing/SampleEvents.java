@@ -40,7 +40,8 @@ public final class SampleEvents {
 
     private static APIGatewayV2HTTPEvent deserialize(String json) {
         try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
-            return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, SampleEvents.class.getClassLoader())
+            return LambdaEventSerializers.serializerFor(
+                            APIGatewayV2HTTPEvent.class, SampleEvents.class.getClassLoader())
                     .fromJson(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

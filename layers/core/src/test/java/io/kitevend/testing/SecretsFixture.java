@@ -53,12 +53,20 @@ public final class SecretsFixture implements AutoCloseable {
         var policy = VendFixture.policy(jwks);
         Clock clock = Clock.systemUTC();
         var verifier = new TokenVerifier(policy, SigningKeys.fromUrl(policy), clock);
-        var bindings = new CachedBindings(bindingStore,
-                new BindingCompiler(new BindingRules("/kitevend/", Set.of(), PREFIX)), Duration.ZERO, clock, e -> { });
+        var bindings = new CachedBindings(
+                bindingStore,
+                new BindingCompiler(new BindingRules("/kitevend/", Set.of(), PREFIX)),
+                Duration.ZERO,
+                clock,
+                e -> {});
         var audit = new AuditTrail(auditStore, new AuditLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
         service = new SecretsService(verifier, new InMemoryReplayGuard(clock), bindings, secrets, audit, clock);
-        bindingStore.put(Binding.builder().name("deploy-main").organization("acme").pipeline("deploy")
-                .condition("build_branch", "main").roleArn(VendFixture.ROLE_ARN)
+        bindingStore.put(Binding.builder()
+                .name("deploy-main")
+                .organization("acme")
+                .pipeline("deploy")
+                .condition("build_branch", "main")
+                .roleArn(VendFixture.ROLE_ARN)
                 .secret("NPM_TOKEN", SecretGrant.whole(NPM_ID))
                 .secret("DB_PASSWORD", new SecretGrant(DB_ID, "password"))
                 .build());
@@ -88,11 +96,13 @@ public final class SecretsFixture implements AutoCloseable {
         @Override
         public SecretValue fetch(String secretId) throws SecretUnavailableException {
             if (unreadable.contains(secretId)) {
-                throw new SecretUnavailableException(false, "secret_unreadable", "secret " + secretId + " could not be read: AccessDeniedException");
+                throw new SecretUnavailableException(
+                        false, "secret_unreadable", "secret " + secretId + " could not be read: AccessDeniedException");
             }
             SecretValue value = current.get(secretId);
             if (value == null) {
-                throw new SecretUnavailableException(true, "secret_not_found", "secret " + secretId + " does not exist");
+                throw new SecretUnavailableException(
+                        true, "secret_not_found", "secret " + secretId + " does not exist");
             }
             return value;
         }

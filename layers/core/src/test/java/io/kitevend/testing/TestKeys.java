@@ -16,7 +16,10 @@ public final class TestKeys {
 
     public static RSAKey rsa() {
         try {
-            return new RSAKeyGenerator(2048).keyID(randomKid()).keyUse(KeyUse.SIGNATURE).generate();
+            return new RSAKeyGenerator(2048)
+                    .keyID(randomKid())
+                    .keyUse(KeyUse.SIGNATURE)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -24,7 +27,10 @@ public final class TestKeys {
 
     public static ECKey ec() {
         try {
-            return new ECKeyGenerator(Curve.P_256).keyID(randomKid()).keyUse(KeyUse.SIGNATURE).generate();
+            return new ECKeyGenerator(Curve.P_256)
+                    .keyID(randomKid())
+                    .keyUse(KeyUse.SIGNATURE)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }

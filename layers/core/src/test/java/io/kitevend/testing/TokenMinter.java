@@ -45,8 +45,10 @@ public final class TokenMinter {
         long now = Instant.now().getEpochSecond();
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("iss", issuer);
-        c.put("sub", "organization:" + org + ":pipeline:" + pipeline + ":ref:refs/heads/" + branch
-                + ":commit:9f3182061f1e2cca4702c368cbc039b7dc9d4485:step:build");
+        c.put(
+                "sub",
+                "organization:" + org + ":pipeline:" + pipeline + ":ref:refs/heads/" + branch
+                        + ":commit:9f3182061f1e2cca4702c368cbc039b7dc9d4485:step:build");
         c.put("aud", audience);
         c.put("iat", now);
         c.put("nbf", now);
@@ -67,13 +69,14 @@ public final class TokenMinter {
     }
 
     public String sign(Map<String, Object> claims) {
-        return sign(claims, header -> { });
+        return sign(claims, header -> {});
     }
 
     /** Signs with the minter's key; {@code headerChanges} may add header parameters. */
     public String sign(Map<String, Object> claims, Consumer<JWSHeader.Builder> headerChanges) {
         JWSAlgorithm alg = key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
-        JWSHeader.Builder header = new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT);
+        JWSHeader.Builder header =
+                new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT);
         headerChanges.accept(header);
         try {
             SignedJWT jwt = new SignedJWT(header.build(), toClaimsSet(claims));

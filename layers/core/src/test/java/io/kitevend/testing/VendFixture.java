@@ -55,18 +55,36 @@ public final class VendFixture implements AutoCloseable {
         policy = policy(jwks);
         Clock clock = Clock.systemUTC();
         var verifier = new TokenVerifier(policy, SigningKeys.fromUrl(policy), clock);
-        var bindings = new CachedBindings(bindingStore, new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
-                Duration.ofSeconds(30), clock, e -> { });
+        var bindings = new CachedBindings(
+                bindingStore,
+                new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
+                Duration.ofSeconds(30),
+                clock,
+                e -> {});
         var audit = new AuditTrail(auditStore, new AuditLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
         service = new VendService(verifier, new InMemoryReplayGuard(clock), bindings, issuer, audit, clock);
-        bindingStore.put(Binding.builder().name("deploy-main").organization("acme").pipeline("deploy")
-                .condition("build_branch", "main").roleArn(ROLE_ARN).build());
+        bindingStore.put(Binding.builder()
+                .name("deploy-main")
+                .organization("acme")
+                .pipeline("deploy")
+                .condition("build_branch", "main")
+                .roleArn(ROLE_ARN)
+                .build());
     }
 
     public static TokenPolicy policy(JwksServer jwks) {
-        return new TokenPolicy(jwks.issuer(), jwks.jwksUrl(), AUDIENCE, Set.of("acme"), Set.of(JWSAlgorithm.RS256),
-                Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMinutes(5), Duration.ofSeconds(30),
-                Duration.ofHours(4), Duration.ofSeconds(2));
+        return new TokenPolicy(
+                jwks.issuer(),
+                jwks.jwksUrl(),
+                AUDIENCE,
+                Set.of("acme"),
+                Set.of(JWSAlgorithm.RS256),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(15),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(30),
+                Duration.ofHours(4),
+                Duration.ofSeconds(2));
     }
 
     /** A POST /v1/credentials with the given Authorization value and JSON body (either may be null). */
@@ -78,8 +96,15 @@ public final class VendFixture implements AutoCloseable {
         if (body != null) {
             headers.put("Content-Type", "application/json");
         }
-        return new HttpRequest(UUID.randomUUID().toString(), Instant.now(), "POST", "/v1/credentials", headers, body,
-                "192.0.2.10", "test-agent/1.0");
+        return new HttpRequest(
+                UUID.randomUUID().toString(),
+                Instant.now(),
+                "POST",
+                "/v1/credentials",
+                headers,
+                body,
+                "192.0.2.10",
+                "test-agent/1.0");
     }
 
     public static HttpRequest bearer(String token) {

@@ -22,11 +22,19 @@ import org.junit.jupiter.api.Test;
 class InMemorySigningKeysTest {
     private static final String ISSUER = "https://agent.buildkite.com";
     private static final String AUDIENCE = "https://kitevend.test";
-    private static final TokenPolicy POLICY = new TokenPolicy(ISSUER,
+    private static final TokenPolicy POLICY = new TokenPolicy(
+            ISSUER,
             // Never fetched: the keys are in memory.
-            URI.create("http://127.0.0.1:9/.well-known/jwks"), AUDIENCE, Set.of("acme"),
-            Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), Duration.ofSeconds(30), Duration.ofMinutes(15),
-            Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofHours(4), Duration.ofSeconds(2));
+            URI.create("http://127.0.0.1:9/.well-known/jwks"),
+            AUDIENCE,
+            Set.of("acme"),
+            Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(15),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(30),
+            Duration.ofHours(4),
+            Duration.ofSeconds(2));
 
     private static JWKSelector byKid(String kid) {
         return new JWKSelector(new JWKMatcher.Builder().keyID(kid).build());
@@ -55,13 +63,17 @@ class InMemorySigningKeysTest {
     void aVerifierOverItAcceptsATokenOfItsKeysAndRefusesAnotherKeys() throws Exception {
         var rsa = TestKeys.rsa();
         var ec = TestKeys.ec();
-        TokenVerifier verifier = new TokenVerifier(POLICY,
-                SigningKeys.fromJwkSet(new JWKSet(List.of(rsa, ec)), POLICY), Clock.systemUTC());
+        TokenVerifier verifier = new TokenVerifier(
+                POLICY, SigningKeys.fromJwkSet(new JWKSet(List.of(rsa, ec)), POLICY), Clock.systemUTC());
 
-        assertThat(verifier.verify(new TokenMinter(rsa, ISSUER, AUDIENCE).sign()).pipelineSlug()).isEqualTo("deploy");
-        assertThat(verifier.verify(new TokenMinter(ec, ISSUER, AUDIENCE).sign()).organizationSlug()).isEqualTo("acme");
+        assertThat(verifier.verify(new TokenMinter(rsa, ISSUER, AUDIENCE).sign())
+                        .pipelineSlug())
+                .isEqualTo("deploy");
+        assertThat(verifier.verify(new TokenMinter(ec, ISSUER, AUDIENCE).sign()).organizationSlug())
+                .isEqualTo("acme");
         assertThatThrownBy(() -> verifier.verify(new TokenMinter(TestKeys.rsa(), ISSUER, AUDIENCE).sign()))
-                .isInstanceOfSatisfying(TokenRejectedException.class,
+                .isInstanceOfSatisfying(
+                        TokenRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(TokenRejection.KEY_UNKNOWN));
     }
 }

@@ -82,10 +82,11 @@ class SigningKeysTest {
         assertThat(claims.agentId()).isEqualTo(c.get("agent_id"));
         assertThat(claims.buildSource()).isEqualTo("ui");
         assertThat(claims.runnerEnvironment()).isEqualTo("self-hosted");
-        assertThat(claims.optional()).isEqualTo(Map.of(
-                "cluster_id", "0191e2a5-1b8c-4f1e-9c54-2b5f6a7d8e90",
-                "agent_tag:queue", "deploy",
-                "queue_key", "deploy"));
+        assertThat(claims.optional())
+                .isEqualTo(Map.of(
+                        "cluster_id", "0191e2a5-1b8c-4f1e-9c54-2b5f6a7d8e90",
+                        "agent_tag:queue", "deploy",
+                        "queue_key", "deploy"));
         assertThat(claims.value("agent_tag:queue")).isEqualTo("deploy");
     }
 
@@ -120,7 +121,9 @@ class SigningKeysTest {
             Thread.sleep(200);
             assertThat(verifier.verify(minter.sign()).pipelineSlug()).isEqualTo("deploy");
         }
-        assertThat(jwks.fetches()).as("the cache expired and the endpoint was tried").isGreaterThan(before);
+        assertThat(jwks.fetches())
+                .as("the cache expired and the endpoint was tried")
+                .isGreaterThan(before);
 
         assertThat(verifier.verify(minter.sign()).pipelineSlug()).isEqualTo("deploy");
     }
@@ -134,7 +137,9 @@ class SigningKeysTest {
         String fromNewKey = minter(TestKeys.rsa()).sign();
 
         assertThatThrownBy(() -> verifier.verify(fromNewKey)).isInstanceOf(SigningKeysUnavailableException.class);
-        assertThat(verifier.verify(minter.sign()).jobId()).as("the known key still works").isNotNull();
+        assertThat(verifier.verify(minter.sign()).jobId())
+                .as("the known key still works")
+                .isNotNull();
     }
 
     @Test
@@ -143,7 +148,8 @@ class SigningKeysTest {
         verifier.verify(minter.sign());
 
         assertThatThrownBy(() -> verifier.verify(minter(TestKeys.rsa()).sign()))
-                .isInstanceOfSatisfying(TokenRejectedException.class,
+                .isInstanceOfSatisfying(
+                        TokenRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(TokenRejection.KEY_UNKNOWN));
     }
 
@@ -155,9 +161,13 @@ class SigningKeysTest {
         RSAKey outsider = TestKeys.rsa();
 
         for (int i = 0; i < 10; i++) {
-            String token = minter(new RSAKey.Builder(outsider).keyID(TestKeys.randomKid()).build()).sign();
+            String token = minter(new RSAKey.Builder(outsider)
+                            .keyID(TestKeys.randomKid())
+                            .build())
+                    .sign();
             assertThatThrownBy(() -> verifier.verify(token))
-                    .isInstanceOfSatisfying(TokenRejectedException.class,
+                    .isInstanceOfSatisfying(
+                            TokenRejectedException.class,
                             e -> assertThat(e.reason()).isEqualTo(TokenRejection.KEY_UNKNOWN));
         }
         assertThat(jwks.fetches()).as("refresh is rate limited").isEqualTo(before + 1);
@@ -217,7 +227,8 @@ class SigningKeysTest {
                 Arguments.of("ES256 token, policy RS256 only", RS256, "ec", null, TokenRejection.ALGORITHM_NOT_ALLOWED),
                 Arguments.of("ES256 token, policy RS256 and ES256", BOTH, "ec", null, null),
                 Arguments.of("RS256 token, policy RS256 and ES256", BOTH, "rsa", null, null),
-                Arguments.of("RS256 token, policy ES256 only", ES256, "rsa", null, TokenRejection.ALGORITHM_NOT_ALLOWED),
+                Arguments.of(
+                        "RS256 token, policy ES256 only", ES256, "rsa", null, TokenRejection.ALGORITHM_NOT_ALLOWED),
                 Arguments.of("ES256 token naming the RSA key's kid", BOTH, "ec", "rsa", TokenRejection.KEY_UNKNOWN));
     }
 
@@ -228,8 +239,9 @@ class SigningKeysTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("algorithms")
-    void onlyAllowedAlgorithmsAreAccepted(String name, Set<JWSAlgorithm> allowed, String signer, String kidOf,
-                                          TokenRejection expected) throws Exception {
+    void onlyAllowedAlgorithmsAreAccepted(
+            String name, Set<JWSAlgorithm> allowed, String signer, String kidOf, TokenRejection expected)
+            throws Exception {
         ECKey ec = TestKeys.ec();
         jwks.serve(key, ec);
         JWK signing = signer.equals("ec") ? ec : key;
@@ -244,7 +256,9 @@ class SigningKeysTest {
             assertThat(verifier.verify(token).organizationSlug()).isEqualTo("acme");
         } else {
             assertThatThrownBy(() -> verifier.verify(token))
-                    .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(expected));
+                    .isInstanceOfSatisfying(
+                            TokenRejectedException.class,
+                            e -> assertThat(e.reason()).isEqualTo(expected));
         }
     }
 
@@ -265,11 +279,10 @@ class SigningKeysTest {
         String token = minter.sign(c);
         TokenVerifier verifier = verifier(policy(RS256));
 
-        assertThatThrownBy(() -> verifier.verify(token))
-                .isInstanceOfSatisfying(TokenRejectedException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(TokenRejection.CLAIM_INVALID);
-                    assertThat(e.getMessage()).contains("'" + claim + "'");
-                });
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOfSatisfying(TokenRejectedException.class, e -> {
+            assertThat(e.reason()).isEqualTo(TokenRejection.CLAIM_INVALID);
+            assertThat(e.getMessage()).contains("'" + claim + "'");
+        });
     }
 
     private TokenMinter minter(JWK signingKey) {
@@ -282,8 +295,18 @@ class SigningKeysTest {
 
     private TokenPolicy policy(Set<JWSAlgorithm> algorithms, Duration cacheTtl, Duration minRefresh) {
         TokenPolicy base = VendFixture.policy(jwks);
-        return new TokenPolicy(base.issuer(), base.jwksUrl(), base.audience(), base.organizations(), algorithms,
-                base.clockSkew(), base.maxAge(), cacheTtl, minRefresh, base.jwksOutageTolerance(), base.jwksTimeout());
+        return new TokenPolicy(
+                base.issuer(),
+                base.jwksUrl(),
+                base.audience(),
+                base.organizations(),
+                algorithms,
+                base.clockSkew(),
+                base.maxAge(),
+                cacheTtl,
+                minRefresh,
+                base.jwksOutageTolerance(),
+                base.jwksTimeout());
     }
 
     private static TokenVerifier verifier(TokenPolicy policy) {

@@ -56,10 +56,19 @@ class NoSecretsInLogsTest {
         int requests = 0;
 
         try (var f = new VendFixture()) {
-            f.bindingStore.put(Binding.builder().name("infra-a").organization("acme").pipeline("infra")
-                    .condition("build_branch", "main").roleArn(VendFixture.ROLE_ARN).build());
-            f.bindingStore.put(Binding.builder().name("infra-b").organization("acme").pipeline("infra")
-                    .roleArn("arn:aws:iam::123456789012:role/kitevend/infra").build());
+            f.bindingStore.put(Binding.builder()
+                    .name("infra-a")
+                    .organization("acme")
+                    .pipeline("infra")
+                    .condition("build_branch", "main")
+                    .roleArn(VendFixture.ROLE_ARN)
+                    .build());
+            f.bindingStore.put(Binding.builder()
+                    .name("infra-b")
+                    .organization("acme")
+                    .pipeline("infra")
+                    .roleArn("arn:aws:iam::123456789012:role/kitevend/infra")
+                    .build());
             TokenMinter outsider = new TokenMinter(TestKeys.rsa(), f.jwks.issuer(), VendFixture.AUDIENCE);
             long now = Instant.now().getEpochSecond();
 
@@ -67,7 +76,8 @@ class NoSecretsInLogsTest {
             // Allowed, twice, and once more by naming one of two matching bindings.
             vends.add(new Vend(f.minter.sign(), null, 200));
             vends.add(new Vend(f.minter.sign(), null, 200));
-            vends.add(new Vend(f.minter.sign(f.minter.claims("acme", "infra", "main")), "{\"binding\":\"infra-b\"}", 200));
+            vends.add(new Vend(
+                    f.minter.sign(f.minter.claims("acme", "infra", "main")), "{\"binding\":\"infra-b\"}", 200));
             // Replay of the first allowed token.
             vends.add(new Vend(vends.get(0).token(), null, 401));
             // Refused for token reasons.
@@ -82,12 +92,17 @@ class NoSecretsInLogsTest {
             vends.add(new Vend(f.minter.sign(f.minter.claims("other-org", "deploy", "main")), null, 401));
             vends.add(new Vend(outsider.sign(), null, 401));
             String[] parts = f.minter.sign().split("\\.");
-            String tamperedPayload = Base64URL.encode(new Base64URL(parts[1]).decodeToString()
-                    .replace("\"build_number\":42", "\"build_number\":43")).toString();
+            String tamperedPayload = Base64URL.encode(new Base64URL(parts[1])
+                            .decodeToString()
+                            .replace("\"build_number\":42", "\"build_number\":43"))
+                    .toString();
             assertThat(tamperedPayload).isNotEqualTo(parts[1]);
             vends.add(new Vend(parts[0] + "." + tamperedPayload + "." + parts[2], null, 401));
-            vends.add(new Vend(Base64URL.encode("{\"alg\":\"none\",\"kid\":\"" + f.minter.key().getKeyID() + "\"}")
-                    + "." + parts[1] + ".", null, 401));
+            vends.add(new Vend(
+                    Base64URL.encode("{\"alg\":\"none\",\"kid\":\""
+                                    + f.minter.key().getKeyID() + "\"}") + "." + parts[1] + ".",
+                    null,
+                    401));
             var noJobId = f.minter.claims();
             noJobId.remove("job_id");
             vends.add(new Vend(f.minter.sign(noJobId), null, 401));
@@ -96,8 +111,10 @@ class NoSecretsInLogsTest {
             vends.add(new Vend(f.minter.sign(f.minter.claims("acme", "infra", "main")), null, 409));
 
             for (Vend v : vends) {
-                VendResult result = f.service.vend(v.body() == null
-                        ? VendFixture.bearer(v.token()) : VendFixture.post("Bearer " + v.token(), v.body()));
+                VendResult result = f.service.vend(
+                        v.body() == null
+                                ? VendFixture.bearer(v.token())
+                                : VendFixture.post("Bearer " + v.token(), v.body()));
                 requests++;
                 tokens.add(v.token());
                 int status = VendResponses.toHttp(result).status();
@@ -112,8 +129,8 @@ class NoSecretsInLogsTest {
 
             System.out.flush();
             System.err.flush();
-            String all = captured.toString(StandardCharsets.UTF_8) + "\n" + f.log() + "\n"
-                    + f.auditStore.records() + "\n" + String.join("\n", refusedBodies);
+            String all = captured.toString(StandardCharsets.UTF_8) + "\n" + f.log() + "\n" + f.auditStore.records()
+                    + "\n" + String.join("\n", refusedBodies);
 
             assertThat(f.log().lines().count()).as("one audit line per request").isEqualTo(requests);
             assertThat(f.auditStore.records()).hasSize(requests);
@@ -142,6 +159,7 @@ class NoSecretsInLogsTest {
     private record Vend(String token, String body, int status) {}
 
     private static String sha256Hex(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -16,7 +16,9 @@ class VendServiceSmokeTest {
             assertThat(issued.binding()).isEqualTo("deploy-main");
             assertThat(issued.credentials().simulated()).isTrue();
             assertThat(f.auditStore.records()).hasSize(1);
-            assertThat(f.lastAudit()).containsEntry("decision", "allow").containsEntry("binding", "deploy-main")
+            assertThat(f.lastAudit())
+                    .containsEntry("decision", "allow")
+                    .containsEntry("binding", "deploy-main")
                     .containsEntry("access_key_id", issued.credentials().accessKeyId());
             String http = VendResponses.toHttp(result).body();
             assertThat(http).contains("\"Version\":1").contains("\"AccessKeyId\"");

@@ -15,7 +15,6 @@ import io.kitevend.testing.TokenMinter;
 import io.kitevend.testing.VendFixture;
 import io.kitevend.token.TokenPolicy;
 import io.kitevend.token.TokenRejection;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +42,7 @@ class VendTokenRefusalTest {
     private static JwksServer attackerJwks;
     /** The generic 401 body with the request id taken out, from a plainly malformed token. */
     private static byte[] referenceBody;
+
     private static Map<String, String> referenceHeaders;
 
     @BeforeAll
@@ -111,37 +111,71 @@ class VendTokenRefusalTest {
                     c.put("aud", "sts.amazonaws.com");
                     return send(f, f.minter.sign(c));
                 }),
-                refused("organization not in the allowlist", TokenRejection.ORGANIZATION_NOT_ALLOWED,
+                refused(
+                        "organization not in the allowlist",
+                        TokenRejection.ORGANIZATION_NOT_ALLOWED,
                         f -> send(f, f.minter.sign(f.minter.claims("other-org", "deploy", "main")))),
                 refused("alg none", TokenRejection.ALGORITHM_NONE, "'none'", f -> {
-                    String header = "{\"alg\":\"none\",\"kid\":\"" + f.minter.key().getKeyID() + "\"}";
+                    String header =
+                            "{\"alg\":\"none\",\"kid\":\"" + f.minter.key().getKeyID() + "\"}";
                     String token = b64(header) + "." + payloadOf(f.minter.sign()) + ".";
                     return send(f, token);
                 }),
-                refused("HS256 keyed with the issuer's RSA public key", TokenRejection.ALGORITHM_NOT_ALLOWED, "'HS256'", f -> {
-                    byte[] der = ((RSAKey) f.minter.key()).toRSAPublicKey().getEncoded();
-                    var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(f.minter.key().getKeyID()).build(),
-                            TokenMinter.toClaimsSet(f.minter.claims()));
-                    jwt.sign(new MACSigner(der));
-                    return send(f, jwt.serialize());
-                }),
+                refused(
+                        "HS256 keyed with the issuer's RSA public key",
+                        TokenRejection.ALGORITHM_NOT_ALLOWED,
+                        "'HS256'",
+                        f -> {
+                            byte[] der =
+                                    ((RSAKey) f.minter.key()).toRSAPublicKey().getEncoded();
+                            var jwt = new SignedJWT(
+                                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                                            .keyID(f.minter.key().getKeyID())
+                                            .build(),
+                                    TokenMinter.toClaimsSet(f.minter.claims()));
+                            jwt.sign(new MACSigner(der));
+                            return send(f, jwt.serialize());
+                        }),
                 refused("unpublished key with the issuer's kid", TokenRejection.SIGNATURE_INVALID, f -> {
-                    var impostor = new RSAKey.Builder(attackerKey).keyID(f.minter.key().getKeyID()).build();
+                    var impostor = new RSAKey.Builder(attackerKey)
+                            .keyID(f.minter.key().getKeyID())
+                            .build();
                     return send(f, minter(f, impostor).sign());
                 }),
-                refused("unpublished key with its own kid", TokenRejection.KEY_UNKNOWN,
+                refused(
+                        "unpublished key with its own kid",
+                        TokenRejection.KEY_UNKNOWN,
                         f -> send(f, minter(f, attackerKey).sign())),
                 refused("key embedded in the jwk header", TokenRejection.HEADER_JWK, "'jwk'", f -> {
-                    var impostor = new RSAKey.Builder(attackerKey).keyID(f.minter.key().getKeyID()).build();
+                    var impostor = new RSAKey.Builder(attackerKey)
+                            .keyID(f.minter.key().getKeyID())
+                            .build();
                     return send(f, minter(f, impostor).sign(f.minter.claims(), h -> h.jwk(impostor.toPublicJWK())));
                 }),
-                refused("jku pointing at another JWKS", TokenRejection.HEADER_JKU, "'jku'",
-                        f -> send(f, minter(f, attackerKey).sign(f.minter.claims(), h -> h.jwkURL(attackerJwks.jwksUrl())))),
-                refused("x5u pointing elsewhere", TokenRejection.HEADER_X5U, "'x5u'",
-                        f -> send(f, minter(f, attackerKey).sign(f.minter.claims(), h -> h.x509CertURL(attackerJwks.jwksUrl())))),
-                refused("crit header", TokenRejection.CRITICAL_HEADER,
-                        f -> send(f, f.minter.sign(f.minter.claims(),
-                                h -> h.criticalParams(Set.of("kitevend-test")).customParam("kitevend-test", true)))),
+                refused(
+                        "jku pointing at another JWKS",
+                        TokenRejection.HEADER_JKU,
+                        "'jku'",
+                        f -> send(
+                                f,
+                                minter(f, attackerKey).sign(f.minter.claims(), h -> h.jwkURL(attackerJwks.jwksUrl())))),
+                refused(
+                        "x5u pointing elsewhere",
+                        TokenRejection.HEADER_X5U,
+                        "'x5u'",
+                        f -> send(
+                                f,
+                                minter(f, attackerKey)
+                                        .sign(f.minter.claims(), h -> h.x509CertURL(attackerJwks.jwksUrl())))),
+                refused(
+                        "crit header",
+                        TokenRejection.CRITICAL_HEADER,
+                        f -> send(
+                                f,
+                                f.minter.sign(
+                                        f.minter.claims(),
+                                        h -> h.criticalParams(Set.of("kitevend-test"))
+                                                .customParam("kitevend-test", true)))),
                 refused("payload tampered after signing", TokenRejection.SIGNATURE_INVALID, f -> {
                     String signed = f.minter.sign(f.minter.claims("acme", "deploy", "feature/x"));
                     String[] parts = signed.split("\\.");
@@ -170,14 +204,16 @@ class VendTokenRefusalTest {
                     assertThat(token.length()).isGreaterThan(TokenPolicy.MAX_TOKEN_BYTES);
                     return send(f, token);
                 }),
-                refused("no Authorization header", TokenRejection.TOKEN_MISSING,
+                refused(
+                        "no Authorization header",
+                        TokenRejection.TOKEN_MISSING,
                         f -> new Sent(f.service.vend(VendFixture.post(null, null)), null)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badTokens")
-    void refusedWithGeneric401AndPreciseAuditReason(String name, TokenRejection expected, String detailNames,
-                                                    Scenario scenario) throws Exception {
+    void refusedWithGeneric401AndPreciseAuditReason(
+            String name, TokenRejection expected, String detailNames, Scenario scenario) throws Exception {
         int attackerFetches = attackerJwks.fetches();
         Sent sent = scenario.run(fixture);
 
@@ -188,7 +224,8 @@ class VendTokenRefusalTest {
         HttpResponse http = VendResponses.toHttp(refused);
         assertThat(http.status()).isEqualTo(401);
         assertThat(withoutRequestId(http.body(), refused.requestId()))
-                .as("body without request_id, byte for byte").isEqualTo(referenceBody);
+                .as("body without request_id, byte for byte")
+                .isEqualTo(referenceBody);
         assertThat(http.headers()).isEqualTo(referenceHeaders).doesNotContainKey("retry-after");
 
         Map<String, Object> audit = fixture.lastAudit();
@@ -201,7 +238,9 @@ class VendTokenRefusalTest {
             assertThat((String) audit.get("detail")).contains(detailNames);
         }
         assertThat(http.body()).doesNotContain(expected.code());
-        assertThat(attackerJwks.fetches()).as("a key URL in the header is never followed").isEqualTo(attackerFetches);
+        assertThat(attackerJwks.fetches())
+                .as("a key URL in the header is never followed")
+                .isEqualTo(attackerFetches);
 
         if (sent.token() != null) {
             for (String leak : tokenPieces(sent.token())) {
@@ -259,7 +298,9 @@ class VendTokenRefusalTest {
     /** The body's bytes with the {@code request_id} member taken out; it must be there exactly once. */
     private static byte[] withoutRequestId(String body, String requestId) {
         String member = "\"request_id\":\"" + requestId + "\"";
-        assertThat(body.split(java.util.regex.Pattern.quote(member), -1)).as("request_id member in " + body).hasSize(2);
+        assertThat(body.split(java.util.regex.Pattern.quote(member), -1))
+                .as("request_id member in " + body)
+                .hasSize(2);
         return body.replace(member, "\"request_id\":\"\"").getBytes(StandardCharsets.UTF_8);
     }
 }

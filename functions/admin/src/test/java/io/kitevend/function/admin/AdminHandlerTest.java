@@ -39,12 +39,15 @@ class AdminHandlerTest {
     @Test
     void sampleListEventOfAnIamReader() throws Exception {
         APIGatewayV2HTTPEvent event = Events.stored("admin-list-bindings.json");
-        assertThat(event.getRequestContext().getAuthorizer().getIam().getUserArn()).isEqualTo(AdminFixture.READER);
+        assertThat(event.getRequestContext().getAuthorizer().getIam().getUserArn())
+                .isEqualTo(AdminFixture.READER);
 
         APIGatewayV2HTTPResponse r = handler.handleRequest(event, null);
 
         assertThat(r.getStatusCode()).as(r.getBody()).isEqualTo(200);
-        assertThat(r.getHeaders()).containsEntry("content-type", "application/json").containsEntry("cache-control", "no-store");
+        assertThat(r.getHeaders())
+                .containsEntry("content-type", "application/json")
+                .containsEntry("cache-control", "no-store");
         JsonNode body = Json.readTree(r.getBody());
         assertThat(body.get("bindings")).hasSize(2);
         assertThat(body.get("bindings").get(0).get("name").asText()).isEqualTo("deploy-main");
@@ -60,10 +63,15 @@ class AdminHandlerTest {
 
         assertThat(r.getStatusCode()).as(r.getBody()).isEqualTo(201);
         assertThat(r.getHeaders()).containsEntry("etag", "\"1\"");
-        assertThat(store.get("acme", "deploy-release").orElseThrow().createdBy()).isEqualTo(AdminFixture.WRITER);
-        assertThat(audit.records()).singleElement().satisfies(rec -> assertThat(rec)
-                .containsEntry("request_id", "KfT4LhWZIAMEVzQ=").containsEntry("action", "create")
-                .containsEntry("principal", AdminFixture.WRITER).containsEntry("source_ip", "203.0.113.24"));
+        assertThat(store.get("acme", "deploy-release").orElseThrow().createdBy())
+                .isEqualTo(AdminFixture.WRITER);
+        assertThat(audit.records())
+                .singleElement()
+                .satisfies(rec -> assertThat(rec)
+                        .containsEntry("request_id", "KfT4LhWZIAMEVzQ=")
+                        .containsEntry("action", "create")
+                        .containsEntry("principal", AdminFixture.WRITER)
+                        .containsEntry("source_ip", "203.0.113.24"));
 
         APIGatewayV2HTTPResponse again = handler.handleRequest(Events.stored("admin-put-binding.json"), null);
         assertThat(again.getStatusCode()).isEqualTo(409);
@@ -72,14 +80,17 @@ class AdminHandlerTest {
     @Test
     void sampleExplainEventThroughTheJwtAuthorizer() throws Exception {
         APIGatewayV2HTTPEvent event = Events.stored("admin-explain-jwt.json");
-        assertThat(event.getRequestContext().getAuthorizer().getJwt().getClaims()).containsEntry("groups", "[everyone kitevend-readers]");
+        assertThat(event.getRequestContext().getAuthorizer().getJwt().getClaims())
+                .containsEntry("groups", "[everyone kitevend-readers]");
 
         APIGatewayV2HTTPResponse r = handler.handleRequest(event, null);
 
         assertThat(r.getStatusCode()).as(r.getBody()).isEqualTo(200);
         JsonNode body = Json.readTree(r.getBody());
         assertThat(body.get("decision").asText()).isEqualTo("ambiguous");
-        assertThat(body.get("matched")).extracting(JsonNode::asText).containsExactly("deploy-main", "deploy-tags", "deploy-zeta");
+        assertThat(body.get("matched"))
+                .extracting(JsonNode::asText)
+                .containsExactly("deploy-main", "deploy-tags", "deploy-zeta");
     }
 
     @Test
@@ -92,10 +103,13 @@ class AdminHandlerTest {
 
         assertThat(r.getStatusCode()).isEqualTo(403);
         assertThat(store.get("acme", "deploy-release")).isEmpty();
-        assertThat(audit.records()).singleElement().satisfies(rec -> assertThat(rec)
-                .containsEntry("decision", "deny").containsEntry("action", "create")
-                .containsEntry("principal", "jwt:https://idp.example.com/oauth2/default#00u1a2b3c4d5e6f7g8h9")
-                .containsEntry("detail", "a reader may not make changes"));
+        assertThat(audit.records())
+                .singleElement()
+                .satisfies(rec -> assertThat(rec)
+                        .containsEntry("decision", "deny")
+                        .containsEntry("action", "create")
+                        .containsEntry("principal", "jwt:https://idp.example.com/oauth2/default#00u1a2b3c4d5e6f7g8h9")
+                        .containsEntry("detail", "a reader may not make changes"));
     }
 
     @Test
@@ -123,8 +137,12 @@ class AdminHandlerTest {
     @Test
     void bothAnIamAndAJwtContextIsRefused() {
         APIGatewayV2HTTPEvent event = Events.stored("admin-list-bindings.json");
-        event.getRequestContext().getAuthorizer().setJwt(
-                Events.stored("admin-explain-jwt.json").getRequestContext().getAuthorizer().getJwt());
+        event.getRequestContext()
+                .getAuthorizer()
+                .setJwt(Events.stored("admin-explain-jwt.json")
+                        .getRequestContext()
+                        .getAuthorizer()
+                        .getJwt());
 
         assertThat(handler.handleRequest(event, null).getStatusCode()).isEqualTo(403);
     }
@@ -139,7 +157,12 @@ class AdminHandlerTest {
 
     @Test
     void theAdminPathIsFoundBehindAStagePrefix() throws Exception {
-        APIGatewayV2HTTPEvent event = Events.event("GET", "/prod/v1/admin/bindings/acme/deploy-main", Map.of(), Map.of(), null,
+        APIGatewayV2HTTPEvent event = Events.event(
+                "GET",
+                "/prod/v1/admin/bindings/acme/deploy-main",
+                Map.of(),
+                Map.of(),
+                null,
                 Events.iam(AdminFixture.READER));
 
         APIGatewayV2HTTPResponse r = handler.handleRequest(event, null);

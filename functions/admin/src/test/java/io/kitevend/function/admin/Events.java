@@ -22,7 +22,8 @@ final class Events {
 
     static APIGatewayV2HTTPEvent stored(String file) {
         try {
-            return deserialize(Files.readString(Emulators.repoRoot().resolve("events").resolve(file)));
+            return deserialize(
+                    Files.readString(Emulators.repoRoot().resolve("events").resolve(file)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -30,7 +31,8 @@ final class Events {
 
     static APIGatewayV2HTTPEvent deserialize(String json) {
         try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
-            return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, Events.class.getClassLoader()).fromJson(in);
+            return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, Events.class.getClassLoader())
+                    .fromJson(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -44,7 +46,8 @@ final class Events {
     static Caller iam(String userArn) {
         return (context, headers) -> {
             context.setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                    .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM.builder()
+                    .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM
+                            .builder()
                             .withAccessKey("ASIAXAMPLE0000000001")
                             .withAccountId(userArn.split(":")[4])
                             .withUserArn(userArn)
@@ -52,8 +55,10 @@ final class Events {
                             .withUserId("AROAXAMPLE:" + userArn.substring(userArn.lastIndexOf('/') + 1))
                             .build())
                     .build());
-            headers.put("authorization", "AWS4-HMAC-SHA256 Credential=ASIAXAMPLE0000000001/20250515/us-east-1/execute-api/aws4_request, "
-                    + "SignedHeaders=host;x-amz-date, Signature=" + "ab".repeat(32));
+            headers.put(
+                    "authorization",
+                    "AWS4-HMAC-SHA256 Credential=ASIAXAMPLE0000000001/20250515/us-east-1/execute-api/aws4_request, "
+                            + "SignedHeaders=host;x-amz-date, Signature=" + "ab".repeat(32));
         };
     }
 
@@ -67,7 +72,10 @@ final class Events {
                 }
             });
             context.setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(strings).build())
+                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
+                            .builder()
+                            .withClaims(strings)
+                            .build())
                     .build());
             headers.put("authorization", "Bearer header.payload.signature");
         };
@@ -79,16 +87,25 @@ final class Events {
     }
 
     static Caller none() {
-        return (context, headers) -> { };
+        return (context, headers) -> {};
     }
 
-    static APIGatewayV2HTTPEvent event(String method, String path, Map<String, String> query, Map<String, String> headers,
-                                       String body, Caller caller) {
+    static APIGatewayV2HTTPEvent event(
+            String method,
+            String path,
+            Map<String, String> query,
+            Map<String, String> headers,
+            String body,
+            Caller caller) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         APIGatewayV2HTTPEvent.RequestContext context = APIGatewayV2HTTPEvent.RequestContext.builder()
                 .withRequestId("req-" + java.util.UUID.randomUUID())
                 .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                        .withMethod(method).withPath(path).withSourceIp("203.0.113.24").withUserAgent("kitevend-cli/0.1.0").build())
+                        .withMethod(method)
+                        .withPath(path)
+                        .withSourceIp("203.0.113.24")
+                        .withUserAgent("kitevend-cli/0.1.0")
+                        .build())
                 .withRouteKey(method + " " + path)
                 .withStage("$default")
                 .build();

@@ -42,6 +42,7 @@ public final class AuditReportHandler implements RequestHandler<Map<String, Obje
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        return service.run(ReportInvocation.window(input, clock.instant(), maxWindow)).summary();
+        return service.run(ReportInvocation.window(input, clock.instant(), maxWindow))
+                .summary();
     }
 }

@@ -31,8 +31,10 @@ public final class SecretsHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private static SecretsService fromEnvironment() {
         SecretsConfig config = SecretsConfig.from(Settings.fromEnvironment());
-        AwsClients aws = new AwsClients(AwsSettings.defaultChain(config.vend().region(), config.vend().awsEndpoint()));
-        return SecretsAssembly.create(config, aws, Clock.systemUTC(), System.out).service();
+        AwsClients aws = new AwsClients(
+                AwsSettings.defaultChain(config.vend().region(), config.vend().awsEndpoint()));
+        return SecretsAssembly.create(config, aws, Clock.systemUTC(), System.out)
+                .service();
     }
 
     @Override

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -99,9 +98,10 @@ class SecretsHandlerTest {
                 .containsEntry("binding", "deploy-main")
                 .containsEntry("source_ip", "203.0.113.24")
                 .containsEntry("status", 200);
-        assertThat(List.of(((String) fixture.lastAudit().get("secrets")).split(","))).containsExactlyInAnyOrder(
-                "NPM_TOKEN=" + SecretsFixture.NPM_ID + "@" + npmVersion,
-                "DB_PASSWORD=" + SecretsFixture.DB_ID + "#password@" + dbVersion);
+        assertThat(List.of(((String) fixture.lastAudit().get("secrets")).split(",")))
+                .containsExactlyInAnyOrder(
+                        "NPM_TOKEN=" + SecretsFixture.NPM_ID + "@" + npmVersion,
+                        "DB_PASSWORD=" + SecretsFixture.DB_ID + "#password@" + dbVersion);
         assertNoValueIn(fixture.log(), "the audit log");
         assertNoValueIn(fixture.audits().toString(), "the stored audit records");
     }
@@ -109,7 +109,8 @@ class SecretsHandlerTest {
     @Test
     void base64EncodedBodyIsDecodedBeforeItIsRead() {
         APIGatewayV2HTTPEvent event = event();
-        event.setBody(Base64.getEncoder().encodeToString("{\"binding\":\"deploy-main\"}".getBytes(StandardCharsets.UTF_8)));
+        event.setBody(
+                Base64.getEncoder().encodeToString("{\"binding\":\"deploy-main\"}".getBytes(StandardCharsets.UTF_8)));
         event.setIsBase64Encoded(true);
 
         assertGranted(handler.handleRequest(event, null), event);
@@ -117,8 +118,12 @@ class SecretsHandlerTest {
 
     @Test
     void aBindingWithoutSecretsAnswersAnEmptyMap() {
-        fixture.bindingStore.put(Binding.builder().name("deploy-plain").organization("acme").pipeline("deploy")
-                .roleArn(VendFixture.ROLE_ARN).build());
+        fixture.bindingStore.put(Binding.builder()
+                .name("deploy-plain")
+                .organization("acme")
+                .pipeline("deploy")
+                .roleArn(VendFixture.ROLE_ARN)
+                .build());
         APIGatewayV2HTTPEvent event = withBody(event(), "{\"binding\":\"deploy-plain\"}");
 
         JsonNode body = assertGranted(handler.handleRequest(event, null), event);
@@ -132,43 +137,111 @@ class SecretsHandlerTest {
 
     static Stream<Arguments> refusals() {
         return Stream.of(
-                refusal("no authorization header", e -> withHeader(e, "authorization", null), f -> { },
-                        401, "token_not_accepted", "token_missing"),
-                refusal("not a Bearer token", e -> withHeader(e, "authorization", "Basic dXNlcjpwYXNz"), f -> { },
-                        401, "token_not_accepted", "token_malformed"),
-                refusal("body is not JSON", e -> withBody(e, "binding=deploy-main"), f -> { },
-                        400, "malformed_request", "malformed_request"),
-                refusal("duration_seconds (a credentials field) in the body",
-                        e -> withBody(e, "{\"binding\":\"deploy-main\",\"duration_seconds\":900}"), f -> { },
-                        400, "malformed_request", "malformed_request"),
-                refusal("an unknown body field naming a secret", e -> withBody(e, "{\"secrets\":[\"NPM_TOKEN\"]}"), f -> { },
-                        400, "malformed_request", "malformed_request"),
-                refusal("content type text/plain", e -> withHeader(e, "content-type", "text/plain"), f -> { },
-                        415, "unsupported_media_type", "unsupported_media_type"),
-                refusal("body over 16 KiB", e -> withBody(e, "{\"binding\":\"deploy-main\"}" + " ".repeat(16 * 1024)), f -> { },
-                        413, "payload_too_large", "payload_too_large"),
-                refusal("GET instead of POST", e -> withMethod(e, "GET"), f -> { },
-                        405, "method_not_allowed", "method_not_allowed"),
-                refusal("a binding the job does not match", e -> withBody(e, "{\"binding\":\"deploy-other\"}"), f -> { },
-                        403, "no_matching_binding", "requested_binding_not_matched"),
-                refusal("a granted secret that does not exist", e -> e, f -> f.secrets.remove(SecretsFixture.DB_ID),
-                        404, "secret_not_found", "secret_not_found"),
-                refusal("a granted key the JSON secret lacks", e -> e,
+                refusal(
+                        "no authorization header",
+                        e -> withHeader(e, "authorization", null),
+                        f -> {},
+                        401,
+                        "token_not_accepted",
+                        "token_missing"),
+                refusal(
+                        "not a Bearer token",
+                        e -> withHeader(e, "authorization", "Basic dXNlcjpwYXNz"),
+                        f -> {},
+                        401,
+                        "token_not_accepted",
+                        "token_malformed"),
+                refusal(
+                        "body is not JSON",
+                        e -> withBody(e, "binding=deploy-main"),
+                        f -> {},
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "duration_seconds (a credentials field) in the body",
+                        e -> withBody(e, "{\"binding\":\"deploy-main\",\"duration_seconds\":900}"),
+                        f -> {},
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "an unknown body field naming a secret",
+                        e -> withBody(e, "{\"secrets\":[\"NPM_TOKEN\"]}"),
+                        f -> {},
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "content type text/plain",
+                        e -> withHeader(e, "content-type", "text/plain"),
+                        f -> {},
+                        415,
+                        "unsupported_media_type",
+                        "unsupported_media_type"),
+                refusal(
+                        "body over 16 KiB",
+                        e -> withBody(e, "{\"binding\":\"deploy-main\"}" + " ".repeat(16 * 1024)),
+                        f -> {},
+                        413,
+                        "payload_too_large",
+                        "payload_too_large"),
+                refusal(
+                        "GET instead of POST",
+                        e -> withMethod(e, "GET"),
+                        f -> {},
+                        405,
+                        "method_not_allowed",
+                        "method_not_allowed"),
+                refusal(
+                        "a binding the job does not match",
+                        e -> withBody(e, "{\"binding\":\"deploy-other\"}"),
+                        f -> {},
+                        403,
+                        "no_matching_binding",
+                        "requested_binding_not_matched"),
+                refusal(
+                        "a granted secret that does not exist",
+                        e -> e,
+                        f -> f.secrets.remove(SecretsFixture.DB_ID),
+                        404,
+                        "secret_not_found",
+                        "secret_not_found"),
+                refusal(
+                        "a granted key the JSON secret lacks",
+                        e -> e,
                         f -> f.secrets.put(SecretsFixture.DB_ID, "{\"username\":\"only-a-user\"}"),
-                        404, "secret_not_found", "secret_key_not_found"),
-                refusal("a granted secret that cannot be read", e -> e, f -> f.secrets.unreadable(SecretsFixture.NPM_ID),
-                        503, "dependency_unavailable", "secret_unreadable"));
+                        404,
+                        "secret_not_found",
+                        "secret_key_not_found"),
+                refusal(
+                        "a granted secret that cannot be read",
+                        e -> e,
+                        f -> f.secrets.unreadable(SecretsFixture.NPM_ID),
+                        503,
+                        "dependency_unavailable",
+                        "secret_unreadable"));
     }
 
-    private static Arguments refusal(String name, UnaryOperator<APIGatewayV2HTTPEvent> change, Consumer<SecretsFixture> setUp,
-                                     int status, String code, String auditReason) {
+    private static Arguments refusal(
+            String name,
+            UnaryOperator<APIGatewayV2HTTPEvent> change,
+            Consumer<SecretsFixture> setUp,
+            int status,
+            String code,
+            String auditReason) {
         return Arguments.of(name, change, setUp, status, code, auditReason);
     }
 
     @ParameterizedTest(name = "{0} -> {3} {4}")
     @MethodSource("refusals")
-    void refusedRequestsGetAProblemWithoutAnySecret(String name, UnaryOperator<APIGatewayV2HTTPEvent> change,
-                                                    Consumer<SecretsFixture> setUp, int status, String code, String auditReason) {
+    void refusedRequestsGetAProblemWithoutAnySecret(
+            String name,
+            UnaryOperator<APIGatewayV2HTTPEvent> change,
+            Consumer<SecretsFixture> setUp,
+            int status,
+            String code,
+            String auditReason) {
         setUp.accept(fixture);
         APIGatewayV2HTTPEvent event = change.apply(event());
 
@@ -201,8 +274,13 @@ class SecretsHandlerTest {
 
     @Test
     void severalMatchingBindingsAnswer409WithTheirNames() {
-        fixture.bindingStore.put(Binding.builder().name("deploy-any").organization("acme").pipeline("deploy")
-                .roleArn(VendFixture.ROLE_ARN).secret("OTHER_TOKEN", SecretGrant.whole("kitevend/ci/other")).build());
+        fixture.bindingStore.put(Binding.builder()
+                .name("deploy-any")
+                .organization("acme")
+                .pipeline("deploy")
+                .roleArn(VendFixture.ROLE_ARN)
+                .secret("OTHER_TOKEN", SecretGrant.whole("kitevend/ci/other"))
+                .build());
         fixture.secrets.put("kitevend/ci/other", "other-value-never-sent");
         APIGatewayV2HTTPEvent event = withBody(event(), "{}");
 
@@ -223,7 +301,9 @@ class SecretsHandlerTest {
         APIGatewayV2HTTPResponse again = handler.handleRequest(event, null);
 
         assertProblem(again, event, 401, "token_not_accepted");
-        assertThat(fixture.lastAudit()).containsEntry("reason", "token_replayed").doesNotContainKey("secrets");
+        assertThat(fixture.lastAudit())
+                .containsEntry("reason", "token_replayed")
+                .doesNotContainKey("secrets");
     }
 
     @Test
@@ -255,11 +335,12 @@ class SecretsHandlerTest {
         env.remove(VendConfig.SECRET_PREFIX);
 
         assertThatThrownBy(() -> SecretsConfig.from(new Settings(env)))
-                .isInstanceOfSatisfying(ConfigException.class,
-                        e -> assertThat(e.variable()).isEqualTo("KITEVEND_SECRET_PREFIX"))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("KITEVEND_SECRET_PREFIX"))
                 .hasMessageContaining("KITEVEND_SECRET_PREFIX");
         // The vend function needs no prefix: the check is the secrets function's own.
-        assertThat(VendConfig.from(new Settings(env)).bindingRules().secretPrefix()).isNull();
+        assertThat(VendConfig.from(new Settings(env)).bindingRules().secretPrefix())
+                .isNull();
     }
 
     @Test
@@ -273,11 +354,21 @@ class SecretsHandlerTest {
     static Stream<Arguments> badSettings() {
         return Stream.of(
                 Arguments.of("blank prefix", VendConfig.SECRET_PREFIX, "  ", "KITEVEND_SECRET_PREFIX"),
-                Arguments.of("prefix without a trailing slash", VendConfig.SECRET_PREFIX, "kitevend", "KITEVEND_SECRET_PREFIX"),
-                Arguments.of("prefix with a wildcard", VendConfig.SECRET_PREFIX, "kitevend/*/", "KITEVEND_SECRET_PREFIX"),
-                Arguments.of("cache over 300 seconds", SecretsConfig.SECRETS_CACHE, "301", "KITEVEND_SECRETS_CACHE_SECONDS"),
+                Arguments.of(
+                        "prefix without a trailing slash",
+                        VendConfig.SECRET_PREFIX,
+                        "kitevend",
+                        "KITEVEND_SECRET_PREFIX"),
+                Arguments.of(
+                        "prefix with a wildcard", VendConfig.SECRET_PREFIX, "kitevend/*/", "KITEVEND_SECRET_PREFIX"),
+                Arguments.of(
+                        "cache over 300 seconds", SecretsConfig.SECRETS_CACHE, "301", "KITEVEND_SECRETS_CACHE_SECONDS"),
                 Arguments.of("negative cache", SecretsConfig.SECRETS_CACHE, "-1", "KITEVEND_SECRETS_CACHE_SECONDS"),
-                Arguments.of("cache that is not a number", SecretsConfig.SECRETS_CACHE, "1m", "KITEVEND_SECRETS_CACHE_SECONDS"));
+                Arguments.of(
+                        "cache that is not a number",
+                        SecretsConfig.SECRETS_CACHE,
+                        "1m",
+                        "KITEVEND_SECRETS_CACHE_SECONDS"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -287,7 +378,8 @@ class SecretsHandlerTest {
         env.put(variable, value);
 
         assertThatThrownBy(() -> SecretsConfig.from(new Settings(env)))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.variable()).isEqualTo(expected));
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo(expected));
     }
 
     @Test
@@ -303,10 +395,6 @@ class SecretsHandlerTest {
     private APIGatewayV2HTTPEvent event() {
         return SampleEvents.withToken(EVENT, fixture.minter.sign());
     }
-
-
-
-
 
     private static JsonNode readJson(String body) {
         try {
@@ -324,7 +412,9 @@ class SecretsHandlerTest {
 
     /** A 200 with exactly the documented fields, and the event's request id. */
     private JsonNode assertGranted(APIGatewayV2HTTPResponse response, APIGatewayV2HTTPEvent event) {
-        assertThat(response.getStatusCode()).as("status; body: %s", response.getBody()).isEqualTo(200);
+        assertThat(response.getStatusCode())
+                .as("status; body: %s", response.getBody())
+                .isEqualTo(200);
         assertThat(response.getHeaders())
                 .containsEntry("content-type", "application/json")
                 .containsEntry("cache-control", "no-store");
@@ -335,14 +425,19 @@ class SecretsHandlerTest {
         body.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactlyInAnyOrder("secrets", "binding", "source", "request_id");
         assertThat(body.get("secrets").isObject()).isTrue();
-        body.get("secrets").forEach(v -> assertThat(v.isTextual()).as("every value is a string").isTrue());
+        body.get("secrets")
+                .forEach(v ->
+                        assertThat(v.isTextual()).as("every value is a string").isTrue());
         assertThat(body.get("request_id").asText()).isEqualTo(requestId(event));
         return body;
     }
 
     /** An RFC 9457 problem with kitevend's code, the event's request id, and no secret value or token. */
-    private JsonNode assertProblem(APIGatewayV2HTTPResponse response, APIGatewayV2HTTPEvent event, int status, String code) {
-        assertThat(response.getStatusCode()).as("status; body: %s", response.getBody()).isEqualTo(status);
+    private JsonNode assertProblem(
+            APIGatewayV2HTTPResponse response, APIGatewayV2HTTPEvent event, int status, String code) {
+        assertThat(response.getStatusCode())
+                .as("status; body: %s", response.getBody())
+                .isEqualTo(status);
         assertThat(response.getHeaders())
                 .containsEntry("content-type", PROBLEM_JSON)
                 .containsEntry("cache-control", "no-store");
@@ -356,7 +451,8 @@ class SecretsHandlerTest {
         assertThat(body.get("request_id").asText()).isEqualTo(requestId(event));
         assertNoValueIn(response.getBody(), "the problem body");
         assertNoValueIn(response.getHeaders().toString(), "the problem headers");
-        String authorization = event.getHeaders() == null ? null : event.getHeaders().get("authorization");
+        String authorization =
+                event.getHeaders() == null ? null : event.getHeaders().get("authorization");
         if (authorization != null && authorization.length() > 20) {
             assertThat(response.getBody()).doesNotContain(authorization.substring(7));
         }

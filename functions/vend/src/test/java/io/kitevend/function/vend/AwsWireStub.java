@@ -38,7 +38,13 @@ final class AwsWireStub implements AutoCloseable {
      * operation; {@code table} the DynamoDB TableName (else null); {@code params} the STS form
      * parameters (else empty); {@code body} the raw text.
      */
-    record Call(String service, String operation, String table, Map<String, String> params, String body, String contentType) {
+    record Call(
+            String service,
+            String operation,
+            String table,
+            Map<String, String> params,
+            String body,
+            String contentType) {
         boolean is(String service, String operation) {
             return this.service.equals(service) && this.operation.equals(operation);
         }
@@ -97,7 +103,9 @@ final class AwsWireStub implements AutoCloseable {
 
     /** DynamoDB PutItem requests on {@code table}. */
     List<Call> putItems(String table) {
-        return calls.stream().filter(c -> c.is("dynamodb", "PutItem") && table.equals(c.table())).toList();
+        return calls.stream()
+                .filter(c -> c.is("dynamodb", "PutItem") && table.equals(c.table()))
+                .toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -109,7 +117,8 @@ final class AwsWireStub implements AutoCloseable {
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         Call call;
         if (target != null) {
-            String operation = target.startsWith(DYNAMO_TARGET_PREFIX) ? target.substring(DYNAMO_TARGET_PREFIX.length()) : target;
+            String operation =
+                    target.startsWith(DYNAMO_TARGET_PREFIX) ? target.substring(DYNAMO_TARGET_PREFIX.length()) : target;
             String table = null;
             try {
                 JsonNode json = Json.readTree(body);
@@ -147,7 +156,8 @@ final class AwsWireStub implements AutoCloseable {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
-            params.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+            params.put(
+                    URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
         }
         return params;
     }
@@ -155,8 +165,13 @@ final class AwsWireStub implements AutoCloseable {
     // ------------------------------------------------------------------ wire-format answers
 
     /** A successful {@code AssumeRoleResponse}, as STS sends it. */
-    static String assumeRoleResponse(String roleArn, String sessionName, String accessKeyId, String secretAccessKey,
-                                     String sessionToken, Instant expiration) {
+    static String assumeRoleResponse(
+            String roleArn,
+            String sessionName,
+            String accessKeyId,
+            String secretAccessKey,
+            String sessionToken,
+            Instant expiration) {
         String[] arn = roleArn.split(":", 6);
         String roleName = arn[5].substring(arn[5].lastIndexOf('/') + 1);
         return """
@@ -178,8 +193,17 @@ final class AwsWireStub implements AutoCloseable {
                     <RequestId>%s</RequestId>
                   </ResponseMetadata>
                 </AssumeRoleResponse>
-                """.formatted(STS_NAMESPACE, sessionName, arn[4], roleName, sessionName, accessKeyId, secretAccessKey,
-                sessionToken, expiration.truncatedTo(ChronoUnit.SECONDS), UUID.randomUUID());
+                """.formatted(
+                        STS_NAMESPACE,
+                        sessionName,
+                        arn[4],
+                        roleName,
+                        sessionName,
+                        accessKeyId,
+                        secretAccessKey,
+                        sessionToken,
+                        expiration.truncatedTo(ChronoUnit.SECONDS),
+                        UUID.randomUUID());
     }
 
     /** An STS (Query protocol) error document. */

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -98,7 +97,8 @@ class VendHandlerTest {
     void base64EncodedBodyNamingAnotherBindingIsReadAsThatName() {
         // Shows the decoded body is what is used: a name that matches nothing is a 403, not a 200.
         APIGatewayV2HTTPEvent event = event("vend-base64-body.json");
-        event.setBody(Base64.getEncoder().encodeToString("{\"binding\":\"deploy-other\"}".getBytes(StandardCharsets.UTF_8)));
+        event.setBody(
+                Base64.getEncoder().encodeToString("{\"binding\":\"deploy-other\"}".getBytes(StandardCharsets.UTF_8)));
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
 
@@ -126,7 +126,9 @@ class VendHandlerTest {
         assertNoJavaInternals(response);
         JsonNode body = readJson(response.getBody());
         assertThat(body.get("code").asText()).isEqualTo("token_not_accepted");
-        assertThat(body.get("request_id").asText()).isNotBlank().isEqualTo(fixture.lastAudit().get("request_id"));
+        assertThat(body.get("request_id").asText())
+                .isNotBlank()
+                .isEqualTo(fixture.lastAudit().get("request_id"));
     }
 
     // ---------------------------------------------------------------- refusals, one table
@@ -134,67 +136,180 @@ class VendHandlerTest {
     static Stream<Arguments> refusals() {
         String padded = "{\"binding\":\"deploy-main\",\"padding\":\"" + "x".repeat(16 * 1024) + "\"}";
         return Stream.of(
-                refusal("no authorization header (vend-no-authorization.json)", "vend-no-authorization.json",
-                        e -> e, 401, "token_not_accepted", "token_missing"),
-                refusal("Authorization is not a Bearer token", "vend-request.json",
-                        e -> withHeader(e, "authorization", "Basic dXNlcjpwYXNz"), 401, "token_not_accepted", "token_malformed"),
-                refusal("body is not JSON (vend-malformed-body.json)", "vend-malformed-body.json",
-                        e -> e, 400, "malformed_request", "malformed_request"),
-                refusal("body is a JSON array", "vend-request.json",
-                        e -> withBody(e, "[\"deploy-main\"]"), 400, "malformed_request", "malformed_request"),
-                refusal("base64 flag on a body that is not base64", "vend-request.json",
-                        e -> { e.setIsBase64Encoded(true); e.setBody("{not base64!}"); return e; },
-                        400, "malformed_request", "malformed_request"),
-                refusal("content type text/plain", "vend-request.json",
-                        e -> withHeader(e, "content-type", "text/plain"), 415, "unsupported_media_type", "unsupported_media_type"),
-                refusal("content type form-urlencoded", "vend-request.json",
+                refusal(
+                        "no authorization header (vend-no-authorization.json)",
+                        "vend-no-authorization.json",
+                        e -> e,
+                        401,
+                        "token_not_accepted",
+                        "token_missing"),
+                refusal(
+                        "Authorization is not a Bearer token",
+                        "vend-request.json",
+                        e -> withHeader(e, "authorization", "Basic dXNlcjpwYXNz"),
+                        401,
+                        "token_not_accepted",
+                        "token_malformed"),
+                refusal(
+                        "body is not JSON (vend-malformed-body.json)",
+                        "vend-malformed-body.json",
+                        e -> e,
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "body is a JSON array",
+                        "vend-request.json",
+                        e -> withBody(e, "[\"deploy-main\"]"),
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "base64 flag on a body that is not base64",
+                        "vend-request.json",
+                        e -> {
+                            e.setIsBase64Encoded(true);
+                            e.setBody("{not base64!}");
+                            return e;
+                        },
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "content type text/plain",
+                        "vend-request.json",
+                        e -> withHeader(e, "content-type", "text/plain"),
+                        415,
+                        "unsupported_media_type",
+                        "unsupported_media_type"),
+                refusal(
+                        "content type form-urlencoded",
+                        "vend-request.json",
                         e -> withHeader(e, "content-type", "application/x-www-form-urlencoded"),
-                        415, "unsupported_media_type", "unsupported_media_type"),
-                refusal("no content type on a body", "vend-request.json",
-                        e -> withHeader(e, "content-type", null), 415, "unsupported_media_type", "unsupported_media_type"),
-                refusal("body one byte over 16 KiB", "vend-request.json",
+                        415,
+                        "unsupported_media_type",
+                        "unsupported_media_type"),
+                refusal(
+                        "no content type on a body",
+                        "vend-request.json",
+                        e -> withHeader(e, "content-type", null),
+                        415,
+                        "unsupported_media_type",
+                        "unsupported_media_type"),
+                refusal(
+                        "body one byte over 16 KiB",
+                        "vend-request.json",
                         e -> withBody(e, padTo("{\"binding\":\"deploy-main\"}", 16 * 1024 + 1)),
-                        413, "payload_too_large", "payload_too_large"),
-                refusal("body far over 16 KiB", "vend-request.json",
-                        e -> withBody(e, padded), 413, "payload_too_large", "payload_too_large"),
-                refusal("unknown body field", "vend-request.json",
-                        e -> withBody(e, "{\"binding\":\"deploy-main\",\"role_arn\":\"arn:aws:iam::123456789012:role/admin\"}"),
-                        400, "malformed_request", "malformed_request"),
-                refusal("duration_seconds 899", "vend-request.json",
+                        413,
+                        "payload_too_large",
+                        "payload_too_large"),
+                refusal(
+                        "body far over 16 KiB",
+                        "vend-request.json",
+                        e -> withBody(e, padded),
+                        413,
+                        "payload_too_large",
+                        "payload_too_large"),
+                refusal(
+                        "unknown body field",
+                        "vend-request.json",
+                        e -> withBody(
+                                e,
+                                "{\"binding\":\"deploy-main\",\"role_arn\":\"arn:aws:iam::123456789012:role/admin\"}"),
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "duration_seconds 899",
+                        "vend-request.json",
                         e -> withBody(e, "{\"binding\":\"deploy-main\",\"duration_seconds\":899}"),
-                        400, "malformed_request", "malformed_request"),
-                refusal("duration_seconds 43201", "vend-request.json",
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "duration_seconds 43201",
+                        "vend-request.json",
                         e -> withBody(e, "{\"binding\":\"deploy-main\",\"duration_seconds\":43201}"),
-                        400, "malformed_request", "malformed_request"),
-                refusal("duration_seconds \"x\"", "vend-request.json",
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "duration_seconds \"x\"",
+                        "vend-request.json",
                         e -> withBody(e, "{\"binding\":\"deploy-main\",\"duration_seconds\":\"x\"}"),
-                        400, "malformed_request", "malformed_request"),
-                refusal("duration_seconds 1800.5", "vend-request.json",
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "duration_seconds 1800.5",
+                        "vend-request.json",
                         e -> withBody(e, "{\"binding\":\"deploy-main\",\"duration_seconds\":1800.5}"),
-                        400, "malformed_request", "malformed_request"),
-                refusal("GET instead of POST", "vend-request.json",
-                        e -> withMethod(e, "GET"), 405, "method_not_allowed", "method_not_allowed"),
-                refusal("binding name with upper case", "vend-request.json",
-                        e -> withBody(e, "{\"binding\":\"Deploy-Main\"}"), 400, "malformed_request", "malformed_request"),
-                refusal("binding name starting with a dash", "vend-request.json",
-                        e -> withBody(e, "{\"binding\":\"-deploy\"}"), 400, "malformed_request", "malformed_request"),
-                refusal("binding name of 64 characters", "vend-request.json",
-                        e -> withBody(e, "{\"binding\":\"" + "a".repeat(64) + "\"}"), 400, "malformed_request", "malformed_request"),
-                refusal("binding name that is a number", "vend-request.json",
-                        e -> withBody(e, "{\"binding\":42}"), 400, "malformed_request", "malformed_request"),
-                refusal("binding name with a path", "vend-request.json",
-                        e -> withBody(e, "{\"binding\":\"../deploy-main\"}"), 400, "malformed_request", "malformed_request"));
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "GET instead of POST",
+                        "vend-request.json",
+                        e -> withMethod(e, "GET"),
+                        405,
+                        "method_not_allowed",
+                        "method_not_allowed"),
+                refusal(
+                        "binding name with upper case",
+                        "vend-request.json",
+                        e -> withBody(e, "{\"binding\":\"Deploy-Main\"}"),
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "binding name starting with a dash",
+                        "vend-request.json",
+                        e -> withBody(e, "{\"binding\":\"-deploy\"}"),
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "binding name of 64 characters",
+                        "vend-request.json",
+                        e -> withBody(e, "{\"binding\":\"" + "a".repeat(64) + "\"}"),
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "binding name that is a number",
+                        "vend-request.json",
+                        e -> withBody(e, "{\"binding\":42}"),
+                        400,
+                        "malformed_request",
+                        "malformed_request"),
+                refusal(
+                        "binding name with a path",
+                        "vend-request.json",
+                        e -> withBody(e, "{\"binding\":\"../deploy-main\"}"),
+                        400,
+                        "malformed_request",
+                        "malformed_request"));
     }
 
-    private static Arguments refusal(String name, String file, UnaryOperator<APIGatewayV2HTTPEvent> change,
-                                     int status, String code, String auditReason) {
+    private static Arguments refusal(
+            String name,
+            String file,
+            UnaryOperator<APIGatewayV2HTTPEvent> change,
+            int status,
+            String code,
+            String auditReason) {
         return Arguments.of(name, file, change, status, code, auditReason);
     }
 
     @ParameterizedTest(name = "{0} -> {3} {4}")
     @MethodSource("refusals")
-    void refusedRequestsGetAProblemAndADenyRecord(String name, String file, UnaryOperator<APIGatewayV2HTTPEvent> change,
-                                                   int status, String code, String auditReason) {
+    void refusedRequestsGetAProblemAndADenyRecord(
+            String name,
+            String file,
+            UnaryOperator<APIGatewayV2HTTPEvent> change,
+            int status,
+            String code,
+            String auditReason) {
         APIGatewayV2HTTPEvent event = change.apply(event(file));
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
@@ -213,10 +328,17 @@ class VendHandlerTest {
 
     static Stream<Arguments> acceptedEdges() {
         return Stream.of(
-                Arguments.of("duration_seconds 900 (the minimum)", "{\"binding\":\"deploy-main\",\"duration_seconds\":900}", 900),
-                Arguments.of("duration_seconds 43200 (the maximum, capped by the binding)",
-                        "{\"binding\":\"deploy-main\",\"duration_seconds\":43200}", Binding.DEFAULT_MAX_DURATION_SECONDS),
-                Arguments.of("body of exactly 16 KiB", padTo("{\"binding\":\"deploy-main\"}", 16 * 1024),
+                Arguments.of(
+                        "duration_seconds 900 (the minimum)",
+                        "{\"binding\":\"deploy-main\",\"duration_seconds\":900}",
+                        900),
+                Arguments.of(
+                        "duration_seconds 43200 (the maximum, capped by the binding)",
+                        "{\"binding\":\"deploy-main\",\"duration_seconds\":43200}",
+                        Binding.DEFAULT_MAX_DURATION_SECONDS),
+                Arguments.of(
+                        "body of exactly 16 KiB",
+                        padTo("{\"binding\":\"deploy-main\"}", 16 * 1024),
                         Binding.DEFAULT_MAX_DURATION_SECONDS),
                 Arguments.of("content type with charset", null, Binding.DEFAULT_MAX_DURATION_SECONDS));
     }
@@ -241,11 +363,19 @@ class VendHandlerTest {
 
     @Test
     void severalMatchingBindingsAnswer409WithTheirNames() {
-        fixture.bindingStore.put(Binding.builder().name("deploy-any").organization("acme").pipeline("deploy")
-                .roleArn("arn:aws:iam::123456789012:role/kitevend/reader").build());
+        fixture.bindingStore.put(Binding.builder()
+                .name("deploy-any")
+                .organization("acme")
+                .pipeline("deploy")
+                .roleArn("arn:aws:iam::123456789012:role/kitevend/reader")
+                .build());
         // Another pipeline's binding must never be listed.
-        fixture.bindingStore.put(Binding.builder().name("other-pipeline").organization("acme").pipeline("other")
-                .roleArn("arn:aws:iam::123456789012:role/kitevend/other").build());
+        fixture.bindingStore.put(Binding.builder()
+                .name("other-pipeline")
+                .organization("acme")
+                .pipeline("other")
+                .roleArn("arn:aws:iam::123456789012:role/kitevend/other")
+                .build());
         APIGatewayV2HTTPEvent event = withBody(event("vend-request.json"), "{}");
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
@@ -260,8 +390,12 @@ class VendHandlerTest {
 
     @Test
     void namingOneOfSeveralMatchingBindingsPicksIt() {
-        fixture.bindingStore.put(Binding.builder().name("deploy-any").organization("acme").pipeline("deploy")
-                .roleArn("arn:aws:iam::123456789012:role/kitevend/reader").build());
+        fixture.bindingStore.put(Binding.builder()
+                .name("deploy-any")
+                .organization("acme")
+                .pipeline("deploy")
+                .roleArn("arn:aws:iam::123456789012:role/kitevend/reader")
+                .build());
         APIGatewayV2HTTPEvent event = withBody(event("vend-request.json"), "{\"binding\":\"deploy-any\"}");
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
@@ -283,8 +417,8 @@ class VendHandlerTest {
                 VendConfig.REPLAY_TABLE, "kitevend-replay"));
 
         assertThatThrownBy(() -> VendConfig.from(new Settings(env)))
-                .isInstanceOfSatisfying(ConfigException.class,
-                        e -> assertThat(e.variable()).isEqualTo("KITEVEND_AUDIENCE"))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("KITEVEND_AUDIENCE"))
                 .hasMessageContaining("KITEVEND_AUDIENCE");
 
         // The same settings with the audience set are complete: the audience was the only gap.
@@ -298,10 +432,6 @@ class VendHandlerTest {
     private APIGatewayV2HTTPEvent event(String file) {
         return SampleEvents.withToken(file, fixture.minter.sign());
     }
-
-
-
-
 
     /** {@code json} followed by spaces up to exactly {@code bytes} bytes (still the same JSON object). */
     private static String padTo(String json, int bytes) {
@@ -318,7 +448,9 @@ class VendHandlerTest {
 
     /** A 200 whose body the AWS CLI and SDKs accept as {@code credential_process} output. */
     private static JsonNode assertCredentials(APIGatewayV2HTTPResponse response, APIGatewayV2HTTPEvent event) {
-        assertThat(response.getStatusCode()).as("status; body: %s", response.getBody()).isEqualTo(200);
+        assertThat(response.getStatusCode())
+                .as("status; body: %s", response.getBody())
+                .isEqualTo(200);
         assertThat(response.getHeaders())
                 .containsEntry("content-type", JSON)
                 .containsEntry("cache-control", "no-store");
@@ -339,9 +471,11 @@ class VendHandlerTest {
     }
 
     /** An RFC 9457 problem with kitevend's stable code and the event's request id. */
-    private static JsonNode assertProblem(APIGatewayV2HTTPResponse response, APIGatewayV2HTTPEvent event,
-                                          int status, String code) {
-        assertThat(response.getStatusCode()).as("status; body: %s", response.getBody()).isEqualTo(status);
+    private static JsonNode assertProblem(
+            APIGatewayV2HTTPResponse response, APIGatewayV2HTTPEvent event, int status, String code) {
+        assertThat(response.getStatusCode())
+                .as("status; body: %s", response.getBody())
+                .isEqualTo(status);
         assertThat(response.getHeaders())
                 .containsEntry("content-type", PROBLEM_JSON)
                 .containsEntry("cache-control", "no-store");
@@ -359,7 +493,8 @@ class VendHandlerTest {
         for (String secret : List.of("AccessKeyId", "SecretAccessKey", "SessionToken")) {
             assertThat(body.has(secret)).as("a problem carries no " + secret).isFalse();
         }
-        String authorization = event.getHeaders() == null ? null : event.getHeaders().get("authorization");
+        String authorization =
+                event.getHeaders() == null ? null : event.getHeaders().get("authorization");
         if (authorization != null && authorization.length() > 20) {
             assertThat(response.getBody()).doesNotContain(authorization.substring(7));
         }

@@ -92,11 +92,20 @@ class VendPrimingIntegrationTest {
         jwks = new JwksServer(key);
         minter = new TokenMinter(key, jwks.issuer(), VendFixture.AUDIENCE);
 
-        setup = new AwsClients(new AwsSettings(Region.US_EAST_1, Optional.of(moto),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))).dynamo();
+        setup = new AwsClients(new AwsSettings(
+                        Region.US_EAST_1,
+                        Optional.of(moto),
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))))
+                .dynamo();
         Tables.ensure(setup, BINDINGS, AUDIT, REPLAY);
-        new DynamoBindingStore(setup, BINDINGS).put(Binding.builder().name("deploy-main").organization("acme")
-                .pipeline("deploy").condition("build_branch", "main").roleArn(VendFixture.ROLE_ARN).build());
+        new DynamoBindingStore(setup, BINDINGS)
+                .put(Binding.builder()
+                        .name("deploy-main")
+                        .organization("acme")
+                        .pipeline("deploy")
+                        .condition("build_branch", "main")
+                        .roleArn(VendFixture.ROLE_ARN)
+                        .build());
 
         env = new HashMap<>();
         env.put(VendConfig.REGION, "us-east-1");
@@ -117,7 +126,8 @@ class VendPrimingIntegrationTest {
 
     private VendAssembly assembly() {
         VendConfig config = VendConfig.from(new Settings(env));
-        AwsClients aws = new AwsClients(new AwsSettings(config.region(), config.awsEndpoint(), credentials), List.of(calls));
+        AwsClients aws =
+                new AwsClients(new AwsSettings(config.region(), config.awsEndpoint(), credentials), List.of(calls));
         return VendAssembly.create(config, aws, Clock.systemUTC(), log);
     }
 
@@ -137,19 +147,26 @@ class VendPrimingIntegrationTest {
         priming.beforeCheckpoint(null);
         priming.afterRestore(null);
 
-        assertThat(priming.lastReport().steps()).as("every step reached moto").allSatisfy((step, outcome) ->
-                assertThat(outcome).as(step).isEqualTo("ok"));
+        assertThat(priming.lastReport().steps())
+                .as("every step reached moto")
+                .allSatisfy((step, outcome) -> assertThat(outcome).as(step).isEqualTo("ok"));
         // Each round: one GetItem, the two queries of a bindings lookup, one GetCallerIdentity.
-        assertThat(calls.seen).as("the read-only calls were made, every round")
+        assertThat(calls.seen)
+                .as("the read-only calls were made, every round")
                 .containsOnly("DynamoDb:GetItem", "DynamoDb:Query", "Sts:GetCallerIdentity")
                 .hasSize(4 * VendPriming.ROUNDS);
         assertThat(calls.seen).filteredOn("DynamoDb:Query"::equals).hasSize(2 * VendPriming.ROUNDS);
         assertThat(calls.seen).filteredOn("Sts:GetCallerIdentity"::equals).hasSize(VendPriming.ROUNDS);
-        assertThat(calls.seen).as("and nothing else").allMatch(READ_ONLY::contains).doesNotContain("Sts:AssumeRole");
+        assertThat(calls.seen)
+                .as("and nothing else")
+                .allMatch(READ_ONLY::contains)
+                .doesNotContain("Sts:AssumeRole");
         assertThat(count(AUDIT)).isZero();
         assertThat(count(REPLAY)).isZero();
         assertThat(count(BINDINGS)).isEqualTo(1);
-        assertThat(jwks.fetches()).as("the issuer's JWKS fetched once, to warm the fetching code").isEqualTo(1);
+        assertThat(jwks.fetches())
+                .as("the issuer's JWKS fetched once, to warm the fetching code")
+                .isEqualTo(1);
     }
 
     @Test
@@ -183,7 +200,9 @@ class VendPrimingIntegrationTest {
         APIGatewayV2HTTPResponse response = vend(new VendHandler(assembly.service(), Clock.systemUTC()));
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
-        assertThat(jwks.fetches()).as("the function's verifier held no keys from priming").isEqualTo(fetchesBefore + 1);
+        assertThat(jwks.fetches())
+                .as("the function's verifier held no keys from priming")
+                .isEqualTo(fetchesBefore + 1);
         JsonNode body = Json.readTree(response.getBody());
         assertThat(body.get("AccessKeyId").asText()).startsWith("ASIA");
         assertThat(body.get("Binding").asText()).isEqualTo("deploy-main");
@@ -210,7 +229,9 @@ class VendPrimingIntegrationTest {
             handler.priming().beforeCheckpoint(null);
             handler.priming().afterRestore(null);
 
-            assertThat(handler.priming().lastReport().allOk()).as(String.valueOf(handler.priming().lastReport())).isTrue();
+            assertThat(handler.priming().lastReport().allOk())
+                    .as(String.valueOf(handler.priming().lastReport()))
+                    .isTrue();
             assertThat(count(AUDIT)).isZero();
             assertThat(count(REPLAY)).isZero();
             APIGatewayV2HTTPResponse response = vend(handler);
@@ -231,6 +252,7 @@ class VendPrimingIntegrationTest {
 
     @Test
     void aHandlerGivenAServiceHasNoHooks() {
-        assertThat(new VendHandler(assembly().service(), Clock.systemUTC()).priming()).isNull();
+        assertThat(new VendHandler(assembly().service(), Clock.systemUTC()).priming())
+                .isNull();
     }
 }

@@ -66,7 +66,8 @@ class WireStubIntegrationTest {
     // What the stub's STS hands out; none of the secret parts may ever leave kitevend except in a 200.
     private static final String ACCESS_KEY_ID = "ASIAWIRESTUB7EXAMPLE";
     private static final String SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYwirestubSECRET";
-    private static final String SESSION_TOKEN = "IQoJb3JpZ2luX2VjEWIRESTUB//////////wEaCXVzLWVhc3QtMSJHMEUCIQDsessiontoken";
+    private static final String SESSION_TOKEN =
+            "IQoJb3JpZ2luX2VjEWIRESTUB//////////wEaCXVzLWVhc3QtMSJHMEUCIQDsessiontoken";
 
     private AwsWireStub stub;
     private JwksServer jwks;
@@ -84,7 +85,9 @@ class WireStubIntegrationTest {
         minter = new TokenMinter(key, jwks.issuer(), VendFixture.AUDIENCE);
         Clock clock = Clock.systemUTC();
 
-        AwsClients aws = new AwsClients(new AwsSettings(Region.US_EAST_1, Optional.of(stub.endpoint()),
+        AwsClients aws = new AwsClients(new AwsSettings(
+                Region.US_EAST_1,
+                Optional.of(stub.endpoint()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))));
         dynamo = aws.dynamo();
         sts = aws.sts();
@@ -92,14 +95,29 @@ class WireStubIntegrationTest {
         TokenPolicy policy = VendFixture.policy(jwks);
         TokenVerifier verifier = new TokenVerifier(policy, SigningKeys.fromUrl(policy), clock);
         InMemoryBindingStore bindingStore = new InMemoryBindingStore();
-        bindingStore.put(Binding.builder().name("deploy-main").organization("acme").pipeline("deploy")
-                .condition("build_branch", "main").roleArn(ROLE_ARN).build());
-        CachedBindings bindings = new CachedBindings(bindingStore, new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
-                Duration.ofSeconds(30), clock, invalid -> { });
-        AuditTrail audit = new AuditTrail(new DynamoAuditStore(dynamo, AUDIT_TABLE, Duration.ofDays(400), 4),
+        bindingStore.put(Binding.builder()
+                .name("deploy-main")
+                .organization("acme")
+                .pipeline("deploy")
+                .condition("build_branch", "main")
+                .roleArn(ROLE_ARN)
+                .build());
+        CachedBindings bindings = new CachedBindings(
+                bindingStore,
+                new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
+                Duration.ofSeconds(30),
+                clock,
+                invalid -> {});
+        AuditTrail audit = new AuditTrail(
+                new DynamoAuditStore(dynamo, AUDIT_TABLE, Duration.ofDays(400), 4),
                 new AuditLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
-        VendService service = new VendService(verifier, new DynamoReplayGuard(dynamo, REPLAY_TABLE, Duration.ofSeconds(30)),
-                bindings, new StsCredentialIssuer(sts), audit, clock);
+        VendService service = new VendService(
+                verifier,
+                new DynamoReplayGuard(dynamo, REPLAY_TABLE, Duration.ofSeconds(30)),
+                bindings,
+                new StsCredentialIssuer(sts),
+                audit,
+                clock);
         handler = new VendHandler(service, clock);
     }
 
@@ -132,7 +150,8 @@ class WireStubIntegrationTest {
         assertThat(body.get("AccessKeyId").asText()).isEqualTo(ACCESS_KEY_ID);
         assertThat(body.get("SecretAccessKey").asText()).isEqualTo(SECRET_ACCESS_KEY);
         assertThat(body.get("SessionToken").asText()).isEqualTo(SESSION_TOKEN);
-        assertThat(Instant.parse(body.get("Expiration").asText())).isEqualTo(expiration.truncatedTo(ChronoUnit.SECONDS));
+        assertThat(Instant.parse(body.get("Expiration").asText()))
+                .isEqualTo(expiration.truncatedTo(ChronoUnit.SECONDS));
         assertThat(body.has("Simulated")).isFalse();
 
         // sts:AssumeRole, Query protocol, with the parameters the design asks for.
@@ -163,7 +182,8 @@ class WireStubIntegrationTest {
         assertThat(audit).hasSize(1);
         JsonNode item = audit.get(0).json().get("Item");
         assertThat(item.at("/decision/S").asText()).isEqualTo("allow");
-        assertThat(item.at("/request_id/S").asText()).isEqualTo(event.getRequestContext().getRequestId());
+        assertThat(item.at("/request_id/S").asText())
+                .isEqualTo(event.getRequestContext().getRequestId());
         assertThat(item.at("/access_key_id/S").asText()).isEqualTo(ACCESS_KEY_ID);
         assertNoSecretsSentToDynamo();
         assertThat(stub.calls()).hasSize(3);
@@ -184,15 +204,21 @@ class WireStubIntegrationTest {
         JsonNode problem = assertProblem(response, event, 503, "dependency_unavailable");
         assertThat(problem.has("AccessKeyId")).isFalse();
         assertThat(Long.parseLong(response.getHeaders().get("retry-after"))).isPositive();
-        assertThat(stub.calls("sts", "AssumeRole")).as("the SDK retries a throttled call before giving up").hasSizeGreaterThan(1);
-        assertThat(stub.putItems(REPLAY_TABLE)).as("the token is spent once, not per STS attempt").hasSize(1);
+        assertThat(stub.calls("sts", "AssumeRole"))
+                .as("the SDK retries a throttled call before giving up")
+                .hasSizeGreaterThan(1);
+        assertThat(stub.putItems(REPLAY_TABLE))
+                .as("the token is spent once, not per STS attempt")
+                .hasSize(1);
 
         JsonNode stored = onlyAuditItem();
         assertThat(stored.at("/decision/S").asText()).isEqualTo("error");
         assertThat(stored.at("/reason/S").asText()).isEqualTo("sts_unavailable");
         assertThat(stored.at("/status/N").asText()).isEqualTo("503");
         Map<String, Object> logged = onlyLogLine();
-        assertThat(audit(logged)).containsEntry("decision", "error").containsEntry("reason", "sts_unavailable")
+        assertThat(audit(logged))
+                .containsEntry("decision", "error")
+                .containsEntry("reason", "sts_unavailable")
                 .containsEntry("request_id", event.getRequestContext().getRequestId());
         assertThat(logged).containsEntry("level", "ERROR").containsEntry("audit_store", "stored");
     }
@@ -200,8 +226,11 @@ class WireStubIntegrationTest {
     @Test
     void expiredCredentialsOfKitevendItselfAre503NotARefusal() throws IOException {
         stub.answer(call -> switch (call.service()) {
-            case "sts" -> AwsWireStub.Reply.sts(403, AwsWireStub.stsError("Sender", "ExpiredToken",
-                    "The security token included in the request is expired"));
+            case "sts" ->
+                AwsWireStub.Reply.sts(
+                        403,
+                        AwsWireStub.stsError(
+                                "Sender", "ExpiredToken", "The security token included in the request is expired"));
             default -> AwsWireStub.Reply.dynamo(200, "{}");
         });
         APIGatewayV2HTTPEvent event = SampleEvents.withToken("vend-request.json", minter.sign());
@@ -231,7 +260,9 @@ class WireStubIntegrationTest {
         assertThat(response.getHeaders()).doesNotContainKey("retry-after");
         // kitevend's own identity, as STS names it, is for the audit trail, not for the caller.
         assertThat(response.getBody()).doesNotContain("111122223333").doesNotContain("not authorized");
-        assertThat(stub.calls("sts", "AssumeRole")).as("a refusal is final; no retry").hasSize(1);
+        assertThat(stub.calls("sts", "AssumeRole"))
+                .as("a refusal is final; no retry")
+                .hasSize(1);
 
         JsonNode stored = onlyAuditItem();
         assertThat(stored.at("/decision/S").asText()).isEqualTo("deny");
@@ -250,7 +281,8 @@ class WireStubIntegrationTest {
                 return AwsWireStub.Reply.sts(200, assumeRoleOk(expiration));
             }
             if (call.is("dynamodb", "PutItem") && AUDIT_TABLE.equals(call.table())) {
-                return AwsWireStub.Reply.dynamo(500, AwsWireStub.dynamoError("InternalServerError", "Internal server error"));
+                return AwsWireStub.Reply.dynamo(
+                        500, AwsWireStub.dynamoError("InternalServerError", "Internal server error"));
             }
             return AwsWireStub.Reply.dynamo(200, "{}");
         });
@@ -260,9 +292,13 @@ class WireStubIntegrationTest {
 
         assertProblem(response, event, 503, "dependency_unavailable");
         assertThat(Long.parseLong(response.getHeaders().get("retry-after"))).isPositive();
-        assertThat(stub.calls("sts", "AssumeRole")).as("STS did issue credentials").hasSize(1);
+        assertThat(stub.calls("sts", "AssumeRole"))
+                .as("STS did issue credentials")
+                .hasSize(1);
         assertThat(stub.putItems(REPLAY_TABLE)).hasSize(1);
-        assertThat(stub.putItems(AUDIT_TABLE)).as("the SDK retries a 500 before giving up").hasSizeGreaterThan(1);
+        assertThat(stub.putItems(AUDIT_TABLE))
+                .as("the SDK retries a 500 before giving up")
+                .hasSizeGreaterThan(1);
 
         // Fail closed: nothing of the credentials reaches the caller.
         List<String> responseText = new ArrayList<>(response.getHeaders().values());
@@ -277,8 +313,11 @@ class WireStubIntegrationTest {
         Map<String, Object> logged = onlyLogLine();
         assertThat(logged).containsEntry("level", "ERROR");
         assertThat((String) logged.get("audit_store")).startsWith("failed");
-        assertThat(audit(logged)).containsEntry("decision", "error").containsEntry("reason", "audit_write_failed")
-                .containsEntry("status", 503).containsEntry("request_id", event.getRequestContext().getRequestId());
+        assertThat(audit(logged))
+                .containsEntry("decision", "error")
+                .containsEntry("reason", "audit_write_failed")
+                .containsEntry("status", 503)
+                .containsEntry("request_id", event.getRequestContext().getRequestId());
         assertThat(log).doesNotContain(SECRET_ACCESS_KEY).doesNotContain(SESSION_TOKEN);
         assertNoSecretsSentToDynamo();
     }
@@ -289,8 +328,11 @@ class WireStubIntegrationTest {
     void replayTableThrottlingIs503BeforeAnyStsCall() throws IOException {
         stub.answer(call -> {
             if (call.is("dynamodb", "PutItem") && REPLAY_TABLE.equals(call.table())) {
-                return AwsWireStub.Reply.dynamo(400, AwsWireStub.dynamoError("ProvisionedThroughputExceededException",
-                        "The level of configured provisioned throughput for the table was exceeded."));
+                return AwsWireStub.Reply.dynamo(
+                        400,
+                        AwsWireStub.dynamoError(
+                                "ProvisionedThroughputExceededException",
+                                "The level of configured provisioned throughput for the table was exceeded."));
             }
             if (call.service().equals("sts")) {
                 return AwsWireStub.Reply.sts(200, assumeRoleOk(Instant.now().plus(1, ChronoUnit.HOURS)));
@@ -313,8 +355,8 @@ class WireStubIntegrationTest {
     // ---------------------------------------------------------------- helpers
 
     private static String assumeRoleOk(Instant expiration) {
-        return AwsWireStub.assumeRoleResponse(ROLE_ARN, "bk-deploy-42-0184990a", ACCESS_KEY_ID, SECRET_ACCESS_KEY,
-                SESSION_TOKEN, expiration);
+        return AwsWireStub.assumeRoleResponse(
+                ROLE_ARN, "bk-deploy-42-0184990a", ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, expiration);
     }
 
     /** Session tags from the Query form ({@code Tags.member.N.Key} / {@code .Value}). */
@@ -352,8 +394,9 @@ class WireStubIntegrationTest {
         return (Map<String, Object>) logLine.get("audit");
     }
 
-    private static JsonNode assertProblem(APIGatewayV2HTTPResponse response, APIGatewayV2HTTPEvent event, int status,
-                                          String code) throws IOException {
+    private static JsonNode assertProblem(
+            APIGatewayV2HTTPResponse response, APIGatewayV2HTTPEvent event, int status, String code)
+            throws IOException {
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(status);
         assertThat(response.getHeaders()).containsEntry("content-type", "application/problem+json");
         JsonNode problem = Json.readTree(response.getBody());
@@ -362,8 +405,10 @@ class WireStubIntegrationTest {
         assertThat(problem.get("code").asText()).isEqualTo(code);
         assertThat(problem.get("title").asText()).isNotBlank();
         assertThat(problem.get("detail").asText()).isNotBlank();
-        assertThat(problem.get("request_id").asText()).isEqualTo(event.getRequestContext().getRequestId());
-        assertThat(response.getBody()).doesNotContainPattern("Exception|\\bat [\\w.$]+\\(|software\\.amazon|io\\.kitevend");
+        assertThat(problem.get("request_id").asText())
+                .isEqualTo(event.getRequestContext().getRequestId());
+        assertThat(response.getBody())
+                .doesNotContainPattern("Exception|\\bat [\\w.$]+\\(|software\\.amazon|io\\.kitevend");
         return problem;
     }
 }
