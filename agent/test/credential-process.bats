@@ -11,8 +11,8 @@ setup_file() {
   moto_server -H 127.0.0.1 -p "$port" > "$BATS_FILE_TMPDIR/moto.log" 2>&1 &
   echo $! > "$BATS_FILE_TMPDIR/moto.pid"
   echo "http://127.0.0.1:$port" > "$BATS_FILE_TMPDIR/moto.url"
-  local i
-  for i in $(seq 1 200); do
+  local _
+  for _ in $(seq 1 200); do
     curl -s -o /dev/null "http://127.0.0.1:$port/moto-api/" && break
     sleep 0.1
   done
@@ -29,6 +29,8 @@ setup() {
 }
 
 @test "aws sts get-caller-identity through the hook's profile prints the assumed role, and vends each time" {
+  # The hook vends once itself (so that a refused job stops before its command); each AWS call then
+  # runs the profile's credential_process, which vends again.
   export KITEVEND_BINDING=deploy-main KITEVEND_MODE=credential_process KITEVEND_REGION=us-east-1
   run_hook environment
   [ "$status" -eq 0 ]
@@ -42,7 +44,9 @@ setup() {
   echo "$output" | jq -e '.Arn | test("^arn:aws:sts::123456789012:assumed-role/deployer/bk-deploy-")'
   run aws --endpoint-url "$moto" sts get-caller-identity --output json
   [ "$status" -eq 0 ]
-  [ "$(token_requests)" -eq 2 ]
-  allowed=$(curl -s "$KITEVEND_TEST_RUNNER/dev/audit" | jq '[.records[] | select(.decision == "allow")] | length')
-  [ "$allowed" -eq 2 ]
+  [ "$(token_requests)" -eq 3 ]
+  allowed=$(curl -s "$BK_STUB_RUNNER/dev/audit" | jq '[.records[] | select(.decision == "allow")] | length')
+  [ "$allowed" -eq 3 ]
+  # Every vend's secret key and session token went to the redactor: the hook's and the AWS CLI's.
+  [ "$(wc -l < "$BK_STUB_LOG/redacted")" -eq 6 ]
 }

@@ -47,7 +47,7 @@ dumped() {
 }
 
 redacted_exactly() {
-  grep -qxF "$(printf '%s' "$1" | base64 -w0)" "$KITEVEND_TEST_LOG/redacted.b64"
+  grep -qxF "$(printf '%s' "$1" | base64 -w0)" "$BK_STUB_LOG/redacted.b64"
 }
 
 # Fails when VALUE is in the hook's output, in any buildkite-agent argument, or in any file under
@@ -57,7 +57,7 @@ assert_value_nowhere() {
   # A distinctive one-line piece of the value, for grep.
   probe=$(printf '%s' "$value" | head -n1)
   [[ "$output" != *"$probe"* ]] || { echo "value in the hook's output" >&2; return 1; }
-  ! grep -qF -- "$probe" "$KITEVEND_TEST_LOG/calls" 2>/dev/null || { echo "value in a buildkite-agent argument" >&2; return 1; }
+  ! grep -qF -- "$probe" "$BK_STUB_LOG/calls" 2>/dev/null || { echo "value in a buildkite-agent argument" >&2; return 1; }
   ! grep -rlF --exclude=dump --exclude='env-after-*' --exclude=redacted --exclude=redacted.b64 --exclude='canned.*' -- "$probe" "$BATS_TEST_TMPDIR" \
     || { echo "value left on disk" >&2; return 1; }
 }
@@ -89,9 +89,9 @@ start_canned() {
     redacted_exactly "$v"
     assert_value_nowhere "$v"
   done
-  [ "$(wc -l < "$KITEVEND_TEST_LOG/redacted.b64")" -eq 4 ]
+  [ "$(wc -l < "$BK_STUB_LOG/redacted.b64")" -eq 4 ]
   # Each value reached the redactor while no variable of the job held it yet.
-  [ ! -f "$KITEVEND_TEST_LOG/exported-before-redaction" ]
+  [ ! -f "$BK_STUB_LOG/exported-before-redaction" ]
   [ "$(token_requests)" -eq 1 ]
   [[ "$output" == *"secrets NPM_TOKEN SIGNING_KEY CERT_PEM DB_PASSWORD from binding publish-main"* ]]
   [[ "$output" == *"LOCAL FILE"* ]]
@@ -125,7 +125,7 @@ start_canned() {
   [[ "$output" == *"no secrets for binding 'publish-main' (HTTP 403 no_matching_binding: No binding allows this job)"* ]]
   [[ "$output" == *"request id: "* ]]
   [[ "$output" == *"token subject: organization:acme:pipeline:deploy:"* ]]
-  [ ! -f "$KITEVEND_TEST_LOG/redacted.b64" ]
+  [ ! -f "$BK_STUB_LOG/redacted.b64" ]
   [ "$(token_requests)" -eq 1 ]
 }
 
@@ -138,7 +138,7 @@ start_canned() {
   [[ "$output" == *"GONE_TOKEN is missing"* ]]
   [[ "$output" == *"request id: "* ]]
   [ "$(token_requests)" -eq 1 ]
-  [ ! -f "$KITEVEND_TEST_LOG/redacted.b64" ]
+  [ ! -f "$BK_STUB_LOG/redacted.b64" ]
   assert_value_nowhere "$NPM"
   dir=$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name 'kitevend-*' -type d)
   [ -z "$(ls -A "$dir")" ]
@@ -163,29 +163,29 @@ start_canned() {
   redacted_exactly "$NPM"
   redacted_exactly "$DB"
   assert_value_nowhere "$NPM"
-  [ ! -f "$KITEVEND_TEST_LOG/exported-before-redaction" ]
+  [ ! -f "$BK_STUB_LOG/exported-before-redaction" ]
   [ "$(token_requests)" -eq 2 ]
-  [ "$(sort -u "$KITEVEND_TEST_LOG/tokens" | wc -l)" -eq 2 ]
+  [ "$(sort -u "$BK_STUB_LOG/tokens" | wc -l)" -eq 2 ]
   [[ "$output" == *"role/kitevend/reader"* ]]
   [[ "$output" == *"from binding publish-main"* ]]
   # The runner audited one credentials request and one secrets request for the two tokens.
-  curl -s "$KITEVEND_TEST_RUNNER/dev/audit" | jq -e '[.records[-2:][] | .kind + ":" + .decision + ":" + .binding] == ["vend:allow:read-all", "secrets:allow:publish-main"]'
+  curl -s "$BK_STUB_RUNNER/dev/audit" | jq -e '[.records[-2:][] | .kind + ":" + .decision + ":" + .binding] == ["vend:allow:read-all", "secrets:allow:publish-main"]'
 }
 
 @test "the secrets URL: derived from KITEVEND_URL, or KITEVEND_SECRETS_URL alone, else a clear error" {
   export KITEVEND_SECRETS=publish-main
-  export KITEVEND_URL="$KITEVEND_TEST_RUNNER/v1/credentials/"
+  export KITEVEND_URL="$BK_STUB_RUNNER/v1/credentials/"
   run_hook environment
   [ "$status" -eq 0 ]
 
   unset KITEVEND_URL
-  export KITEVEND_SECRETS_URL="$KITEVEND_TEST_RUNNER/v1/secrets"
+  export KITEVEND_SECRETS_URL="$BK_STUB_RUNNER/v1/secrets"
   run_hook environment
   [ "$status" -eq 0 ]
   [ "$(token_requests)" -eq 2 ]
 
   unset KITEVEND_SECRETS_URL
-  export KITEVEND_URL="$KITEVEND_TEST_RUNNER/vend"
+  export KITEVEND_URL="$BK_STUB_RUNNER/vend"
   run_hook environment
   [ "$status" -eq 1 ]
   [[ "$output" == *"does not end in /v1/credentials"*"set KITEVEND_SECRETS_URL"* ]]
@@ -198,7 +198,7 @@ start_canned() {
 }
 
 @test "503 then success is retried with a fresh token, as for credentials" {
-  export KITEVEND_SECRETS=publish-main KITEVEND_URL="$KITEVEND_TEST_RUNNER/v1/secrets"
+  export KITEVEND_SECRETS=publish-main KITEVEND_URL="$BK_STUB_RUNNER/v1/secrets"
   # The proxy forwards to KITEVEND_URL and sets KITEVEND_URL to itself/v1/credentials, from which
   # the hook derives itself/v1/secrets.
   start_proxy 503 1
@@ -211,7 +211,7 @@ start_canned() {
 }
 
 @test "a redactor that fails stops the job before any secret is exported" {
-  export KITEVEND_SECRETS=publish-main KITEVEND_TEST_REDACTOR_FAILS=1
+  export KITEVEND_SECRETS=publish-main BK_STUB_REDACTOR_FAILS=1
   run_hook environment
   [ "$status" -eq 1 ]
   [ ! -f "$BATS_TEST_TMPDIR/env-after-environment" ]
@@ -234,14 +234,14 @@ start_canned() {
   # case name | answer | what the hook says
   # (fd 3, so that nothing the hook runs can read the table)
   while IFS='|' read -r -u 3 name body message; do
-    rm -rf "$KITEVEND_TEST_LOG" && mkdir -p "$KITEVEND_TEST_LOG"
+    rm -rf "$BK_STUB_LOG" && mkdir -p "$BK_STUB_LOG"
     start_canned "$body"
     run_hook environment
     echo "case: $name -> $output" >&2
     [ "$status" -eq 1 ]
     [ ! -f "$BATS_TEST_TMPDIR/env-after-environment" ]
     [[ "$output" == *"$message"* ]]
-    [ ! -f "$KITEVEND_TEST_LOG/redacted.b64" ]
+    [ ! -f "$BK_STUB_LOG/redacted.b64" ]
     assert_value_nowhere canned-good-value
     assert_value_nowhere canned-bad-value
     kill "$CANNED_PID"

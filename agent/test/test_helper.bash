@@ -30,17 +30,45 @@ stop_runner() {
 
 # A job environment; each test may change it before running a hook.
 job_env() {
-  KITEVEND_TEST_RUNNER=$(cat "$BATS_FILE_TMPDIR/runner.url")
-  export KITEVEND_TEST_RUNNER
-  export KITEVEND_TEST_LOG="$BATS_TEST_TMPDIR/log"
-  mkdir -p "$KITEVEND_TEST_LOG"
+  BK_STUB_RUNNER=$(cat "$BATS_FILE_TMPDIR/runner.url")
+  export BK_STUB_RUNNER
+  export BK_STUB_LOG="$BATS_TEST_TMPDIR/log"
+  mkdir -p "$BK_STUB_LOG"
   export PATH="$AGENT_DIR/test/stubs:$PATH"
   export TMPDIR="$BATS_TEST_TMPDIR"
   export BUILDKITE_ORGANIZATION_SLUG=acme BUILDKITE_PIPELINE_SLUG=deploy BUILDKITE_BRANCH=main
   export BUILDKITE_JOB_ID="0184990a-477b-4fa8-9968-496074483cee"
-  export KITEVEND_URL="$KITEVEND_TEST_RUNNER/v1/credentials"
+  export KITEVEND_URL="$BK_STUB_RUNNER/v1/credentials"
   export KITEVEND_AUDIENCE=kitevend-local
-  unset KITEVEND_BINDING KITEVEND_MODE KITEVEND_SECRETS KITEVEND_SECRETS_URL KITEVEND_TEST_REDACTOR_FAILS AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_CONFIG_FILE
+  unset KITEVEND_BINDING KITEVEND_MODE KITEVEND_SECRETS KITEVEND_SECRETS_URL KITEVEND_CLAIMS KITEVEND_REGION \
+    KITEVEND_DURATION_SECONDS BK_STUB_REDACTOR_FAILS BK_STUB_JOB_CLAIMS BUILDKITE_BOOTSTRAP_PHASES BUILDKITE_STEP_KEY \
+    AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_CONFIG_FILE
+  local name
+  for name in $(compgen -e | grep '^BUILDKITE_PLUGIN' || true); do
+    unset "$name"
+  done
+}
+
+# use_plugin CONFIG_JSON [NAME]: the environment the agent gives a plugin's hooks for a step with
+# `plugins: [{NAME#vX.Y.Z: CONFIG}]` (NAME defaults to kitevend): BUILDKITE_PLUGIN_NAME, the
+# configuration as JSON, and one variable per value, named as the agent's ConfigurationToEnvironment
+# does: upper-cased, - and spaces as _, list items as _0, _1, ..., object keys as _KEY.
+use_plugin() {
+  local config="$1" name="${2:-kitevend}" prefix line
+  prefix="BUILDKITE_PLUGIN_$(printf '%s' "$name" | tr 'a-z -' 'A-Z__')"
+  export BUILDKITE_PLUGIN_NAME="${prefix#BUILDKITE_PLUGIN_}"
+  BUILDKITE_PLUGIN_CONFIGURATION=$(jq -c . <<< "$config")
+  export BUILDKITE_PLUGIN_CONFIGURATION
+  while IFS= read -r line; do
+    export "${line?}"
+  done < <(jq -r --arg prefix "$prefix" '
+    def envkey: ascii_upcase | gsub("[- ]"; "_");
+    def flatten($p):
+      if type == "object" then to_entries[] as $e | ($e.value | flatten($p + "_" + ($e.key | envkey)))
+      elif type == "array" then to_entries[] as $e | ($e.value | flatten($p + "_" + ($e.key | tostring)))
+      else "\($p)=\(tostring)"
+      end;
+    to_entries[] as $e | ($e.value | flatten($prefix + "_" + ($e.key | envkey)))' <<< "$config")
 }
 
 # Runs a hook the way the agent does: sources it, and on success records the environment it left.
@@ -55,7 +83,7 @@ env_after() {
 }
 
 token_requests() {
-  if [ -f "$KITEVEND_TEST_LOG/tokens" ]; then wc -l < "$KITEVEND_TEST_LOG/tokens"; else echo 0; fi
+  if [ -f "$BK_STUB_LOG/tokens" ]; then wc -l < "$BK_STUB_LOG/tokens"; else echo 0; fi
 }
 
 start_proxy() {

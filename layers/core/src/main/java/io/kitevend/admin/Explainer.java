@@ -164,7 +164,7 @@ public final class Explainer {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
             JsonNode v = e.getValue();
-            if ((BuildkiteClaims.OPTIONAL_CLAIMS.contains(name) || BuildkiteClaims.isAgentTag(name)) && !v.isNull()) {
+            if (BuildkiteClaims.isRequestable(name) && !v.isNull()) {
                 if (!v.isValueNode()) {
                     throw AdminProblem.malformed("claim '" + printable(name) + "' must be a string");
                 }

@@ -3,6 +3,8 @@ package io.kitevend.binding;
 import io.kitevend.token.BuildkiteClaims;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Deny by default: picks the one binding that lets this job assume a role, if there is one. */
 public final class BindingMatcher {
@@ -13,7 +15,7 @@ public final class BindingMatcher {
         String unsafe = claimWithControlCharacters(claims);
         if (unsafe != null) {
             return new BindingDecision.NoMatch(
-                    "claim_control_characters", "claim " + unsafe + " contains control characters");
+                    "claim_control_characters", "claim " + unsafe + " contains control characters", List.of());
         }
         List<CompiledBinding> matched = new ArrayList<>();
         for (CompiledBinding candidate : candidates) {
@@ -29,16 +31,31 @@ public final class BindingMatcher {
             }
             return new BindingDecision.NoMatch(
                     "requested_binding_not_matched",
-                    "binding '" + requestedName + "' does not exist for this pipeline or does not match this job");
+                    "binding '" + requestedName + "' does not exist for this pipeline or does not match this job",
+                    missingClaims(
+                            candidates.stream()
+                                    .filter(c -> c.name().equals(requestedName))
+                                    .toList(),
+                            claims));
         }
         if (matched.isEmpty()) {
-            return new BindingDecision.NoMatch("no_matching_binding", whyNone(candidates, claims));
+            return new BindingDecision.NoMatch(
+                    "no_matching_binding", whyNone(candidates, claims), missingClaims(candidates, claims));
         }
         if (matched.size() > 1) {
             return new BindingDecision.Ambiguous(
                     matched.stream().map(CompiledBinding::name).sorted().toList());
         }
         return new BindingDecision.Selected(matched.get(0));
+    }
+
+    /** The requestable claims that alone keep any of these bindings from matching, sorted. */
+    private static List<String> missingClaims(List<CompiledBinding> bindings, BuildkiteClaims claims) {
+        Set<String> missing = new TreeSet<>();
+        for (CompiledBinding b : bindings) {
+            missing.addAll(b.missingRequestableClaims(claims));
+        }
+        return List.copyOf(missing);
     }
 
     /** For the audit record: why each candidate (the first few) did not match. */

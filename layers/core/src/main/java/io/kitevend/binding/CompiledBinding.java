@@ -1,6 +1,7 @@
 package io.kitevend.binding;
 
 import io.kitevend.token.BuildkiteClaims;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,14 +30,9 @@ public final class CompiledBinding {
      * the first condition that failed. Claims missing or null never satisfy a condition.
      */
     public String mismatch(BuildkiteClaims claims) {
-        if (!binding.enabled()) {
-            return "binding is disabled";
-        }
-        if (!binding.organization().equals(claims.organizationSlug())) {
-            return "organization '" + claims.organizationSlug() + "' is not " + binding.organization();
-        }
-        if (!pipeline.matches(claims.pipelineSlug())) {
-            return "pipeline '" + claims.pipelineSlug() + "' does not match " + pipeline;
+        String outOfScope = scopeMismatch(claims);
+        if (outOfScope != null) {
+            return outOfScope;
         }
         for (Map.Entry<String, List<Glob>> condition : conditions.entrySet()) {
             String value = claims.value(condition.getKey());
@@ -46,6 +42,41 @@ public final class CompiledBinding {
             if (condition.getValue().stream().noneMatch(g -> g.matches(value))) {
                 return condition.getKey() + " '" + value + "' matches none of " + condition.getValue();
             }
+        }
+        return null;
+    }
+
+    /**
+     * The claims that are all that keeps this binding from matching the job and that the job can ask
+     * for ({@link BuildkiteClaims#isRequestable}): conditions on claims the token does not carry, when
+     * every other condition holds. Empty when the binding matches, or fails for any other reason.
+     */
+    public List<String> missingRequestableClaims(BuildkiteClaims claims) {
+        if (scopeMismatch(claims) != null) {
+            return List.of();
+        }
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, List<Glob>> condition : conditions.entrySet()) {
+            String value = claims.value(condition.getKey());
+            if (value == null && BuildkiteClaims.isRequestable(condition.getKey())) {
+                missing.add(condition.getKey());
+            } else if (value == null || condition.getValue().stream().noneMatch(g -> g.matches(value))) {
+                return List.of();
+            }
+        }
+        return List.copyOf(missing);
+    }
+
+    /** Why the job is outside this binding before any condition is looked at, or null. */
+    private String scopeMismatch(BuildkiteClaims claims) {
+        if (!binding.enabled()) {
+            return "binding is disabled";
+        }
+        if (!binding.organization().equals(claims.organizationSlug())) {
+            return "organization '" + claims.organizationSlug() + "' is not " + binding.organization();
+        }
+        if (!pipeline.matches(claims.pipelineSlug())) {
+            return "pipeline '" + claims.pipelineSlug() + "' does not match " + pipeline;
         }
         return null;
     }

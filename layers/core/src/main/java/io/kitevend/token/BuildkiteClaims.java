@@ -76,8 +76,16 @@ public record BuildkiteClaims(
                     "agent_id",
                     "build_source",
                     "runner_environment" -> true;
-            default -> OPTIONAL_CLAIMS.contains(claim) || isAgentTag(claim);
+            default -> isRequestable(claim);
         };
+    }
+
+    /**
+     * True for a claim a job carries only when it asks for it ({@code buildkite-agent oidc request-token
+     * --claim NAME}): the optional claims and {@code agent_tag:NAME}.
+     */
+    public static boolean isRequestable(String claim) {
+        return OPTIONAL_CLAIMS.contains(claim) || isAgentTag(claim);
     }
 
     public static boolean isAgentTag(String claim) {

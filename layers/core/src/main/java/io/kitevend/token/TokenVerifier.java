@@ -219,8 +219,7 @@ public final class TokenVerifier {
         Map<String, String> optional = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : claims.getClaims().entrySet()) {
             String name = e.getKey();
-            if ((BuildkiteClaims.OPTIONAL_CLAIMS.contains(name) || BuildkiteClaims.isAgentTag(name))
-                    && e.getValue() != null) {
+            if (BuildkiteClaims.isRequestable(name) && e.getValue() != null) {
                 optional.put(name, scalar(name, e.getValue()));
             }
         }

@@ -211,15 +211,7 @@ public final class JobGate {
         }
         return switch (BindingMatcher.decide(candidates, claims, requested)) {
             case BindingDecision.Selected s -> s.binding();
-            case BindingDecision.NoMatch n ->
-                throw deny(
-                        n.reason(),
-                        n.detail(),
-                        Problem.of(
-                                ProblemType.NO_MATCHING_BINDING,
-                                requested == null
-                                        ? "No binding of this pipeline allows this job."
-                                        : "The binding '" + requested + "' does not allow this job."));
+            case BindingDecision.NoMatch n -> throw deny(n.reason(), n.detail(), noMatchingBinding(requested, n));
             case BindingDecision.Ambiguous a ->
                 throw deny(
                         "ambiguous_binding",
@@ -230,6 +222,29 @@ public final class JobGate {
                                 Map.of("bindings", a.names()),
                                 null));
         };
+    }
+
+    /**
+     * The 403 for a job no binding allows. When claims the job did not ask for are all that keeps a
+     * binding from matching, it names them (and only them) and says how to ask for them.
+     */
+    private static Problem noMatchingBinding(String requested, BindingDecision.NoMatch n) {
+        String refusal = requested == null
+                ? "No binding of this pipeline allows this job."
+                : "The binding '" + requested + "' does not allow this job.";
+        if (n.missingClaims().isEmpty()) {
+            return Problem.of(ProblemType.NO_MATCHING_BINDING, refusal);
+        }
+        String flags = "--claim " + String.join(" --claim ", n.missingClaims());
+        return new Problem(
+                ProblemType.NO_MATCHING_BINDING,
+                refusal + " The job's token does not carry " + String.join(", ", n.missingClaims())
+                        + ", which a binding tests. Request "
+                        + (n.missingClaims().size() == 1 ? "it" : "them")
+                        + " with 'buildkite-agent oidc request-token " + flags
+                        + "' (the kitevend plugin's 'claims' property).",
+                Map.of("missing_claims", n.missingClaims()),
+                null);
     }
 
     public static Refusal deny(String reason, String detail, Problem problem) {

@@ -53,6 +53,14 @@ class BindingMatcherTest {
         return Arrays.asList(b);
     }
 
+    static List<CompiledBinding> compileAll(List<Binding.Builder> bindings) throws InvalidBindingException {
+        List<CompiledBinding> compiled = new java.util.ArrayList<>();
+        for (Binding.Builder b : bindings) {
+            compiled.add(COMPILER.compile(b.build()));
+        }
+        return compiled;
+    }
+
     static Arguments row(
             String name, List<Binding.Builder> bindings, JobClaims claims, String requested, Expect expect) {
         return Arguments.of(name, bindings, claims, requested, expect);
@@ -374,12 +382,7 @@ class BindingMatcherTest {
     @MethodSource("table")
     void decides(String name, List<Binding.Builder> bindings, JobClaims claims, String requested, Expect expect)
             throws InvalidBindingException {
-        List<CompiledBinding> candidates = new java.util.ArrayList<>();
-        for (Binding.Builder b : bindings) {
-            candidates.add(COMPILER.compile(b.build()));
-        }
-
-        BindingDecision decision = BindingMatcher.decide(candidates, claims.build(), requested);
+        BindingDecision decision = BindingMatcher.decide(compileAll(bindings), claims.build(), requested);
 
         switch (expect) {
             case Selects s -> {
@@ -396,6 +399,97 @@ class BindingMatcherTest {
                 assertThat(((BindingDecision.Ambiguous) decision).names()).containsExactlyElementsOf(a.names());
             }
         }
+    }
+
+    /**
+     * Which claims a refusal may tell the job to ask for: only requestable claims, only when they are
+     * all that keeps a binding of this pipeline (or the one named) from matching.
+     */
+    static Stream<Arguments> missingClaimsTable() {
+        return Stream.of(
+                Arguments.of(
+                        "queue_key not asked for: named",
+                        bindings(binding("prod", "deploy").condition("queue_key", "deploy")),
+                        job(),
+                        null,
+                        List.of("queue_key")),
+                Arguments.of(
+                        "agent tag and cluster not asked for: both named, sorted",
+                        bindings(binding("prod", "deploy")
+                                .condition("queue_key", "deploy")
+                                .condition("agent_tag:queue", "deploy")),
+                        job(),
+                        null,
+                        List.of("agent_tag:queue", "queue_key")),
+                Arguments.of(
+                        "another condition fails as well: asking would not help, nothing named",
+                        bindings(binding("prod", "deploy")
+                                .condition("queue_key", "deploy")
+                                .condition("build_branch", "main")),
+                        job().branch("dev"),
+                        null,
+                        List.of()),
+                Arguments.of(
+                        "the claim is there with another value: nothing named",
+                        bindings(binding("prod", "deploy").condition("queue_key", "deploy")),
+                        job().claim("queue_key", "default"),
+                        null,
+                        List.of()),
+                Arguments.of(
+                        "build_tag on an untagged build is not a claim to ask for",
+                        bindings(binding("tagged", "deploy").condition("build_tag", "v*")),
+                        job().tag(null),
+                        null,
+                        List.of()),
+                Arguments.of(
+                        "a disabled binding is never hinted at",
+                        bindings(binding("off", "deploy")
+                                .condition("queue_key", "deploy")
+                                .enabled(false)),
+                        job(),
+                        null,
+                        List.of()),
+                Arguments.of(
+                        "a binding of another pipeline is never hinted at",
+                        bindings(binding("other", "infra-*").condition("queue_key", "deploy")),
+                        job().pipeline("deploy"),
+                        null,
+                        List.of()),
+                Arguments.of(
+                        "a binding is named: only its own missing claims",
+                        bindings(
+                                binding("prod", "deploy").condition("queue_key", "deploy"),
+                                binding("cluster", "deploy").condition("cluster_id", "c-1")),
+                        job(),
+                        "prod",
+                        List.of("queue_key")),
+                Arguments.of(
+                        "no binding named: the claims of every binding asking would help",
+                        bindings(
+                                binding("prod", "deploy").condition("queue_key", "deploy"),
+                                binding("cluster", "deploy").condition("cluster_id", "c-1")),
+                        job(),
+                        null,
+                        List.of("cluster_id", "queue_key")),
+                Arguments.of(
+                        "control characters: refused before any hint",
+                        bindings(binding("prod", "deploy").condition("queue_key", "deploy")),
+                        job().stepKey("x\ty"),
+                        null,
+                        List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("missingClaimsTable")
+    void namesTheClaimsTheJobCouldAskFor(
+            String name, List<Binding.Builder> bindings, JobClaims claims, String requested, List<String> expected)
+            throws InvalidBindingException {
+        BindingDecision decision = BindingMatcher.decide(compileAll(bindings), claims.build(), requested);
+
+        assertThat(decision)
+                .isInstanceOfSatisfying(
+                        BindingDecision.NoMatch.class,
+                        n -> assertThat(n.missingClaims()).containsExactlyElementsOf(expected));
     }
 
     @Test
