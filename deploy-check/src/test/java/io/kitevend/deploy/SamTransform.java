@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 final class SamTransform {
     static final String ACCOUNT = "123456789012";
     static final String REGION = "us-east-1";
+    static final Path TEMPLATE = Emulators.repoRoot().resolve("template.yaml");
 
     private final Map<String, String> code = new LinkedHashMap<>();
     private final Map<String, String> parameters = new LinkedHashMap<>();
@@ -39,6 +40,11 @@ final class SamTransform {
         return this;
     }
 
+    SamTransform parameters(java.util.Map<String, String> values) {
+        parameters.putAll(values);
+        return this;
+    }
+
     /** Placeholder packages for every function and layer, for checks that do not depend on the code. */
     SamTransform placeholderCode(Template template) {
         template.resources("AWS::Serverless::Function")
@@ -51,7 +57,7 @@ final class SamTransform {
     }
 
     JsonNode transform() throws Exception {
-        return transform(Emulators.repoRoot().resolve("template.yaml"));
+        return transform(SamTransform.TEMPLATE);
     }
 
     JsonNode transform(Path template) throws Exception {
