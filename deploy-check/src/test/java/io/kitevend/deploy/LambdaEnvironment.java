@@ -39,6 +39,10 @@ final class LambdaEnvironment implements AutoCloseable {
             "-Djava.net.preferIPv4Stack=true",
             "-XX:+ErrorFileToStderr");
 
+    /** A shell in a mount namespace of its own: what it mounts, only its processes see. */
+    private static final List<String> IN_PRIVATE_MOUNTS =
+            List.of("unshare", "--mount", "--propagation", "private", "sh", "-c");
+
     static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final String JNI_PROPERTY =
             "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
@@ -108,13 +112,8 @@ final class LambdaEnvironment implements AutoCloseable {
                 + ":live";
         LambdaRuntimeApi runtimeApi = new LambdaRuntimeApi(arn);
 
-        List<String> command = new ArrayList<>(List.of(
-                "unshare",
-                "--mount",
-                "--propagation",
-                "private",
-                "sh",
-                "-c",
+        List<String> command = new ArrayList<>(IN_PRIVATE_MOUNTS);
+        command.addAll(List.of(
                 // /opt becomes an empty tmpfs in this namespace; the layer is mounted read-only at /opt/java.
                 "mount -t tmpfs tmpfs /opt && mkdir /opt/java && mount --bind \"$0\" /opt/java"
                         + " && mount -o remount,ro,bind /opt/java && exec \"$@\"",
@@ -193,16 +192,10 @@ final class LambdaEnvironment implements AutoCloseable {
     private static synchronized void requireMountNamespaces() {
         if (mountNamespaces == null) {
             try {
-                Process probe = new ProcessBuilder(
-                                "unshare",
-                                "--mount",
-                                "--propagation",
-                                "private",
-                                "sh",
-                                "-c",
-                                "mount -t tmpfs tmpfs /opt")
-                        .redirectErrorStream(true)
-                        .start();
+                List<String> command = new ArrayList<>(IN_PRIVATE_MOUNTS);
+                command.add("mount -t tmpfs tmpfs /opt");
+                Process probe =
+                        new ProcessBuilder(command).redirectErrorStream(true).start();
                 mountNamespaces = probe.waitFor(20, TimeUnit.SECONDS) && probe.exitValue() == 0;
             } catch (IOException e) {
                 mountNamespaces = false;
