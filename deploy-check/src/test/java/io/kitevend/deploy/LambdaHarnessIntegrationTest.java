@@ -45,6 +45,17 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * credentials from a loopback container credentials endpoint, invocations). A template whose
  * handler or variables the code does not match fails here.
  *
+ * <p>SnapStart as the RIC 2.10.1 does it (read in its source, {@code AWSLambda}): with
+ * {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start} it loads the handler (the constructor registers
+ * its {@code org.crac} resources), calls {@code beforeCheckpoint} of its own CRaC context
+ * ({@code com.amazonaws.services.lambda.crac}, which {@code org.crac} reaches through the
+ * {@code -Dorg.crac.Core.Compat} option the managed runtime sets), then {@code GET restore/next},
+ * then {@code afterRestore}, then the invocation loop; a failing hook is posted to
+ * {@code init/error} or {@code restore/error} and the process exits. The harness drives nothing
+ * itself: it plays Lambda's side (answering {@code restore/next}, with new container credentials
+ * from then on). What it cannot do is take and restore a real snapshot: the JVM that ran the
+ * hooks serves the invocations.
+ *
  * <p>With {@code -Dkitevend.harness.figures=true} it also prints, per function, init, restore and
  * invoke times and the JVM's memory, and runs the vend function once more on demand (no hooks) to
  * compare; {@code bench/lambda} runs it so. The figures are never asserted.
@@ -57,10 +68,15 @@ class LambdaHarnessIntegrationTest {
     static final String BUCKET = "kitevend-harness-reports";
     static final String NPM_TOKEN_ID = "kitevend/acme/npm-token";
     static final String NPM_TOKEN = "npm_harness_0123456789";
+    /** The deployment's parameters: the admins of the sample events, by IAM and through the corporate identity provider. */
     static final Map<String, String> PARAMETERS = Map.of(
             "Organizations", "acme",
             "AdminReaders", "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendReaders_*/*",
-            "AdminWriters", "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendAdmins_*/*");
+            "AdminWriters", "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendAdmins_*/*",
+            "AdminJwtIssuer", "https://idp.example.com/oauth2/default",
+            "AdminJwtAudience", "kitevend-admin",
+            "AdminJwtReaderGroups", "kitevend-readers");
+
     static final boolean FIGURES = Boolean.getBoolean("kitevend.harness.figures");
 
     static URI moto;
@@ -303,6 +319,11 @@ class LambdaHarnessIntegrationTest {
                             .path("etag")
                             .asText(put.headers().path("ETag").asText()))
                     .isEqualTo("\"1\"");
+
+            // A reader through the JWT authorizer of the optional second API.
+            HttpAnswer explain = http(environment.invoke(SampleEvents.text("admin-explain-jwt.json")));
+            assertThat(explain.status()).as(explain.body().toString()).isEqualTo(200);
+            assertThat(explain.body().toString()).contains("deploy-main");
             report(environment, figures);
         }
     }
