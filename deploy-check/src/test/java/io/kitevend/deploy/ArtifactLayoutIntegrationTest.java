@@ -2,59 +2,35 @@ package io.kitevend.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kitevend.testing.Emulators;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the Makefile targets the way {@code sam build} does (make build-LogicalId with
- * ARTIFACTS_DIR set) and checks what lands in each artifact.
+ * Checks what lands in each artifact when the Makefile targets run the way {@code sam build} runs
+ * them ({@link SamBuild}).
  */
 @Tag("integration")
 class ArtifactLayoutIntegrationTest {
     private static final List<String> FORBIDDEN_JARS = List.of("apache-client", "apache5-client", "netty-nio-client");
 
-    @TempDir
-    static Path out;
-
     static Template template;
-    static final Map<String, Path> artifacts = new TreeMap<>();
+    static Map<String, Path> artifacts;
 
     @BeforeAll
     static void build() throws Exception {
         template = Template.load();
-        Set<String> logicalIds = new HashSet<>();
-        logicalIds.addAll(template.resources("AWS::Serverless::Function").keySet());
-        logicalIds.addAll(template.resources("AWS::Serverless::LayerVersion").keySet());
-        for (String id : logicalIds) {
-            Path dir = Files.createDirectories(out.resolve(id));
-            Process make = new ProcessBuilder("make", "build-" + id, "ARTIFACTS_DIR=" + dir)
-                    .directory(Emulators.repoRoot().toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.resolve(id + ".log").toFile())
-                    .start();
-            assertThat(make.waitFor(10, TimeUnit.MINUTES)).isTrue();
-            assertThat(make.exitValue())
-                    .as("make build-" + id + ": " + Files.readString(out.resolve(id + ".log")))
-                    .isZero();
-            artifacts.put(id, dir);
-        }
+        artifacts = SamBuild.get().artifacts();
     }
 
     @Test
@@ -124,21 +100,12 @@ class ArtifactLayoutIntegrationTest {
     }
 
     @Test
-    void reportArtifactSizes() throws IOException {
+    void reportArtifactSizes() {
         // Not an assertion on size: the figures go to the build log for the notes.
-        for (var e : artifacts.entrySet()) {
-            Path zip = out.resolve(e.getKey() + ".zip");
-            try (OutputStream file = Files.newOutputStream(zip);
-                    ZipOutputStream z = new ZipOutputStream(file);
-                    Stream<Path> files = Files.walk(e.getValue())) {
-                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                    z.putNextEntry(new ZipEntry(e.getValue().relativize(f).toString()));
-                    Files.copy(f, z);
-                    z.closeEntry();
-                }
-            }
-            System.out.printf("artifact %s: %,d bytes zipped%n", e.getKey(), Files.size(zip));
-            assertThat(Files.size(zip)).isPositive();
-        }
+        artifacts.forEach((id, dir) -> {
+            int size = SamPackage.zip(dir).length;
+            System.out.printf("artifact %s: %,d bytes zipped%n", id, size);
+            assertThat(size).isPositive();
+        });
     }
 }

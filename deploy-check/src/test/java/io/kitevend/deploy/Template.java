@@ -8,7 +8,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** template.yaml read as a tree. CloudFormation's short tags (!Ref, !Sub, ...) are read as their plain values. */
+/**
+ * A template as a tree. template.yaml itself is read with CloudFormation's short tags (!Ref, !Sub,
+ * ...) as their plain values; {@link #of} takes a transformed template, whose intrinsics are in
+ * their long form ({"Ref": ...}).
+ */
 final class Template {
     final JsonNode root;
 
@@ -19,6 +23,11 @@ final class Template {
     static Template load() throws IOException {
         Path file = Emulators.repoRoot().resolve("template.yaml");
         return new Template(new YAMLMapper().readTree(file.toFile()));
+    }
+
+    /** A template already in JSON form, such as the SAM transform's output (intrinsics in their long form). */
+    static Template of(JsonNode root) {
+        return new Template(root);
     }
 
     Map<String, JsonNode> resources(String type) {
