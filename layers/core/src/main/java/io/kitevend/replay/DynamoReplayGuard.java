@@ -2,21 +2,24 @@ package io.kitevend.replay;
 
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.aws.AwsErrors;
+import io.kitevend.aws.ConditionalPut;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
- * One conditional PutItem per token: it succeeds only if the token id is new. The item carries a
- * TTL attribute a little past the token's expiry, after which the token is refused as expired anyway.
+ * One conditional PutItem per token: it succeeds only if the token id is new. The item names the
+ * request that used the token, so that the SDK's retry of a write that landed but was answered
+ * too late is recognised as that request's own use, not as a replay. The item carries a TTL
+ * attribute a little past the token's expiry, after which the token is refused as expired anyway.
  */
 public final class DynamoReplayGuard implements ReplayGuard {
     public static final String KEY = "jti";
+    public static final String REQUEST_ID = "request_id";
     public static final String TTL_ATTRIBUTE = "expires_at";
 
     private final DynamoDbClient dynamo;
@@ -30,20 +33,21 @@ public final class DynamoReplayGuard implements ReplayGuard {
     }
 
     @Override
-    public boolean firstUse(String tokenId, Instant tokenExpiresAt) throws DependencyUnavailableException {
+    public boolean firstUse(String tokenId, Instant tokenExpiresAt, String requestId)
+            throws DependencyUnavailableException {
         long expiresAt = tokenExpiresAt.plus(clockSkew).plusSeconds(60).getEpochSecond();
         try {
-            dynamo.putItem(PutItemRequest.builder()
-                    .tableName(table)
-                    .item(Map.of(
-                            KEY, AttributeValue.fromS(tokenId),
-                            TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(expiresAt))))
-                    .conditionExpression("attribute_not_exists(#jti)")
-                    .expressionAttributeNames(Map.of("#jti", KEY))
-                    .build());
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+            return ConditionalPut.ifAbsent(
+                            dynamo,
+                            table,
+                            List.of(KEY),
+                            Map.of(
+                                    KEY, AttributeValue.fromS(tokenId),
+                                    REQUEST_ID, AttributeValue.fromS(requestId),
+                                    TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(expiresAt))))
+                    .map(stored -> stored.get(REQUEST_ID) != null
+                            && requestId.equals(stored.get(REQUEST_ID).s()))
+                    .orElse(true);
         } catch (SdkException e) {
             throw AwsErrors.unavailable("replay-store", e);
         }

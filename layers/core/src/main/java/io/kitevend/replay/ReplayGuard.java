@@ -6,9 +6,13 @@ import java.time.Instant;
 /** Lets each token id through once. The record of a use expires with the token. */
 public interface ReplayGuard {
 
-    /** Returns true the first time {@code tokenId} is seen, false on every later use. */
-    boolean firstUse(String tokenId, Instant tokenExpiresAt) throws DependencyUnavailableException;
+    /**
+     * Returns true the first time {@code tokenId} is seen, false on every later use. The use is
+     * recorded for {@code requestId}: the same request asking again (a retry of its own record,
+     * whose first answer was lost) still gets true; any other request gets false.
+     */
+    boolean firstUse(String tokenId, Instant tokenExpiresAt, String requestId) throws DependencyUnavailableException;
 
     /** For clients that cannot get a fresh token per attempt; chosen by configuration. */
-    ReplayGuard DISABLED = (tokenId, expiresAt) -> true;
+    ReplayGuard DISABLED = (tokenId, expiresAt, requestId) -> true;
 }
