@@ -57,7 +57,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -290,7 +289,7 @@ public final class LocalRunner implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         long started = System.nanoTime();
-        String requestId = UUID.randomUUID().toString();
+        String requestId = ApiGatewayEvents.newRequestId();
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         int status;
@@ -357,17 +356,16 @@ public final class LocalRunner implements AutoCloseable {
             caller = ((IamAuthorizer.Allowed) result).caller();
             note.append(" iam=").append(caller.userArn());
         }
-        APIGatewayV2HTTPEvent event =
-                ApiGatewayEvents.toEvent(exchange, body, route.routeKey(), requestId, clock.instant());
-        if (!match.get().pathParameters().isEmpty()) {
-            event.setPathParameters(match.get().pathParameters());
-        }
-        if (caller != null) {
-            event.getRequestContext()
-                    .setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                            .withIam(caller.toIam())
-                            .build());
-        }
+        APIGatewayV2HTTPEvent event = ApiGatewayEvents.toEvent(
+                ApiGatewayEvents.Received.from(exchange, body),
+                match.get(),
+                caller == null
+                        ? null
+                        : APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withIam(caller.toIam())
+                                .build(),
+                requestId,
+                clock.instant());
         APIGatewayV2HTTPResponse response = route.handler().handleRequest(event, null);
         ApiGatewayEvents.send(exchange, response, requestId);
         return response.getStatusCode();
