@@ -7,19 +7,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One conditional PutItem per token: it succeeds only if the token id is new. The item names the
- * request that used the token, so that the SDK's retry of a write that landed but was answered
- * too late is recognised as that request's own use, not as a replay. The item carries a TTL
- * attribute a little past the token's expiry, after which the token is refused as expired anyway.
+ * request that used the token (for admins) and a random id of this use: the SDK sends the same
+ * item again when it retries a write whose answer came too late, so finding this use's own id
+ * under the token id means the first attempt landed, not that the token was used before. Any
+ * other use, even by the same request delivered twice, finds another id and is a replay. The item
+ * carries a TTL attribute a little past the token's expiry, after which the token is refused as
+ * expired anyway.
  */
 public final class DynamoReplayGuard implements ReplayGuard {
     public static final String KEY = "jti";
     public static final String REQUEST_ID = "request_id";
+    public static final String USE_ID = "use_id";
     public static final String TTL_ATTRIBUTE = "expires_at";
 
     private final DynamoDbClient dynamo;
@@ -36,6 +41,7 @@ public final class DynamoReplayGuard implements ReplayGuard {
     public boolean firstUse(String tokenId, Instant tokenExpiresAt, String requestId)
             throws DependencyUnavailableException {
         long expiresAt = tokenExpiresAt.plus(clockSkew).plusSeconds(60).getEpochSecond();
+        String useId = UUID.randomUUID().toString();
         try {
             return ConditionalPut.ifAbsent(
                             dynamo,
@@ -44,9 +50,10 @@ public final class DynamoReplayGuard implements ReplayGuard {
                             Map.of(
                                     KEY, AttributeValue.fromS(tokenId),
                                     REQUEST_ID, AttributeValue.fromS(requestId),
+                                    USE_ID, AttributeValue.fromS(useId),
                                     TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(expiresAt))))
-                    .map(stored -> stored.get(REQUEST_ID) != null
-                            && requestId.equals(stored.get(REQUEST_ID).s()))
+                    .map(stored -> stored.get(USE_ID) != null
+                            && useId.equals(stored.get(USE_ID).s()))
                     .orElse(true);
         } catch (SdkException e) {
             throw AwsErrors.unavailable("replay-store", e);

@@ -22,11 +22,14 @@ public final class InMemoryReplayGuard implements ReplayGuard {
         if (seen.size() > 10_000) {
             seen.values().removeIf(use -> use.expiresAt().isBefore(now));
         }
-        Use use = seen.compute(
-                tokenId,
-                (id, previous) -> previous == null || previous.expiresAt().isBefore(now)
-                        ? new Use(requestId, tokenExpiresAt)
-                        : previous);
-        return use.requestId().equals(requestId);
+        boolean[] first = {false};
+        seen.compute(tokenId, (id, previous) -> {
+            if (previous == null || previous.expiresAt().isBefore(now)) {
+                first[0] = true;
+                return new Use(requestId, tokenExpiresAt);
+            }
+            return previous;
+        });
+        return first[0];
     }
 }

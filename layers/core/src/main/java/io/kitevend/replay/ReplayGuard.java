@@ -7,9 +7,8 @@ import java.time.Instant;
 public interface ReplayGuard {
 
     /**
-     * Returns true the first time {@code tokenId} is seen, false on every later use. The use is
-     * recorded for {@code requestId}: the same request asking again (a retry of its own record,
-     * whose first answer was lost) still gets true; any other request gets false.
+     * Returns true the first time {@code tokenId} is seen, false on every later use (whichever
+     * request makes it). The use is recorded with {@code requestId}, the request that made it.
      */
     boolean firstUse(String tokenId, Instant tokenExpiresAt, String requestId) throws DependencyUnavailableException;
 

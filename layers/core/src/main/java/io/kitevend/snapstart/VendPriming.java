@@ -506,6 +506,8 @@ public final class VendPriming implements Resource {
                         AttributeValue.fromS(REQUEST_ID),
                         "request_id",
                         AttributeValue.fromS(REQUEST_ID),
+                        "use_id",
+                        AttributeValue.fromS(REQUEST_ID),
                         "expires_at",
                         AttributeValue.fromN("0")))
                 .conditionExpression("attribute_not_exists(#key)")
