@@ -31,9 +31,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminQueryIT {
-    static final String AKID = "AKIAADMINEXAMPLE0001";
-    static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYADMINKEY01";
-    static final String ARN = "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/alice";
+    static final String AKID = IamRoutesTest.ADMIN_AKID;
+    static final String SECRET = IamRoutesTest.ADMIN_SECRET;
+    static final String ARN = IamRoutesTest.ADMIN_ARN;
 
     static final String BINDINGS = """
             bindings:
@@ -191,6 +191,11 @@ class AdminQueryIT {
                 : body.get("request_id").asText();
     }
 
+    /** {@code ./kitevend audit} of acme/deploy in a window. */
+    JsonNode deployAudit(String from, String to) throws Exception {
+        return cli("audit", "--organization", "acme", "--pipeline", "deploy", "--from", from, "--to", to);
+    }
+
     static List<String> requestIds(JsonNode result) {
         return StreamSupport.stream(result.get("records").spliterator(), false)
                 .map(r -> r.get("request_id").asText())
@@ -218,33 +223,12 @@ class AdminQueryIT {
         assertThat(requestIds(cli("audit", "--from", from, "--to", to)))
                 .as("the window without a filter")
                 .containsAll(ours);
-        assertThat(requestIds(
-                        cli("audit", "--organization", "acme", "--pipeline", "deploy", "--from", from, "--to", to)))
+        assertThat(requestIds(deployAudit(from, to)))
                 .containsExactlyInAnyOrder(deployAllowed, deployDenied, deployLater);
         assertThat(requestIds(cli("audit", "--decision", "deny", "--from", from, "--to", to)))
                 .containsExactly(deployDenied);
-        assertThat(requestIds(cli(
-                        "audit",
-                        "--organization",
-                        "acme",
-                        "--pipeline",
-                        "deploy",
-                        "--from",
-                        middle.toString(),
-                        "--to",
-                        to)))
-                .as("--from")
-                .containsExactly(deployLater);
-        assertThat(requestIds(cli(
-                        "audit",
-                        "--organization",
-                        "acme",
-                        "--pipeline",
-                        "deploy",
-                        "--from",
-                        from,
-                        "--to",
-                        middle.toString())))
+        assertThat(requestIds(deployAudit(middle.toString(), to))).as("--from").containsExactly(deployLater);
+        assertThat(requestIds(deployAudit(from, middle.toString())))
                 .as("--to")
                 .containsExactlyInAnyOrder(deployAllowed, deployDenied);
 

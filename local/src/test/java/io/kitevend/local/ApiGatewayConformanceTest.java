@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.jwk.RSAKey;
 import io.kitevend.admin.AdminEvents;
 import io.kitevend.admin.AdminRequest;
 import io.kitevend.admin.AdminService;
@@ -14,10 +13,7 @@ import io.kitevend.function.report.AuditReportHandler;
 import io.kitevend.function.secrets.SecretsHandler;
 import io.kitevend.function.vend.VendHandler;
 import io.kitevend.json.Json;
-import io.kitevend.testing.JwksServer;
 import io.kitevend.testing.SampleEvents;
-import io.kitevend.testing.TestKeys;
-import io.kitevend.testing.TokenMinter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,10 +53,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiGatewayConformanceTest {
-    static final String AUDIENCE = "kitevend-admin";
-    static final String AKID = "AKIAADMINEXAMPLE0001";
-    static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYADMINKEY01";
-    static final String ARN = "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/alice";
+    static final String AKID = IamRoutesTest.ADMIN_AKID;
+    static final String SECRET = IamRoutesTest.ADMIN_SECRET;
+    static final String ARN = IamRoutesTest.ADMIN_ARN;
 
     /**
      * The samples' path and path parameters cannot come from one request (their {@code $default}
@@ -72,22 +67,19 @@ class ApiGatewayConformanceTest {
     static final String ROUTE = "POST /my/{parameter1}";
     static final String QUERY = "parameter1=value1&parameter1=value2&parameter2=value";
 
-    final RSAKey key = TestKeys.rsa();
     final EchoHandler echo = new EchoHandler();
-    JwksServer idp;
-    TokenMinter minter;
+    AdminIdp idp;
     LocalRunner runner;
 
     @BeforeAll
     void start() throws Exception {
-        idp = new JwksServer(key);
-        minter = new TokenMinter(key, idp.issuer(), AUDIENCE);
+        idp = new AdminIdp();
         RunnerOptions options = new RunnerOptions();
         options.port = 0;
         options.region = "us-east-1";
         options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
         options.adminJwtIssuer = idp.issuer();
-        options.adminJwtAudience = AUDIENCE;
+        options.adminJwtAudience = AdminIdp.AUDIENCE;
         options.adminJwtPort = 0;
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         runner = LocalRunner.start(options, quiet, quiet);
@@ -110,17 +102,11 @@ class ApiGatewayConformanceTest {
 
     /** A token whose claims and scopes are the samples' ({@code claim1}, {@code claim2}, {@code scope1 scope2}). */
     String sampleToken() {
-        long now = Instant.now().getEpochSecond();
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("iss", idp.issuer());
-        claims.put("sub", "sample");
-        claims.put("aud", AUDIENCE);
-        claims.put("iat", now);
-        claims.put("exp", now + 300);
-        claims.put("claim1", "value1");
-        claims.put("claim2", "value2");
-        claims.put("scope", "scope1 scope2");
-        return minter.sign(claims);
+        return idp.token(c -> {
+            c.put("claim1", "value1");
+            c.put("claim2", "value2");
+            c.put("scope", "scope1 scope2");
+        });
     }
 
     /**

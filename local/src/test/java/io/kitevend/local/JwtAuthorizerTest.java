@@ -2,12 +2,10 @@ package io.kitevend.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kitevend.testing.JwksServer;
 import io.kitevend.testing.TestKeys;
 import io.kitevend.testing.TokenMinter;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -24,42 +22,34 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The runner's imitation of API Gateway's JWT authorizer, against a loopback issuer with OpenID discovery. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JwtAuthorizerTest {
-    static final String AUDIENCE = "kitevend-admin";
+    static final String AUDIENCE = AdminIdp.AUDIENCE;
 
-    final com.nimbusds.jose.jwk.RSAKey key = TestKeys.rsa();
-    JwksServer issuer;
-    TokenMinter minter;
+    AdminIdp idp;
     JwtAuthorizer authorizer;
 
     @BeforeAll
     void start() {
-        issuer = new JwksServer(key);
-        minter = new TokenMinter(key, issuer.issuer(), AUDIENCE);
-        authorizer = new JwtAuthorizer(issuer.issuer(), List.of(AUDIENCE), Clock.systemUTC());
+        idp = new AdminIdp();
+        authorizer = new JwtAuthorizer(idp.issuer(), List.of(AUDIENCE), Clock.systemUTC());
     }
 
     @AfterAll
     void stop() {
-        issuer.close();
+        idp.close();
     }
 
-    /** A valid claim set of the corporate identity provider: iss, sub, aud, iat, exp, groups. */
+    /** The identity provider's claims with a groups list. */
     Map<String, Object> claims() {
-        long now = Instant.now().getEpochSecond();
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("iss", issuer.issuer());
-        c.put("sub", "alice");
-        c.put("aud", AUDIENCE);
-        c.put("iat", now);
-        c.put("exp", now + 300);
+        Map<String, Object> c = idp.claims();
         c.put("groups", List.of("everyone", "kitevend-writers"));
         return c;
     }
 
     String token(Consumer<Map<String, Object>> change) {
-        Map<String, Object> c = claims();
-        change.accept(c);
-        return minter.sign(c);
+        return idp.token(c -> {
+            c.put("groups", List.of("everyone", "kitevend-writers"));
+            change.accept(c);
+        });
     }
 
     JwtAuthorizer.Result authorize(String authorization) {
@@ -80,8 +70,8 @@ class JwtAuthorizerTest {
         var allowed = (JwtAuthorizer.Allowed) result;
         Map<String, Object> sent = claims();
         assertThat(allowed.claims())
-                .containsEntry("iss", issuer.issuer())
-                .containsEntry("sub", "alice")
+                .containsEntry("iss", idp.issuer())
+                .containsEntry("sub", "alice@example.com")
                 .containsEntry("aud", AUDIENCE)
                 .containsEntry("groups", "[everyone kitevend-writers]")
                 .containsEntry("level", "3")
@@ -147,11 +137,11 @@ class JwtAuthorizerTest {
 
     @Test
     void aTokenNotSignedByTheIssuersRsaKeysIsRefused() {
-        var stranger = new TokenMinter(TestKeys.rsa(), issuer.issuer(), AUDIENCE);
+        var stranger = new TokenMinter(TestKeys.rsa(), idp.issuer(), AUDIENCE);
         assertThat(authorize("Bearer " + stranger.sign(claims())))
                 .as("a key the JWKS does not hold")
                 .isInstanceOf(JwtAuthorizer.Denied.class);
-        var ec = new TokenMinter(TestKeys.ec(), issuer.issuer(), AUDIENCE);
+        var ec = new TokenMinter(TestKeys.ec(), idp.issuer(), AUDIENCE);
         assertThat(authorize("Bearer " + ec.sign(claims()))).as("not RSA").isInstanceOf(JwtAuthorizer.Denied.class);
         String good = token(c -> {});
         String tampered = good.substring(0, good.lastIndexOf('.') + 1) + "AAAA";

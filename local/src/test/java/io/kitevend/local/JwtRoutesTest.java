@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.json.Json;
-import io.kitevend.testing.JwksServer;
-import io.kitevend.testing.TestKeys;
-import io.kitevend.testing.TokenMinter;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,18 +25,15 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JwtRoutesTest {
-    static final String AUDIENCE = "kitevend-admin";
+    static final String AUDIENCE = AdminIdp.AUDIENCE;
 
-    JwksServer idp;
-    TokenMinter minter;
+    AdminIdp idp;
     LocalRunner runner;
     URI api;
 
     @BeforeAll
     void start() throws Exception {
-        var key = TestKeys.rsa();
-        idp = new JwksServer(key);
-        minter = new TokenMinter(key, idp.issuer(), AUDIENCE);
+        idp = new AdminIdp();
         Path bindings = Files.createTempFile("bindings", ".yaml");
         Files.writeString(bindings, """
                 bindings:
@@ -68,15 +61,10 @@ class JwtRoutesTest {
     }
 
     String token(String audience, List<String> groups) {
-        long now = Instant.now().getEpochSecond();
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("iss", idp.issuer());
-        claims.put("sub", "alice@example.com");
-        claims.put("aud", audience);
-        claims.put("iat", now);
-        claims.put("exp", now + 300);
-        claims.put("groups", groups);
-        return minter.sign(claims);
+        return idp.token(c -> {
+            c.put("aud", audience);
+            c.put("groups", groups);
+        });
     }
 
     LocalHttp.Response call(String method, String target, String token, String body) throws Exception {

@@ -76,23 +76,25 @@ abstract class LateAnswerChecks {
         return vend.assembly.service().vend(VendFixture.bearer(token));
     }
 
-    private long writes(String table) {
-        return proxy.seen().stream().filter(s -> s.is("PutItem", table)).count();
+    /** Vends for {@link #TOKENS} fresh tokens, checking that each one's write to {@code table} was answered late and retried. */
+    private List<VendResult> vendFreshTokensLateOn(String table) {
+        List<VendResult> results = new ArrayList<>();
+        for (int i = 0; i < TOKENS; i++) {
+            results.add(vendWith(token()));
+        }
+        assertThat(proxy.lateAnswers()).as("late first answers").isEqualTo(TOKENS);
+        assertThat(proxy.seen().stream().filter(s -> s.is("PutItem", table)).count())
+                .as("each late write was retried by the SDK")
+                .isGreaterThanOrEqualTo(2L * TOKENS);
+        return results;
     }
 
     @Test
     void freshTokensAreAcceptedWhenTheReplayTableAnswersLate() {
         proxy.delayFirstAnswer(s -> s.is("PutItem", vend.config.replayTable()));
 
-        List<VendResult> results = new ArrayList<>();
-        for (int i = 0; i < TOKENS; i++) {
-            results.add(vendWith(token()));
-        }
+        List<VendResult> results = vendFreshTokensLateOn(vend.config.replayTable());
 
-        assertThat(proxy.lateAnswers()).as("late first answers").isEqualTo(TOKENS);
-        assertThat(writes(vend.config.replayTable()))
-                .as("each late write was retried by the SDK")
-                .isGreaterThanOrEqualTo(2L * TOKENS);
         List<String> refused = results.stream()
                 .filter(r -> r instanceof VendResult.Refused)
                 .map(r -> r.requestId() + ": "
@@ -131,15 +133,8 @@ abstract class LateAnswerChecks {
     void aLateAnswerToTheAuditWriteStillIssuesAndStoresOneRecord() {
         proxy.delayFirstAnswer(s -> s.is("PutItem", vend.config.auditTable()));
 
-        List<VendResult> results = new ArrayList<>();
-        for (int i = 0; i < TOKENS; i++) {
-            results.add(vendWith(token()));
-        }
+        List<VendResult> results = vendFreshTokensLateOn(vend.config.auditTable());
 
-        assertThat(proxy.lateAnswers()).as("late first answers").isEqualTo(TOKENS);
-        assertThat(writes(vend.config.auditTable()))
-                .as("each late write was retried by the SDK")
-                .isGreaterThanOrEqualTo(2L * TOKENS);
         for (VendResult r : results) {
             assertThat(r).as("the caller's answer").isInstanceOf(VendResult.Issued.class);
             Map<String, AttributeValue> record = vend.auditRecord(r.requestId()); // exactly one
