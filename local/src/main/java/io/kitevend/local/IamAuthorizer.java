@@ -299,18 +299,10 @@ public final class IamAuthorizer {
 
     /** Parameters decoded, encoded strictly, and sorted by name, then value. */
     private static String canonicalQuery(String rawQuery) {
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return "";
-        }
         List<String[]> params = new ArrayList<>();
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            params.add(new String[] {uriEncode(percentDecode(name)), uriEncode(percentDecode(value))});
+        for (Map.Entry<String, String> pair : RawQuery.pairs(rawQuery)) {
+            params.add(
+                    new String[] {uriEncode(percentDecode(pair.getKey())), uriEncode(percentDecode(pair.getValue()))});
         }
         params.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
         StringBuilder out = new StringBuilder();

@@ -57,7 +57,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -96,6 +95,11 @@ public final class LocalRunner implements AutoCloseable {
     private final ExecutorService executor;
     private final Routes routes = new Routes();
     private final IamAuthorizer iam;
+    /** The admin JWT API (the stack's AdminJwtApi): its own port, routes and authorizer; null when not configured. */
+    private final HttpServer jwtServer;
+
+    private final Routes jwtRoutes = new Routes();
+    private final JwtAuthorizer jwt;
     /** The key made at start when none was configured (its secret is shown to the user once), else null. */
     private final IamAuthorizer.AccessKey generatedAdminKey;
 
@@ -153,6 +157,13 @@ public final class LocalRunner implements AutoCloseable {
         if (options.adminReaders != null) {
             adminEnv.put(AdminConfig.READERS, options.adminReaders);
         }
+        if ((options.adminJwtIssuer == null) != (options.adminJwtAudience == null)) {
+            throw new IllegalArgumentException("--admin-jwt-issuer and --admin-jwt-audience go together");
+        }
+        putIfSet(adminEnv, AdminConfig.JWT_ISSUER, options.adminJwtIssuer);
+        putIfSet(adminEnv, AdminConfig.JWT_GROUPS_CLAIM, options.adminJwtGroupsClaim);
+        putIfSet(adminEnv, AdminConfig.JWT_READER_GROUPS, options.adminJwtReaderGroups);
+        putIfSet(adminEnv, AdminConfig.JWT_WRITER_GROUPS, options.adminJwtWriterGroups);
         AdminConfig adminConfig = AdminConfig.from(new Settings(adminEnv));
 
         VendService vend;
@@ -212,9 +223,29 @@ public final class LocalRunner implements AutoCloseable {
         mount("POST /v1/secrets", Routes.Authorization.NONE, new SecretsHandler(secrets, clock));
 
         executor = Executors.newVirtualThreadPerTaskExecutor();
+        if (options.adminJwtIssuer != null) {
+            jwt = new JwtAuthorizer(options.adminJwtIssuer, List.of(options.adminJwtAudience), clock);
+            for (String route : ADMIN_ROUTES) {
+                jwtRoutes.add(route, Routes.Authorization.JWT, adminHandler);
+            }
+            jwtServer = HttpServer.create(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), options.adminJwtPort), 128);
+            jwtServer.setExecutor(executor);
+            jwtServer.createContext("/", exchange -> handle(exchange, jwtRoutes));
+            jwtServer.start();
+        } else {
+            jwt = null;
+            jwtServer = null;
+        }
         server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        server.createContext("/", exchange -> handle(exchange, routes));
         server.start();
+    }
+
+    private static void putIfSet(Map<String, String> env, String name, String value) {
+        if (value != null) {
+            env.put(name, value);
+        }
     }
 
     /**
@@ -259,7 +290,18 @@ public final class LocalRunner implements AutoCloseable {
             String routeKey,
             Routes.Authorization authorization,
             RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
-        routes.add(routeKey, authorization, handler);
+        api(authorization).add(routeKey, authorization, handler);
+    }
+
+    /** JWT-authorized routes are on the admin JWT API, every other route on the main one. */
+    private Routes api(Routes.Authorization authorization) {
+        if (authorization != Routes.Authorization.JWT) {
+            return routes;
+        }
+        if (jwtServer == null) {
+            throw new IllegalStateException("no admin JWT API: start the runner with --admin-jwt-issuer");
+        }
+        return jwtRoutes;
     }
 
     /**
@@ -270,8 +312,20 @@ public final class LocalRunner implements AutoCloseable {
             String routeKey,
             Routes.Authorization authorization,
             RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
-        routes.remove(routeKey);
-        routes.add(routeKey, authorization, handler);
+        Routes api = api(authorization);
+        api.remove(routeKey);
+        api.add(routeKey, authorization, handler);
+    }
+
+    /** The admin JWT API's URL, when the runner serves one. */
+    public java.util.Optional<URI> jwtUrl() {
+        return java.util.Optional.ofNullable(jwtServer)
+                .map(s -> URI.create("http://127.0.0.1:" + s.getAddress().getPort()));
+    }
+
+    /** The admin JWT API's authorizer, when the runner serves one. */
+    public java.util.Optional<JwtAuthorizer> jwtAuthorizer() {
+        return java.util.Optional.ofNullable(jwt);
     }
 
     /** The access keys IAM-authorized routes accept. */
@@ -288,15 +342,15 @@ public final class LocalRunner implements AutoCloseable {
         return audit.records();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    private void handle(HttpExchange exchange, Routes api) throws IOException {
         long started = System.nanoTime();
-        String requestId = UUID.randomUUID().toString();
+        String requestId = ApiGatewayEvents.newRequestId();
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         int status;
         StringBuilder note = new StringBuilder();
         try {
-            status = route(exchange, method, path, requestId, note);
+            status = route(exchange, api, method, path, requestId, note);
         } catch (RuntimeException e) {
             // A bug in the runner itself: say so without details, as API Gateway would.
             status = 500;
@@ -309,27 +363,19 @@ public final class LocalRunner implements AutoCloseable {
                 Instant.now(), method, path, status, (System.nanoTime() - started) / 1_000_000, requestId, note);
     }
 
-    private int route(HttpExchange exchange, String method, String path, String requestId, StringBuilder note)
+    private int route(
+            HttpExchange exchange, Routes api, String method, String path, String requestId, StringBuilder note)
             throws IOException {
-        if (devIssuer != null && method.equals("GET") && path.equals("/.well-known/jwks")) {
-            return sendJson(exchange, 200, devIssuer.jwksJson());
-        }
-        if (devIssuer != null && method.equals("GET") && path.equals("/.well-known/openid-configuration")) {
-            return sendJson(exchange, 200, devIssuer.discoveryJson());
-        }
-        if (devIssuer != null && method.equals("POST") && path.equals("/dev/token")) {
-            return mintToken(exchange, requestId);
-        }
-        if (method.equals("GET") && path.equals("/dev/bindings")) {
-            return sendJson(exchange, 200, allBindingsJson());
-        }
-        if (method.equals("GET") && path.equals("/dev/audit")) {
-            return sendJson(exchange, 200, Json.write(Map.of("records", audit.records())));
+        if (api == routes) {
+            Integer served = serveDev(exchange, method, path, requestId);
+            if (served != null) {
+                return served;
+            }
         }
         String rawPath = exchange.getRequestURI().getRawPath();
-        var match = routes.match(method, rawPath);
+        var match = api.match(method, rawPath);
         if (match.isEmpty()) {
-            boolean pathKnown = routes.pathKnown(rawPath);
+            boolean pathKnown = api.pathKnown(rawPath);
             return sendProblem(
                     exchange,
                     pathKnown
@@ -357,20 +403,49 @@ public final class LocalRunner implements AutoCloseable {
             caller = ((IamAuthorizer.Allowed) result).caller();
             note.append(" iam=").append(caller.userArn());
         }
-        APIGatewayV2HTTPEvent event =
-                ApiGatewayEvents.toEvent(exchange, body, route.routeKey(), requestId, clock.instant());
-        if (!match.get().pathParameters().isEmpty()) {
-            event.setPathParameters(match.get().pathParameters());
+        JwtAuthorizer.Allowed jwtCaller = null;
+        if (route.authorization() == Routes.Authorization.JWT) {
+            JwtAuthorizer.Result result = jwt.authorize(exchange.getRequestHeaders());
+            if (result instanceof JwtAuthorizer.Denied denied) {
+                note.append(" jwt=denied:").append(denied.reason());
+                return sendUnauthorized(exchange, requestId);
+            }
+            jwtCaller = (JwtAuthorizer.Allowed) result;
+            note.append(" jwt=").append(jwtCaller.claims().get("sub"));
         }
-        if (caller != null) {
-            event.getRequestContext()
-                    .setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                            .withIam(caller.toIam())
-                            .build());
-        }
+        APIGatewayV2HTTPEvent event = ApiGatewayEvents.toEvent(
+                ApiGatewayEvents.Received.from(exchange, body),
+                match.get(),
+                caller != null
+                        ? APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withIam(caller.toIam())
+                                .build()
+                        : jwtCaller != null ? jwtCaller.toAuthorizer() : null,
+                requestId,
+                clock.instant());
         APIGatewayV2HTTPResponse response = route.handler().handleRequest(event, null);
         ApiGatewayEvents.send(exchange, response, requestId);
         return response.getStatusCode();
+    }
+
+    /** The dev issuer and the runner's own views, on paths API Gateway would never route; null for other requests. */
+    private Integer serveDev(HttpExchange exchange, String method, String path, String requestId) throws IOException {
+        if (devIssuer != null && method.equals("GET") && path.equals("/.well-known/jwks")) {
+            return sendJson(exchange, 200, devIssuer.jwksJson());
+        }
+        if (devIssuer != null && method.equals("GET") && path.equals("/.well-known/openid-configuration")) {
+            return sendJson(exchange, 200, devIssuer.discoveryJson());
+        }
+        if (devIssuer != null && method.equals("POST") && path.equals("/dev/token")) {
+            return mintToken(exchange, requestId);
+        }
+        if (method.equals("GET") && path.equals("/dev/bindings")) {
+            return sendJson(exchange, 200, allBindingsJson());
+        }
+        if (method.equals("GET") && path.equals("/dev/audit")) {
+            return sendJson(exchange, 200, Json.write(Map.of("records", audit.records())));
+        }
+        return null;
     }
 
     private int mintToken(HttpExchange exchange, String requestId) throws IOException {
@@ -446,6 +521,15 @@ public final class LocalRunner implements AutoCloseable {
         return 403;
     }
 
+    /** API Gateway's refusal of a request its JWT authorizer does not accept. */
+    private static int sendUnauthorized(HttpExchange exchange, String requestId) throws IOException {
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.getResponseHeaders().set("www-authenticate", "Bearer");
+        exchange.getResponseHeaders().set("apigw-requestid", requestId);
+        ApiGatewayEvents.write(exchange, 401, JwtAuthorizer.UNAUTHORIZED_BODY.getBytes(StandardCharsets.UTF_8));
+        return 401;
+    }
+
     private static int sendProblem(HttpExchange exchange, Problem problem, String requestId) throws IOException {
         var response = problem.toResponse(requestId);
         response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
@@ -456,6 +540,9 @@ public final class LocalRunner implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (jwtServer != null) {
+            jwtServer.stop(0);
+        }
         executor.shutdownNow();
     }
 }

@@ -86,6 +86,10 @@ public final class Main implements Runnable {
             lines.add("kitevend dev: admin routes require SigV4 (IAM authorization) with one of " + principals.size()
                     + " configured key(s): " + String.join(", ", principals));
         }
+        runner.jwtAuthorizer()
+                .ifPresent(jwt -> lines.add("kitevend dev: admin JWT API (tokens of " + jwt.issuer() + " for "
+                        + String.join(", ", jwt.audiences()) + ") on "
+                        + runner.jwtUrl().orElseThrow()));
         return lines;
     }
 

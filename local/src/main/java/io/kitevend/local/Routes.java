@@ -30,7 +30,8 @@ public final class Routes {
     /** A route's authorization, as in API Gateway's {@code AuthorizationType}. */
     public enum Authorization {
         NONE,
-        AWS_IAM
+        AWS_IAM,
+        JWT
     }
 
     private static final Set<String> METHODS =

@@ -182,6 +182,49 @@ public final class RunnerOptions {
                     "Access keys from a file: one a line, ACCESS_KEY_ID SECRET_ACCESS_KEY PRINCIPAL_ARN [SESSION_TOKEN]; # comments.")
     Path adminKeysFile;
 
+    @Option(
+            names = "--admin-jwt-issuer",
+            paramLabel = "URL",
+            description = {
+                "Also serve the admin routes behind a JWT authorizer for this identity provider, as the stack's "
+                        + "AdminJwtApi (KITEVEND_ADMIN_JWT_ISSUER; https, or http on loopback). Keys come from the "
+                        + "issuer's /.well-known/openid-configuration.",
+                "Needs --admin-jwt-audience."
+            })
+    String adminJwtIssuer;
+
+    @Option(
+            names = "--admin-jwt-audience",
+            paramLabel = "AUD",
+            description = "The audience (client id) the identity provider's tokens carry.")
+    String adminJwtAudience;
+
+    @Option(
+            names = "--admin-jwt-groups-claim",
+            paramLabel = "CLAIM",
+            description =
+                    "The claim that lists a JWT caller's groups (KITEVEND_ADMIN_JWT_GROUPS_CLAIM). Default: groups.")
+    String adminJwtGroupsClaim;
+
+    @Option(
+            names = "--admin-jwt-reader-groups",
+            paramLabel = "GROUPS",
+            description = "Comma-separated groups whose members may read (KITEVEND_ADMIN_JWT_READER_GROUPS).")
+    String adminJwtReaderGroups;
+
+    @Option(
+            names = "--admin-jwt-writer-groups",
+            paramLabel = "GROUPS",
+            description =
+                    "Comma-separated groups whose members may change bindings (KITEVEND_ADMIN_JWT_WRITER_GROUPS).")
+    String adminJwtWriterGroups;
+
+    @Option(
+            names = "--admin-jwt-port",
+            paramLabel = "PORT",
+            description = "Port on 127.0.0.1 of the admin JWT API (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int adminJwtPort = 8788;
+
     /** The admin keys configured with --admin-key and --admin-keys (empty when none). */
     List<IamAuthorizer.AccessKey> adminKeys() throws IOException {
         List<IamAuthorizer.AccessKey> keys = new ArrayList<>();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -51,23 +50,8 @@ class AdminCliIT {
         api.events.clear();
     }
 
-    /** Only these credentials: nothing from the developer's own AWS configuration may leak in. */
     Map<String, String> env(String akid, String secret) {
-        Map<String, String> env = new HashMap<>();
-        env.put("KITEVEND_URL", runner.url().toString());
-        env.put("AWS_ACCESS_KEY_ID", akid);
-        env.put("AWS_SECRET_ACCESS_KEY", secret);
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_CONFIG_FILE", "/nonexistent/kitevend-test/config");
-        env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/kitevend-test/credentials");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_SESSION_TOKEN", null);
-        env.put("AWS_PROFILE", null);
-        env.put("AWS_DEFAULT_PROFILE", null);
-        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", null);
-        env.put("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", null);
-        env.put("AWS_WEB_IDENTITY_TOKEN_FILE", null);
-        return env;
+        return RunnerProcess.cliEnvironment(runner.url(), akid, secret);
     }
 
     @Test

@@ -149,7 +149,9 @@ class IamRoutesTest {
         var event = echo.last();
         assertThat(event.getRouteKey()).isEqualTo("PUT /v1/admin/bindings/{organization}/{name}");
         assertThat(event.getRequestContext().getRouteKey()).isEqualTo("PUT /v1/admin/bindings/{organization}/{name}");
-        assertThat(event.getRawPath()).isEqualTo("/v1/admin/bindings/acme/deploy%20main");
+        // HTTP APIs hand the function the path decoded; only the query string stays as sent.
+        assertThat(event.getRawPath()).isEqualTo("/v1/admin/bindings/acme/deploy main");
+        assertThat(event.getRequestContext().getHttp().getPath()).isEqualTo("/v1/admin/bindings/acme/deploy main");
         assertThat(event.getPathParameters()).isEqualTo(Map.of("organization", "acme", "name", "deploy main"));
         assertThat(event.getHeaders()).containsEntry("if-match", "\"3\"");
         assertThat(event.getBody()).isEqualTo("{\"pipeline\":\"deploy\"}");

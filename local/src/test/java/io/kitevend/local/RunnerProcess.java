@@ -50,6 +50,31 @@ final class RunnerProcess implements AutoCloseable {
         return new RunnerProcess(pb.start());
     }
 
+    /**
+     * The environment of a CLI run against {@code url} that signs with this access key and only
+     * this one: nothing from the developer's own AWS configuration may leak in.
+     */
+    static java.util.Map<String, String> cliEnvironment(URI url, String akid, String secret) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("KITEVEND_URL", url.toString());
+        env.put("AWS_ACCESS_KEY_ID", akid);
+        env.put("AWS_SECRET_ACCESS_KEY", secret);
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_CONFIG_FILE", "/nonexistent/kitevend-test/config");
+        env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/kitevend-test/credentials");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        for (String unset : List.of(
+                "AWS_SESSION_TOKEN",
+                "AWS_PROFILE",
+                "AWS_DEFAULT_PROFILE",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                "AWS_WEB_IDENTITY_TOKEN_FILE")) {
+            env.put(unset, null);
+        }
+        return env;
+    }
+
     /** Waits for the "listening on URL" line of {@code ./kitevend dev}. */
     URI awaitListening() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

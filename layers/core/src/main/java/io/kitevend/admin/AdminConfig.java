@@ -67,7 +67,11 @@ public record AdminConfig(
         List<String> writers = principals(s, WRITERS);
         Optional<String> jwtIssuer = s.optional(JWT_ISSUER);
         jwtIssuer.ifPresent(issuer -> {
-            URI uri = s.httpsUri(JWT_ISSUER, issuer, false);
+            URI uri = s.httpsUri(JWT_ISSUER, issuer, true);
+            if (uri.getScheme().equals("http") && !VendConfig.isLoopback(uri)) {
+                throw new ConfigException(
+                        JWT_ISSUER, "must use https (plain http is only accepted on loopback, for local runs)");
+            }
             if (issuer.equals(token.issuer()) || stripSlash(uri.toString()).equals(AdminAccess.BUILDKITE_ISSUER)) {
                 throw new ConfigException(
                         JWT_ISSUER,

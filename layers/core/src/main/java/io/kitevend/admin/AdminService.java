@@ -403,7 +403,7 @@ public final class AdminService {
     }
 
     private HttpResponse audit(AdminRequest request) throws AdminProblem, DependencyUnavailableException {
-        AuditReader.Result result = auditReader.read(request.query());
+        AuditReader.Result result = auditReader.read(request);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("records", result.records());
         if (result.nextPage() != null) {

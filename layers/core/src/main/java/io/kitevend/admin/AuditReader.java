@@ -45,21 +45,24 @@ public final class AuditReader {
     /** A page of records (their stored fields; {@code before}/{@code after} as JSON) and the next page's token. */
     public record Result(List<Map<String, Object>> records, String nextPage) {}
 
-    /** Reads with the query parameters {@code organization, pipeline, decision, from, to, limit, page}. */
-    public Result read(Map<String, String> params) throws AdminProblem, DependencyUnavailableException {
-        int limit = AdminService.limit(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
-        String organization = params.get("organization");
-        String pipeline = params.get("pipeline");
-        String decisionText = params.get("decision");
-        String fromText = params.get("from");
-        String toText = params.get("to");
+    /**
+     * Reads with the request's query parameters {@code organization, pipeline, decision, from, to,
+     * limit, page} (an empty one counts as absent, as on every admin route).
+     */
+    public Result read(AdminRequest request) throws AdminProblem, DependencyUnavailableException {
+        int limit = AdminService.limit(request.param("limit"), DEFAULT_LIMIT, MAX_LIMIT);
+        String organization = request.param("organization");
+        String pipeline = request.param("pipeline");
+        String decisionText = request.param("decision");
+        String fromText = request.param("from");
+        String toText = request.param("to");
         String after = null;
-        String page = params.get("page");
+        String page = request.param("page");
         if (page != null) {
             PageTokens.Decoded token = PageTokens.decode(TOKEN_KIND, page);
             // The filters may be repeated with the token (as a CLI does), never changed; the window is the token's.
             for (String name : List.of("organization", "pipeline", "decision")) {
-                if (!token.agrees(name, params.get(name))) {
+                if (!token.agrees(name, request.param(name))) {
                     throw AdminProblem.malformed("'page' belongs to a different query");
                 }
             }

@@ -2,6 +2,7 @@ package io.kitevend.audit;
 
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.aws.AwsErrors;
+import io.kitevend.aws.ConditionalPut;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,11 +16,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -32,7 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  *   <li>one pipeline in a window: index {@code by-pipeline} on {@code org/pipeline} and the same sort key;</li>
  *   <li>one record by request id: index {@code by-request-id}.</li>
  * </ul>
- * Records expire through the {@code expires_at} TTL attribute.
+ * Records expire through the {@code expires_at} TTL attribute. A record never overwrites another:
+ * it is written only where its key is free.
  *
  * <p>{@link #query} reads with Query only, never Scan: newest first, through the
  * {@code by-pipeline} index when a pipeline is given, otherwise through the day's shard partitions
@@ -95,11 +97,36 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
         item.put(
                 TTL_ATTRIBUTE,
                 AttributeValue.fromN(Long.toString(record.time().plus(retention).getEpochSecond())));
+        Optional<Map<String, AttributeValue>> stored;
         try {
-            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).build());
+            stored = ConditionalPut.ifAbsent(dynamo, table, List.of(PK, SK), item);
         } catch (SdkException e) {
             throw AwsErrors.unavailable("audit-store", e);
         }
+        // A record is never overwritten. The one case where its key is taken by the same record is
+        // an SDK retry of this write after an answer that came too late: it is stored, so it is done.
+        if (stored.isPresent() && !sameItem(stored.get(), item)) {
+            throw new IllegalStateException(
+                    "another audit record is stored under " + item.get(SK).s());
+        }
+    }
+
+    /** Equal attribute by attribute, numbers by value (DynamoDB stores them normalised). */
+    static boolean sameItem(Map<String, AttributeValue> stored, Map<String, AttributeValue> written) {
+        if (!stored.keySet().equals(written.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, AttributeValue> e : written.entrySet()) {
+            AttributeValue mine = e.getValue();
+            AttributeValue theirs = stored.get(e.getKey());
+            boolean same = mine.n() != null && theirs.n() != null
+                    ? new BigDecimal(mine.n()).compareTo(new BigDecimal(theirs.n())) == 0
+                    : mine.equals(theirs);
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

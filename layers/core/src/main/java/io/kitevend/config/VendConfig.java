@@ -190,7 +190,8 @@ public record VendConfig(
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
-    private static boolean isLoopback(URI uri) {
+    /** True for a URL on this machine, where plain http is accepted for local runs. */
+    public static boolean isLoopback(URI uri) {
         String host = uri.getHost();
         // Only an IPv4 literal in 127/8 is loopback; a DNS name such as 127.example.com is not.
         return host != null

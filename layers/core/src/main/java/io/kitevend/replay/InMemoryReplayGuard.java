@@ -7,7 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Replay protection for one process (local runner, tests); expired entries are dropped as it goes. */
 public final class InMemoryReplayGuard implements ReplayGuard {
-    private final Map<String, Instant> seen = new ConcurrentHashMap<>();
+    private record Use(String requestId, Instant expiresAt) {}
+
+    private final Map<String, Use> seen = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public InMemoryReplayGuard(Clock clock) {
@@ -15,16 +17,16 @@ public final class InMemoryReplayGuard implements ReplayGuard {
     }
 
     @Override
-    public boolean firstUse(String tokenId, Instant tokenExpiresAt) {
+    public boolean firstUse(String tokenId, Instant tokenExpiresAt, String requestId) {
         Instant now = clock.instant();
         if (seen.size() > 10_000) {
-            seen.values().removeIf(expiry -> expiry.isBefore(now));
+            seen.values().removeIf(use -> use.expiresAt().isBefore(now));
         }
         boolean[] first = {false};
         seen.compute(tokenId, (id, previous) -> {
-            if (previous == null || previous.isBefore(now)) {
+            if (previous == null || previous.expiresAt().isBefore(now)) {
                 first[0] = true;
-                return tokenExpiresAt;
+                return new Use(requestId, tokenExpiresAt);
             }
             return previous;
         });

@@ -69,6 +69,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.AssumedRoleUser;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -500,9 +501,18 @@ public final class VendPriming implements Resource {
         // The shapes of the replay and audit writes, built and never sent.
         PutItemRequest.builder()
                 .tableName(assembly.config().replayTable())
-                .item(Map.of("jti", AttributeValue.fromS(REQUEST_ID), "expires_at", AttributeValue.fromN("0")))
-                .conditionExpression("attribute_not_exists(#jti)")
-                .expressionAttributeNames(Map.of("#jti", "jti"))
+                .item(Map.of(
+                        "jti",
+                        AttributeValue.fromS(REQUEST_ID),
+                        "request_id",
+                        AttributeValue.fromS(REQUEST_ID),
+                        "use_id",
+                        AttributeValue.fromS(REQUEST_ID),
+                        "expires_at",
+                        AttributeValue.fromN("0")))
+                .conditionExpression("attribute_not_exists(#key)")
+                .expressionAttributeNames(Map.of("#key", "jti"))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
         PutItemResponse.builder().build();
         ConditionalCheckFailedException.builder().message(SLUG).build();

@@ -99,7 +99,7 @@ public final class JobGate {
         record.tokenSha256(sha256(ask.token()));
         BuildkiteClaims claims = verify(ask.token());
         record.claims(claims);
-        refuseReplay(claims);
+        refuseReplay(claims, request.requestId());
         CompiledBinding binding = selectBinding(claims, ask.binding());
         record.binding(binding.name());
         return new Admitted(claims, binding, ask.durationSeconds());
@@ -190,10 +190,10 @@ public final class JobGate {
         }
     }
 
-    private void refuseReplay(BuildkiteClaims claims) throws Refusal {
+    private void refuseReplay(BuildkiteClaims claims, String requestId) throws Refusal {
         boolean first;
         try {
-            first = replay.firstUse(claims.jti(), claims.expiresAt());
+            first = replay.firstUse(claims.jti(), claims.expiresAt(), requestId);
         } catch (DependencyUnavailableException e) {
             throw unavailable(e);
         }

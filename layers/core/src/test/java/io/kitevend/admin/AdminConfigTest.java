@@ -113,6 +113,14 @@ class AdminConfigTest {
         assertThat(a.writerGroups()).containsExactly("admins");
     }
 
+    @Test
+    void aLoopbackJwtIssuerMayUsePlainHttpForLocalRuns() {
+        Map<String, String> env = minimal();
+        env.put("KITEVEND_ADMIN_JWT_ISSUER", "http://127.0.0.1:8790");
+
+        assertThat(AdminConfig.from(new Settings(env)).access().jwtIssuer()).contains("http://127.0.0.1:8790");
+    }
+
     static Stream<Arguments> badSettings() {
         return Stream.of(
                 arguments("a pattern matching every principal", "KITEVEND_ADMIN_WRITERS", "*"),

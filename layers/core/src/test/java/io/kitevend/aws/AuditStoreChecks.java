@@ -1,6 +1,7 @@
 package io.kitevend.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.Decision;
@@ -25,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * What {@link DynamoAuditStore} must do against any DynamoDB: records written by it can be found
- * by the three reads the design names (a time window, a pipeline in a window, a request id).
+ * by the three reads the design names (a time window, a pipeline in a window, a request id), and
+ * a stored record is never overwritten.
  */
 abstract class AuditStoreChecks {
     private static final int SHARDS = 4;
@@ -248,6 +250,27 @@ abstract class AuditStoreChecks {
                 .isEqualTo(Long.toString(record.time().plus(RETENTION).getEpochSecond()));
         assertThat(item.keySet())
                 .noneMatch(name -> name.contains("secret") || name.equals("token") || name.equals("session_token"));
+    }
+
+    @Test
+    void aRecordIsNeverOverwrittenButTheSameRecordAgainIsStored() throws Exception {
+        AuditRecord record = allowed("acme", "deploy", T.plusMillis(200));
+        store.put(record);
+
+        // What an SDK retry of a write that landed finds: the same record under its key.
+        store.put(record);
+
+        AuditRecord other = new AuditRecord(record.requestId(), record.time(), AuditRecord.KIND_VEND);
+        other.outcome(Decision.DENY, "token_missing", "no Authorization header", 401);
+        assertThatThrownBy(() -> store.put(other))
+                .as("another record under the same key")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(record.requestId());
+
+        List<Map<String, AttributeValue>> items = byRequestId(record.requestId());
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).get("decision").s()).isEqualTo("allow");
+        assertThat(items.get(0).get("access_key_id").s()).isEqualTo(record.accessKeyId());
     }
 
     private static <E> List<E> concat(List<? extends E> a, List<? extends E> b) {

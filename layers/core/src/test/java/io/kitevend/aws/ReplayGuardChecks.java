@@ -32,6 +32,10 @@ abstract class ReplayGuardChecks {
         guard = new DynamoReplayGuard(dynamo, table, SKEW);
     }
 
+    private static String request() {
+        return UUID.randomUUID().toString();
+    }
+
     private static Instant tokenExpiry() {
         return Instant.now().plusSeconds(300);
     }
@@ -41,9 +45,9 @@ abstract class ReplayGuardChecks {
         String jti = UUID.randomUUID().toString();
         Instant exp = tokenExpiry();
 
-        assertThat(guard.firstUse(jti, exp)).as("first use").isTrue();
-        assertThat(guard.firstUse(jti, exp)).as("second use").isFalse();
-        assertThat(guard.firstUse(jti, exp.plusSeconds(60)))
+        assertThat(guard.firstUse(jti, exp, request())).as("first use").isTrue();
+        assertThat(guard.firstUse(jti, exp, request())).as("second use").isFalse();
+        assertThat(guard.firstUse(jti, exp.plusSeconds(60), request()))
                 .as("third use, other expiry")
                 .isFalse();
     }
@@ -53,9 +57,23 @@ abstract class ReplayGuardChecks {
         Instant exp = tokenExpiry();
         String first = UUID.randomUUID().toString();
 
-        assertThat(guard.firstUse(first, exp)).isTrue();
-        assertThat(guard.firstUse(UUID.randomUUID().toString(), exp)).isTrue();
-        assertThat(guard.firstUse(first, exp)).isFalse();
+        assertThat(guard.firstUse(first, exp, request())).isTrue();
+        assertThat(guard.firstUse(UUID.randomUUID().toString(), exp, request())).isTrue();
+        assertThat(guard.firstUse(first, exp, request())).isFalse();
+    }
+
+    @Test
+    void theSameRequestDeliveredTwiceIsARefusedReplayToo() throws Exception {
+        // Only the SDK's retry of one write finds its own use (LateAnswerChecks); a second call,
+        // even with the request id of the first, is another use.
+        String jti = UUID.randomUUID().toString();
+        String request = request();
+        Instant exp = tokenExpiry();
+
+        assertThat(guard.firstUse(jti, exp, request)).as("first use").isTrue();
+        assertThat(guard.firstUse(jti, exp, request))
+                .as("the same request again")
+                .isFalse();
     }
 
     @Test
@@ -63,13 +81,20 @@ abstract class ReplayGuardChecks {
         String jti = UUID.randomUUID().toString();
         Instant exp = tokenExpiry();
 
-        guard.firstUse(jti, exp);
+        String request = request();
+        guard.firstUse(jti, exp, request);
 
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                         .consistentRead(true)
                         .key(Map.of(DynamoReplayGuard.KEY, AttributeValue.fromS(jti))))
                 .item();
-        assertThat(item).containsOnlyKeys(DynamoReplayGuard.KEY, DynamoReplayGuard.TTL_ATTRIBUTE);
+        assertThat(item)
+                .containsOnlyKeys(
+                        DynamoReplayGuard.KEY,
+                        DynamoReplayGuard.REQUEST_ID,
+                        DynamoReplayGuard.USE_ID,
+                        DynamoReplayGuard.TTL_ATTRIBUTE);
+        assertThat(item.get(DynamoReplayGuard.REQUEST_ID).s()).isEqualTo(request);
         AttributeValue ttl = item.get(DynamoReplayGuard.TTL_ATTRIBUTE);
         assertThat(ttl.n())
                 .as("a TTL attribute must be a number of epoch seconds")

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A JWKS endpoint on loopback serving the public halves of the keys it is given. It counts
+ * A JWKS endpoint on loopback serving the public halves of the keys it is given (and an OpenID
+ * discovery document that points at it). It counts
  * fetches and can be switched "down" (answers 503) to simulate an issuer outage.
  */
 public final class JwksServer implements AutoCloseable {
@@ -43,6 +44,16 @@ public final class JwksServer implements AutoCloseable {
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
             }
             exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        // OpenID discovery, for verifiers that find the keys the way API Gateway's JWT authorizer does.
+        server.createContext("/.well-known/openid-configuration", exchange -> {
+            byte[] body = ("{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + jwksUrl() + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }

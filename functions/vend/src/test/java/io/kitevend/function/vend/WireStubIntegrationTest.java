@@ -175,12 +175,29 @@ class WireStubIntegrationTest {
         assertThat(replay.get(0).contentType()).startsWith("application/x-amz-json-1.0");
         JsonNode replayPut = replay.get(0).json();
         assertThat(replayPut.at("/Item/jti/S").asText()).isEqualTo(claims.get("jti"));
-        assertThat(replayPut.get("ConditionExpression").asText()).isEqualTo("attribute_not_exists(#jti)");
+        assertThat(replayPut.get("ConditionExpression").asText()).isEqualTo("attribute_not_exists(#key)");
+        assertThat(replayPut.at("/ExpressionAttributeNames/#key").asText()).isEqualTo("jti");
+        // The request that used the token, this use's own id, and the stored use back if the
+        // condition fails: an SDK retry of this very write must be told from a replay.
+        assertThat(replayPut.at("/Item/request_id/S").asText())
+                .isEqualTo(event.getRequestContext().getRequestId());
+        assertThat(replayPut.at("/Item/use_id/S").asText()).isNotBlank();
+        assertThat(replayPut.get("ReturnValuesOnConditionCheckFailure").asText())
+                .isEqualTo("ALL_OLD");
 
         // One PutItem on the audit table: allow, with the access key id but no secret part.
         List<AwsWireStub.Call> audit = stub.putItems(AUDIT_TABLE);
         assertThat(audit).hasSize(1);
         JsonNode item = audit.get(0).json().get("Item");
+        // Never over another record; a retry finds its own record under the key.
+        assertThat(audit.get(0).json().get("ConditionExpression").asText()).isEqualTo("attribute_not_exists(#key)");
+        assertThat(audit.get(0).json().at("/ExpressionAttributeNames/#key").asText())
+                .isEqualTo("pk");
+        assertThat(audit.get(0)
+                        .json()
+                        .get("ReturnValuesOnConditionCheckFailure")
+                        .asText())
+                .isEqualTo("ALL_OLD");
         assertThat(item.at("/decision/S").asText()).isEqualTo("allow");
         assertThat(item.at("/request_id/S").asText())
                 .isEqualTo(event.getRequestContext().getRequestId());
