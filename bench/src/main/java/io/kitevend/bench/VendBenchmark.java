@@ -1,5 +1,9 @@
 package io.kitevend.bench;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.SignedJWT;
 import io.kitevend.audit.AuditLog;
 import io.kitevend.audit.AuditStore;
 import io.kitevend.audit.AuditTrail;
@@ -62,8 +66,8 @@ public class VendBenchmark {
     private JwksServer jwks;
     private VendService service;
     private HttpRequest request;
-    private com.nimbusds.jwt.SignedJWT parsed;
-    private com.nimbusds.jose.JWSVerifier rsaVerifier;
+    private SignedJWT parsed;
+    private JWSVerifier rsaVerifier;
     private volatile Map<String, Object> lastAuditFields;
 
     @Setup(Level.Trial)
@@ -81,7 +85,7 @@ public class VendBenchmark {
                 jwks.jwksUrl(),
                 VendFixture.AUDIENCE,
                 Set.of("acme"),
-                Set.of(com.nimbusds.jose.JWSAlgorithm.RS256),
+                Set.of(JWSAlgorithm.RS256),
                 Duration.ofSeconds(30),
                 Duration.ofHours(2),
                 Duration.ofHours(1),
@@ -132,8 +136,8 @@ public class VendBenchmark {
         if (!(service.vend(request) instanceof VendResult.Issued)) {
             throw new IllegalStateException("benchmark set-up does not vend: " + lastAuditFields);
         }
-        parsed = com.nimbusds.jwt.SignedJWT.parse(token);
-        rsaVerifier = new com.nimbusds.jose.crypto.RSASSAVerifier(key.toRSAPublicKey());
+        parsed = SignedJWT.parse(token);
+        rsaVerifier = new RSASSAVerifier(key.toRSAPublicKey());
     }
 
     @TearDown(Level.Trial)

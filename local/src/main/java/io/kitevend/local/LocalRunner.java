@@ -4,23 +4,28 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.kitevend.admin.AdminAssembly;
-import io.kitevend.admin.AdminConfig;
+import io.kitevend.DependencyUnavailableException;
+import io.kitevend.assembly.AdminAssembly;
+import io.kitevend.assembly.VendAssembly;
 import io.kitevend.audit.AuditLog;
 import io.kitevend.audit.AuditTrail;
 import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.AwsSettings;
+import io.kitevend.aws.DynamoBindingStore;
+import io.kitevend.aws.SecretsManagerSource;
 import io.kitevend.aws.Tables;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingStore;
 import io.kitevend.binding.BindingsDocument;
 import io.kitevend.binding.CachedBindings;
-import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.binding.InMemoryBindingStore;
+import io.kitevend.config.AdminConfig;
+import io.kitevend.config.SecretsConfig;
 import io.kitevend.config.Settings;
 import io.kitevend.config.VendConfig;
 import io.kitevend.credentials.SimulatedCredentialIssuer;
@@ -29,18 +34,15 @@ import io.kitevend.function.secrets.SecretsHandler;
 import io.kitevend.function.vend.VendHandler;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
+import io.kitevend.job.JobPorts;
 import io.kitevend.json.Json;
 import io.kitevend.replay.InMemoryReplayGuard;
 import io.kitevend.replay.ReplayGuard;
 import io.kitevend.secrets.CachedSecretSource;
 import io.kitevend.secrets.FileSecretSource;
-import io.kitevend.secrets.SecretsConfig;
-import io.kitevend.secrets.SecretsManagerSource;
 import io.kitevend.secrets.SecretsService;
 import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenVerifier;
-import io.kitevend.vend.JobPorts;
-import io.kitevend.vend.VendAssembly;
 import io.kitevend.vend.VendService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,12 +59,14 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -221,7 +225,7 @@ public final class LocalRunner implements AutoCloseable {
      * AWS for a local run: at an emulator endpoint, placeholder credentials unless the environment
      * gives some (emulators accept any); otherwise the SDK's default chain.
      */
-    static AwsSettings localSettings(software.amazon.awssdk.regions.Region region, java.util.Optional<URI> endpoint) {
+    static AwsSettings localSettings(Region region, Optional<URI> endpoint) {
         var credentials = endpoint.isPresent() && System.getenv("AWS_ACCESS_KEY_ID") == null
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("kitevend-local", "kitevend-local"))
                 : DefaultCredentialsProvider.builder().build();
@@ -280,8 +284,8 @@ public final class LocalRunner implements AutoCloseable {
     }
 
     /** The admin key made at start because none was configured. */
-    public java.util.Optional<IamAuthorizer.AccessKey> generatedAdminKey() {
-        return java.util.Optional.ofNullable(generatedAdminKey);
+    public Optional<IamAuthorizer.AccessKey> generatedAdminKey() {
+        return Optional.ofNullable(generatedAdminKey);
     }
 
     public List<Map<String, Object>> auditRecords() {
@@ -409,7 +413,7 @@ public final class LocalRunner implements AutoCloseable {
 
     /** Every binding of the accepted organizations, as a bindings document (the report's input). */
     private String allBindingsJson() {
-        var list = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        var list = JsonNodeFactory.instance.arrayNode();
         try {
             for (String org : config.token().organizations()) {
                 String after = null;
@@ -419,10 +423,10 @@ public final class LocalRunner implements AutoCloseable {
                     after = page.nextAfter();
                 } while (after != null);
             }
-        } catch (io.kitevend.DependencyUnavailableException e) {
+        } catch (DependencyUnavailableException e) {
             throw new IllegalStateException("bindings store unavailable", e);
         }
-        var doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        var doc = JsonNodeFactory.instance.objectNode();
         doc.set("bindings", list);
         return Json.write(doc);
     }

@@ -11,7 +11,7 @@ import io.kitevend.audit.Decision;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingsDocument;
 import io.kitevend.binding.FieldError;
-import io.kitevend.http.ApiGateway;
+import io.kitevend.http.HttpRequest;
 import io.kitevend.http.HttpResponse;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
@@ -203,7 +203,7 @@ public final class AdminService {
                 request.http().sourceIp(),
                 request.http().userAgent());
         try {
-            if (request.header(ApiGateway.UNDECODABLE_BODY) != null) {
+            if (request.header(HttpRequest.UNDECODABLE_BODY) != null) {
                 throw AdminProblem.malformed("The body is not valid base64.");
             }
             return switch (route.operation()) {

@@ -10,6 +10,7 @@ import io.kitevend.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,7 +143,7 @@ public final class AuditReader {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
             try {
-                return java.time.OffsetDateTime.parse(text).toInstant();
+                return OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e2) {
                 throw AdminProblem.malformed("'" + name + "' must be an ISO-8601 time such as 2025-01-31T12:00:00Z");
             }

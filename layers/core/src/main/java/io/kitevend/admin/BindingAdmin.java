@@ -1,5 +1,7 @@
 package io.kitevend.admin;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.AuditTrail;
@@ -355,8 +357,8 @@ public final class BindingAdmin {
     }
 
     /** The JSON form of a change (apply's answer); {@code before} and {@code after} are null where there is none. */
-    static com.fasterxml.jackson.databind.node.ObjectNode json(Change c) {
-        var m = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    static ObjectNode json(Change c) {
+        var m = JsonNodeFactory.instance.objectNode();
         m.put("action", c.action());
         m.put("organization", c.organization());
         m.put("name", c.name());

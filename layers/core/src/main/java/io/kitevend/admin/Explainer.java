@@ -16,6 +16,7 @@ import io.kitevend.token.SigningKeysUnavailableException;
 import io.kitevend.token.TokenRejectedException;
 import io.kitevend.token.TokenRejection;
 import io.kitevend.token.TokenVerifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -76,7 +77,7 @@ public final class Explainer {
                     "The vend path would refuse this token: " + e.reason().code() + " (" + e.getMessage() + ").",
                     Map.of("reason", e.reason().code()));
         } catch (SigningKeysUnavailableException e) {
-            throw new DependencyUnavailableException("jwks", e.getMessage(), java.time.Duration.ofSeconds(5), e);
+            throw new DependencyUnavailableException("jwks", e.getMessage(), Duration.ofSeconds(5), e);
         }
         return explain(claims, requested);
     }

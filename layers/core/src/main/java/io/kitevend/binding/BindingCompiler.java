@@ -183,7 +183,7 @@ public final class BindingCompiler {
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
     public static final int MAX_SECRETS = 50;
 
-    private void validateSecrets(Map<String, io.kitevend.secrets.SecretGrant> secrets, List<FieldError> errors) {
+    private void validateSecrets(Map<String, SecretGrant> secrets, List<FieldError> errors) {
         if (secrets.isEmpty()) {
             return;
         }

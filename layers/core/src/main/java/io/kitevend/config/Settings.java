@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -74,7 +75,7 @@ public final class Settings {
         if (raw.isEmpty()) {
             return fallback;
         }
-        return switch (raw.get().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (raw.get().toLowerCase(Locale.ROOT)) {
             case "true", "on", "yes", "1" -> true;
             case "false", "off", "no", "0" -> false;
             default -> throw new ConfigException(name, "must be true or false, got '" + printable(raw.get()) + "'");

@@ -10,12 +10,12 @@
  * ({@link io.kitevend.report.ReportJson}, schema {@code report.schema.json}) and {@code report.html}
  * ({@link io.kitevend.report.ReportHtml}) to a {@link io.kitevend.report.ReportStore}, then the next
  * state, then an optional summary ({@link io.kitevend.report.ReportNotifier}). Any source and store
- * will do: DynamoDB and S3 in Lambda ({@link io.kitevend.report.ReportAssembly}), in-memory lists and
+ * will do: DynamoDB and S3 in Lambda ({@link io.kitevend.assembly.ReportAssembly}), in-memory lists and
  * a directory locally ({@code AuditReportService.of(source, bindings, new DirectoryReportStore(dir))
  * .run(from, to)}).
  *
  * <h2>Reading only the window</h2>
- * {@link io.kitevend.report.DynamoAuditReader} queries each {@code day#YYYY-MM-DD#shard} partition of
+ * {@link io.kitevend.aws.DynamoAuditReader} queries each {@code day#YYYY-MM-DD#shard} partition of
  * the days the window touches with {@code sk BETWEEN from AND to}, paginated and lazily, never a scan.
  * Memory is bounded: one page in flight, and the builder keeps counters, count tables capped at
  * {@code maxKeys} keys, a few request ids per reason, the first admin records, and a fixed-size

@@ -4,13 +4,14 @@ import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.AuditTrail;
 import io.kitevend.audit.Decision;
 import io.kitevend.binding.CachedBindings;
+import io.kitevend.binding.SecretGrant;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
+import io.kitevend.job.AuditedRequest;
+import io.kitevend.job.JobGate;
 import io.kitevend.replay.ReplayGuard;
 import io.kitevend.token.TokenVerifier;
-import io.kitevend.vend.AuditedRequest;
-import io.kitevend.vend.JobGate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ public final class SecretsService {
                 SecretGrant g = grant.getValue();
                 try {
                     SecretValue value = source.fetch(g.secretId());
-                    values.put(grant.getKey(), g.valueOf(value));
+                    values.put(grant.getKey(), value.textFor(g));
                     handed.add(grant.getKey() + "=" + g.secretId() + (g.key() == null ? "" : "#" + g.key()) + "@"
                             + value.versionId());
                 } catch (SecretUnavailableException e) {

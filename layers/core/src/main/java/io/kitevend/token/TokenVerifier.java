@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.kitevend.json.Json;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
@@ -105,7 +106,7 @@ public final class TokenVerifier {
                 throw reject(TokenRejection.TOKEN_MALFORMED, "header is not a JSON object");
             }
             return header;
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             throw reject(TokenRejection.TOKEN_MALFORMED, "header is not base64url JSON");
         }
     }

@@ -13,7 +13,10 @@ import io.kitevend.credentials.SessionRequests;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
+import io.kitevend.job.AuditedRequest;
+import io.kitevend.job.JobGate;
 import io.kitevend.replay.ReplayGuard;
+import io.kitevend.token.TokenVerifier;
 import java.time.Clock;
 
 /**
@@ -29,7 +32,7 @@ public final class VendService {
     private final AuditedRequest audited;
 
     public VendService(
-            io.kitevend.token.TokenVerifier verifier,
+            TokenVerifier verifier,
             ReplayGuard replay,
             CachedBindings bindings,
             CredentialIssuer issuer,

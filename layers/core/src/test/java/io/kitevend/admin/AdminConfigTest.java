@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.kitevend.config.AdminConfig;
 import io.kitevend.config.ConfigException;
 import io.kitevend.config.Settings;
 import java.util.HashMap;

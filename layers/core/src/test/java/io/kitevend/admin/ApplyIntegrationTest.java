@@ -1,8 +1,8 @@
 package io.kitevend.admin;
 
-import io.kitevend.audit.DynamoAuditStore;
+import io.kitevend.aws.DynamoAuditStore;
+import io.kitevend.aws.DynamoBindingStore;
 import io.kitevend.aws.Tables;
-import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.testing.AdminFixture;
 import io.kitevend.testing.EmulatorAws;
 import io.kitevend.testing.Emulators;

@@ -3,9 +3,9 @@ package io.kitevend.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kitevend.audit.AuditFilter;
-import io.kitevend.audit.DynamoAuditStore;
+import io.kitevend.aws.DynamoAuditStore;
+import io.kitevend.aws.DynamoBindingStore;
 import io.kitevend.aws.Tables;
-import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.testing.AdminFixture;
 import io.kitevend.testing.AwsCallRecorder;
 import io.kitevend.testing.EmulatorAws;

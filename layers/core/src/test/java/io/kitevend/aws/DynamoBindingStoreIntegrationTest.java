@@ -5,7 +5,7 @@ import java.net.URI;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 
-/** {@link io.kitevend.binding.DynamoBindingStore} against moto and against dynalite. */
+/** {@link io.kitevend.aws.DynamoBindingStore} against moto and against dynalite. */
 @Tag("integration")
 class DynamoBindingStoreIntegrationTest {
 

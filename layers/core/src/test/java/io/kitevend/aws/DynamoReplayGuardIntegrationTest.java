@@ -5,7 +5,7 @@ import java.net.URI;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 
-/** {@link io.kitevend.replay.DynamoReplayGuard} against moto and against dynalite. */
+/** {@link io.kitevend.aws.DynamoReplayGuard} against moto and against dynalite. */
 @Tag("integration")
 class DynamoReplayGuardIntegrationTest {
 

@@ -5,7 +5,7 @@ import java.net.URI;
 import org.junit.jupiter.api.Tag;
 
 /**
- * {@link io.kitevend.credentials.StsCredentialIssuer} against moto (IAM not enforced here; see
+ * {@link io.kitevend.aws.StsCredentialIssuer} against moto (IAM not enforced here; see
  * {@link VendedCredentialsEnforcedIntegrationTest} for a moto that enforces it).
  */
 @Tag("integration")

@@ -2,6 +2,7 @@ package io.kitevend.binding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kitevend.aws.DynamoBindingStore;
 import io.kitevend.aws.Tables;
 import io.kitevend.testing.AwsCallRecorder;
 import io.kitevend.testing.EmulatorAws;

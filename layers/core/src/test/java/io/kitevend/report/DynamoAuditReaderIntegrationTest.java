@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.Decision;
-import io.kitevend.audit.DynamoAuditStore;
 import io.kitevend.aws.AwsSettings;
+import io.kitevend.aws.DynamoAuditReader;
+import io.kitevend.aws.DynamoAuditStore;
+import io.kitevend.aws.DynamoBindingReader;
+import io.kitevend.aws.DynamoBindingStore;
+import io.kitevend.aws.ReportClients;
 import io.kitevend.aws.Tables;
 import io.kitevend.binding.Binding;
-import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.testing.EmulatorAws;
 import io.kitevend.testing.Emulators;
 import io.kitevend.testing.JobClaims;

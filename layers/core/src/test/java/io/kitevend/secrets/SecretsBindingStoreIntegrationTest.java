@@ -2,9 +2,10 @@ package io.kitevend.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kitevend.aws.DynamoBindingStore;
 import io.kitevend.aws.Tables;
 import io.kitevend.binding.Binding;
-import io.kitevend.binding.DynamoBindingStore;
+import io.kitevend.binding.SecretGrant;
 import io.kitevend.testing.EmulatorAws;
 import io.kitevend.testing.Emulators;
 import java.net.URI;

@@ -3,12 +3,15 @@ package io.kitevend.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kitevend.audit.DynamoAuditStore;
+import io.kitevend.assembly.SecretsAssembly;
 import io.kitevend.aws.AwsClients;
+import io.kitevend.aws.DynamoAuditStore;
+import io.kitevend.aws.DynamoBindingStore;
 import io.kitevend.aws.Tables;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingRules;
-import io.kitevend.binding.DynamoBindingStore;
+import io.kitevend.binding.SecretGrant;
+import io.kitevend.config.SecretsConfig;
 import io.kitevend.config.VendConfig;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.HttpResponse;

@@ -2,6 +2,7 @@ package io.kitevend.snapstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kitevend.aws.RefreshableCredentialsProvider;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

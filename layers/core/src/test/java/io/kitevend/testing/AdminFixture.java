@@ -1,11 +1,10 @@
 package io.kitevend.testing;
 
 import com.nimbusds.jose.jwk.RSAKey;
-import io.kitevend.admin.AdminAssembly;
-import io.kitevend.admin.AdminConfig;
 import io.kitevend.admin.AdminRequest;
 import io.kitevend.admin.AdminService;
 import io.kitevend.admin.Caller;
+import io.kitevend.assembly.AdminAssembly;
 import io.kitevend.audit.AuditLog;
 import io.kitevend.audit.AuditQuery;
 import io.kitevend.audit.AuditStore;
@@ -16,6 +15,7 @@ import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingStore;
 import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.InMemoryBindingStore;
+import io.kitevend.config.AdminConfig;
 import io.kitevend.config.Settings;
 import io.kitevend.credentials.SimulatedCredentialIssuer;
 import io.kitevend.http.HttpRequest;

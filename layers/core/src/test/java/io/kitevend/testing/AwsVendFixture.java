@@ -1,13 +1,13 @@
 package io.kitevend.testing;
 
-import io.kitevend.audit.DynamoAuditStore;
+import io.kitevend.assembly.VendAssembly;
 import io.kitevend.aws.AwsClients;
+import io.kitevend.aws.DynamoAuditStore;
+import io.kitevend.aws.DynamoBindingStore;
 import io.kitevend.aws.Tables;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingRules;
-import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.config.VendConfig;
-import io.kitevend.vend.VendAssembly;
 import io.kitevend.vend.VendResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.kitevend.vend;
+package io.kitevend.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.DependencyUnavailableException;
@@ -8,7 +8,6 @@ import io.kitevend.binding.BindingDecision;
 import io.kitevend.binding.BindingMatcher;
 import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.CompiledBinding;
-import io.kitevend.http.ApiGateway;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
@@ -109,7 +108,7 @@ public final class JobGate {
         if (!"POST".equals(request.method())) {
             throw deny("method_not_allowed", request.method(), Problem.of(ProblemType.METHOD_NOT_ALLOWED, "Use POST."));
         }
-        if (request.header(ApiGateway.UNDECODABLE_BODY) != null) {
+        if (request.header(HttpRequest.UNDECODABLE_BODY) != null) {
             throw malformed("body is not valid base64");
         }
         String body = request.body();

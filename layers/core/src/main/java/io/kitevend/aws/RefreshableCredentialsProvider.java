@@ -1,4 +1,4 @@
-package io.kitevend.snapstart;
+package io.kitevend.aws;
 
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;

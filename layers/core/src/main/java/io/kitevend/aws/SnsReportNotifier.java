@@ -1,5 +1,7 @@
-package io.kitevend.report;
+package io.kitevend.aws;
 
+import io.kitevend.report.ReportException;
+import io.kitevend.report.ReportNotifier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 

@@ -1,10 +1,8 @@
-package io.kitevend.admin;
+package io.kitevend.config;
 
+import io.kitevend.admin.AdminAccess;
 import io.kitevend.binding.BindingRules;
 import io.kitevend.binding.Glob;
-import io.kitevend.config.ConfigException;
-import io.kitevend.config.Settings;
-import io.kitevend.config.VendConfig;
 import io.kitevend.token.TokenPolicy;
 import java.net.URI;
 import java.time.Duration;

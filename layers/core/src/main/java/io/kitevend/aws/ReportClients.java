@@ -1,7 +1,5 @@
-package io.kitevend.report;
+package io.kitevend.aws;
 
-import io.kitevend.aws.AwsClients;
-import io.kitevend.aws.AwsSettings;
 import java.util.List;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -1,14 +1,19 @@
-package io.kitevend.admin;
+package io.kitevend.assembly;
 
+import io.kitevend.admin.AdminService;
+import io.kitevend.admin.AuditReader;
+import io.kitevend.admin.BindingAdmin;
+import io.kitevend.admin.Explainer;
 import io.kitevend.audit.AuditLog;
 import io.kitevend.audit.AuditQuery;
 import io.kitevend.audit.AuditStore;
 import io.kitevend.audit.AuditTrail;
-import io.kitevend.audit.DynamoAuditStore;
 import io.kitevend.aws.AwsClients;
+import io.kitevend.aws.DynamoAuditStore;
+import io.kitevend.aws.DynamoBindingStore;
 import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingStore;
-import io.kitevend.binding.DynamoBindingStore;
+import io.kitevend.config.AdminConfig;
 import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenVerifier;
 import java.io.PrintStream;

@@ -1,9 +1,8 @@
-package io.kitevend.report;
+package io.kitevend.aws;
 
 import io.kitevend.DependencyUnavailableException;
-import io.kitevend.aws.AwsErrors;
 import io.kitevend.binding.Binding;
-import io.kitevend.binding.DynamoBindingStore;
+import io.kitevend.report.BindingSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

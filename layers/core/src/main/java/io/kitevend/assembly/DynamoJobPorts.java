@@ -1,15 +1,16 @@
-package io.kitevend.vend;
+package io.kitevend.assembly;
 
 import io.kitevend.audit.AuditLog;
 import io.kitevend.audit.AuditStore;
 import io.kitevend.audit.AuditTrail;
-import io.kitevend.audit.DynamoAuditStore;
+import io.kitevend.aws.DynamoAuditStore;
+import io.kitevend.aws.DynamoBindingStore;
+import io.kitevend.aws.DynamoReplayGuard;
 import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.CachedBindings;
-import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.config.VendConfig;
+import io.kitevend.job.JobPorts;
 import io.kitevend.json.Json;
-import io.kitevend.replay.DynamoReplayGuard;
 import io.kitevend.replay.ReplayGuard;
 import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenVerifier;
@@ -19,15 +20,12 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/**
- * What every job request needs besides the thing it hands out: the token verifier, the replay
- * guard, the bindings and the audit trail. Credentials and secrets share one set, so a token
- * used on one route is refused on the other.
- */
-public record JobPorts(TokenVerifier verifier, ReplayGuard replay, CachedBindings bindings, AuditTrail audit) {
+/** The {@link JobPorts} of a deployment: replay guard, bindings and audit trail on DynamoDB. */
+public final class DynamoJobPorts {
+    private DynamoJobPorts() {}
 
-    /** On DynamoDB; {@code auditStore} may wrap the audit store (the local runner keeps recent records). */
-    public static JobPorts onDynamo(
+    /** {@code auditStore} may wrap the audit store (the local runner keeps recent records). */
+    public static JobPorts create(
             VendConfig config,
             DynamoDbClient dynamo,
             Clock clock,

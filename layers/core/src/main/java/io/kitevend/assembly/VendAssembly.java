@@ -1,11 +1,13 @@
-package io.kitevend.vend;
+package io.kitevend.assembly;
 
 import io.kitevend.audit.AuditStore;
 import io.kitevend.aws.AwsClients;
+import io.kitevend.aws.StsCredentialIssuer;
 import io.kitevend.binding.CachedBindings;
 import io.kitevend.config.VendConfig;
-import io.kitevend.credentials.StsCredentialIssuer;
+import io.kitevend.job.JobPorts;
 import io.kitevend.token.TokenVerifier;
+import io.kitevend.vend.VendService;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
@@ -25,7 +27,7 @@ public record VendAssembly(
             VendConfig config, AwsClients aws, Clock clock, PrintStream log, UnaryOperator<AuditStore> auditStore) {
         DynamoDbClient dynamo = aws.dynamo();
         StsClient sts = aws.sts();
-        JobPorts ports = JobPorts.onDynamo(config, dynamo, clock, log, auditStore);
+        JobPorts ports = DynamoJobPorts.create(config, dynamo, clock, log, auditStore);
         VendService service = new VendService(
                 ports.verifier(), ports.replay(), ports.bindings(), new StsCredentialIssuer(sts), ports.audit(), clock);
         return new VendAssembly(service, ports, dynamo, sts, config);

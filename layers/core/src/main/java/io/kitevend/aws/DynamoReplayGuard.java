@@ -1,7 +1,7 @@
-package io.kitevend.replay;
+package io.kitevend.aws;
 
 import io.kitevend.DependencyUnavailableException;
-import io.kitevend.aws.AwsErrors;
+import io.kitevend.replay.ReplayGuard;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

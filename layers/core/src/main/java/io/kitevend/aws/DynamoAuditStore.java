@@ -1,7 +1,11 @@
-package io.kitevend.audit;
+package io.kitevend.aws;
 
 import io.kitevend.DependencyUnavailableException;
-import io.kitevend.aws.AwsErrors;
+import io.kitevend.audit.AuditFilter;
+import io.kitevend.audit.AuditPage;
+import io.kitevend.audit.AuditQuery;
+import io.kitevend.audit.AuditRecord;
+import io.kitevend.audit.AuditStore;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,11 +73,11 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
         this.shards = shards;
     }
 
-    public static String partitionKey(java.time.Instant time, int shard) {
+    public static String partitionKey(Instant time, int shard) {
         return "day#" + DAY.format(time) + "#" + shard;
     }
 
-    public static String sortKey(java.time.Instant time, String requestId) {
+    public static String sortKey(Instant time, String requestId) {
         return AuditRecord.TIME.format(time) + "#" + requestId;
     }
 

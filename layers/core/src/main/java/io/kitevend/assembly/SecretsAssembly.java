@@ -1,8 +1,12 @@
-package io.kitevend.secrets;
+package io.kitevend.assembly;
 
 import io.kitevend.aws.AwsClients;
+import io.kitevend.aws.SecretsManagerSource;
 import io.kitevend.binding.CachedBindings;
-import io.kitevend.vend.JobPorts;
+import io.kitevend.config.SecretsConfig;
+import io.kitevend.job.JobPorts;
+import io.kitevend.secrets.CachedSecretSource;
+import io.kitevend.secrets.SecretsService;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
@@ -12,7 +16,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public record SecretsAssembly(SecretsService service, CachedBindings bindings, CachedSecretSource secrets) {
 
     public static SecretsAssembly create(SecretsConfig config, AwsClients aws, Clock clock, PrintStream log) {
-        JobPorts ports = JobPorts.onDynamo(config.vend(), aws.dynamo(), clock, log, UnaryOperator.identity());
+        JobPorts ports = DynamoJobPorts.create(config.vend(), aws.dynamo(), clock, log, UnaryOperator.identity());
         CachedSecretSource secrets = new CachedSecretSource(
                 new SecretsManagerSource(aws.client(SecretsManagerClient.builder())), config.secretsCacheTtl(), clock);
         SecretsService service =

@@ -1,7 +1,10 @@
-package io.kitevend.credentials;
+package io.kitevend.aws;
 
 import io.kitevend.DependencyUnavailableException;
-import io.kitevend.aws.AwsErrors;
+import io.kitevend.credentials.CredentialIssuer;
+import io.kitevend.credentials.IssuedCredentials;
+import io.kitevend.credentials.RoleRefusedException;
+import io.kitevend.credentials.SessionRequest;
 import java.util.List;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;

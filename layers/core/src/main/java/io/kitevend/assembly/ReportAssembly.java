@@ -1,7 +1,17 @@
-package io.kitevend.report;
+package io.kitevend.assembly;
 
+import io.kitevend.aws.DynamoAuditReader;
+import io.kitevend.aws.DynamoBindingReader;
+import io.kitevend.aws.ReportClients;
+import io.kitevend.aws.S3ReportStore;
+import io.kitevend.aws.SnsReportNotifier;
 import io.kitevend.config.ReportConfig;
 import io.kitevend.json.Json;
+import io.kitevend.report.AuditRecordSource;
+import io.kitevend.report.AuditReportService;
+import io.kitevend.report.BindingSource;
+import io.kitevend.report.ReportNotifier;
+import io.kitevend.report.ReportStore;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;

@@ -1,7 +1,9 @@
-package io.kitevend.report;
+package io.kitevend.aws;
 
 import io.kitevend.audit.AuditRecord;
-import io.kitevend.audit.DynamoAuditStore;
+import io.kitevend.report.AuditRecordSource;
+import io.kitevend.report.ReportException;
+import io.kitevend.report.ReportWindow;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -1,5 +1,7 @@
-package io.kitevend.report;
+package io.kitevend.aws;
 
+import io.kitevend.report.ReportException;
+import io.kitevend.report.ReportStore;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Optional;

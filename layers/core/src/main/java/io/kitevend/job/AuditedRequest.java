@@ -1,4 +1,4 @@
-package io.kitevend.vend;
+package io.kitevend.job;
 
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.audit.AuditRecord;

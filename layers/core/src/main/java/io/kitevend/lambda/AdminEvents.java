@@ -1,11 +1,13 @@
-package io.kitevend.admin;
+package io.kitevend.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import io.kitevend.http.ApiGateway;
+import io.kitevend.admin.AdminRequest;
+import io.kitevend.admin.Caller;
 import io.kitevend.http.HttpRequest;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /** Turns an API Gateway HTTP API (payload 2.0) event for an admin route into an {@link AdminRequest}. */
 public final class AdminEvents {
@@ -15,7 +17,7 @@ public final class AdminEvents {
         HttpRequest http = ApiGateway.request(event, clock);
         Map<String, String> query =
                 event.getQueryStringParameters() == null ? Map.of() : new HashMap<>(event.getQueryStringParameters());
-        query.values().removeIf(java.util.Objects::isNull);
+        query.values().removeIf(Objects::isNull);
         return new AdminRequest(http, query, caller(event));
     }
 
@@ -39,8 +41,8 @@ public final class AdminEvents {
         }
         if (hasJwt) {
             Map<String, String> claims = new HashMap<>(jwt.getClaims());
-            claims.values().removeIf(java.util.Objects::isNull);
-            claims.keySet().removeIf(java.util.Objects::isNull);
+            claims.values().removeIf(Objects::isNull);
+            claims.keySet().removeIf(Objects::isNull);
             return new Caller.Jwt(claims);
         }
         return new Caller.None("no IAM or JWT authorizer context");

@@ -1,20 +1,20 @@
-package io.kitevend.http;
+package io.kitevend.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.kitevend.http.HttpRequest;
+import io.kitevend.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
 /** Converts API Gateway HTTP API (payload 2.0) events to {@link HttpRequest} and back. */
 public final class ApiGateway {
     private ApiGateway() {}
-
-    /** Set on a request whose base64 body could not be decoded; the use case answers 400. */
-    public static final String UNDECODABLE_BODY = "x-kitevend-undecodable-body";
 
     public static HttpRequest request(APIGatewayV2HTTPEvent event, Clock clock) {
         var ctx = event.getRequestContext();
@@ -33,8 +33,8 @@ public final class ApiGateway {
                 body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 body = null;
-                headers = new java.util.HashMap<>(headers);
-                headers.put(UNDECODABLE_BODY, "true");
+                headers = new HashMap<>(headers);
+                headers.put(HttpRequest.UNDECODABLE_BODY, "true");
             }
         }
         if (body != null && body.isEmpty()) {

@@ -1,8 +1,11 @@
-package io.kitevend.binding;
+package io.kitevend.aws;
 
 import io.kitevend.DependencyUnavailableException;
-import io.kitevend.aws.AwsErrors;
-import io.kitevend.secrets.SecretGrant;
+import io.kitevend.binding.Binding;
+import io.kitevend.binding.BindingConflictException;
+import io.kitevend.binding.BindingPage;
+import io.kitevend.binding.BindingStore;
+import io.kitevend.binding.SecretGrant;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

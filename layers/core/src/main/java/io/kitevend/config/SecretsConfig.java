@@ -1,8 +1,5 @@
-package io.kitevend.secrets;
+package io.kitevend.config;
 
-import io.kitevend.config.ConfigException;
-import io.kitevend.config.Settings;
-import io.kitevend.config.VendConfig;
 import java.time.Duration;
 
 /**

@@ -1,6 +1,8 @@
-package io.kitevend.secrets;
+package io.kitevend.aws;
 
-import io.kitevend.aws.AwsErrors;
+import io.kitevend.secrets.SecretSource;
+import io.kitevend.secrets.SecretUnavailableException;
+import io.kitevend.secrets.SecretValue;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
