@@ -9,25 +9,25 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.assembly.AdminAssembly;
-import io.kitevend.assembly.VendAssembly;
-import io.kitevend.audit.AuditLog;
-import io.kitevend.audit.AuditTrail;
+import io.kitevend.assembly.DynamoJobPorts;
+import io.kitevend.assembly.SecretsAssembly;
+import io.kitevend.audit.AuditStore;
 import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.AwsSettings;
 import io.kitevend.aws.DynamoBindingStore;
-import io.kitevend.aws.SecretsManagerSource;
+import io.kitevend.aws.StsCredentialIssuer;
 import io.kitevend.aws.Tables;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingStore;
 import io.kitevend.binding.BindingsDocument;
-import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.InMemoryBindingStore;
 import io.kitevend.config.AdminConfig;
 import io.kitevend.config.SecretsConfig;
 import io.kitevend.config.Settings;
 import io.kitevend.config.VendConfig;
+import io.kitevend.credentials.CredentialIssuer;
 import io.kitevend.credentials.SimulatedCredentialIssuer;
 import io.kitevend.function.admin.AdminHandler;
 import io.kitevend.function.secrets.SecretsHandler;
@@ -36,13 +36,8 @@ import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import io.kitevend.job.JobPorts;
 import io.kitevend.json.Json;
-import io.kitevend.replay.InMemoryReplayGuard;
-import io.kitevend.replay.ReplayGuard;
-import io.kitevend.secrets.CachedSecretSource;
 import io.kitevend.secrets.FileSecretSource;
 import io.kitevend.secrets.SecretsService;
-import io.kitevend.token.SigningKeys;
-import io.kitevend.token.TokenVerifier;
 import io.kitevend.vend.VendService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +62,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Every function's routes on 127.0.0.1, each request turned into the API Gateway event Lambda
@@ -104,7 +99,7 @@ public final class LocalRunner implements AutoCloseable {
     private final IamAuthorizer.AccessKey generatedAdminKey;
 
     private final DevIssuer devIssuer;
-    private final RecentAudit audit;
+    private final RecentAudit audit = new RecentAudit();
     private final BindingStore bindingStore;
     private final VendConfig config;
     private final Mode mode;
@@ -159,55 +154,41 @@ public final class LocalRunner implements AutoCloseable {
         }
         AdminConfig adminConfig = AdminConfig.from(new Settings(adminEnv));
 
-        VendService vend;
+        // The job routes share one set of job ports: a token used on one route is refused on the other.
+        JobPorts ports;
+        CredentialIssuer issuer;
         SecretsService secrets;
         AdminAssembly admin;
         if (mode == Mode.EMBEDDED) {
-            InMemoryAuditStore memory = new InMemoryAuditStore();
-            audit = new RecentAudit(memory);
             InMemoryBindingStore store = new InMemoryBindingStore();
             seed.forEach(store::put);
             bindingStore = store;
-            var bindings = new CachedBindings(
-                    store,
-                    compiler,
-                    config.bindingsCacheTtl(),
-                    clock,
-                    e -> out.println("skipped binding: " + e.getMessage()));
-            ReplayGuard replay = config.replayProtection() ? new InMemoryReplayGuard(clock) : ReplayGuard.DISABLED;
-            TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
-            AuditTrail trail = new AuditTrail(audit, new AuditLog(out));
-            vend = new VendService(verifier, replay, bindings, new SimulatedCredentialIssuer(clock), trail, clock);
+            InMemoryAuditStore memory = new InMemoryAuditStore();
+            AuditStore kept = audit.over(memory);
+            ports = JobPorts.inMemory(config.job(), store, kept, clock, out);
+            issuer = new SimulatedCredentialIssuer(clock);
             // The file is read once, here, so there is nothing to cache: --secrets-cache applies to Secrets Manager.
             FileSecretSource file =
                     options.secretsFile != null ? FileSecretSource.read(options.secretsFile) : FileSecretSource.empty();
-            secrets = new SecretsService(verifier, replay, bindings, file, trail, clock);
-            admin = AdminAssembly.create(adminConfig, store, audit, memory, verifier, clock, out);
+            secrets = new SecretsService(ports, file, clock);
+            admin = AdminAssembly.create(adminConfig, store, kept, memory, ports.verifier(), clock, out);
         } else {
             AwsClients aws = new AwsClients(localSettings(config.region(), config.awsEndpoint()));
-            RecentAudit[] recent = new RecentAudit[1];
-            VendAssembly assembly =
-                    VendAssembly.create(config, aws, clock, out, store -> recent[0] = new RecentAudit(store));
-            audit = recent[0];
+            DynamoDbClient dynamo = aws.dynamo();
             if (mode == Mode.ENDPOINT) {
-                Tables.ensure(assembly.dynamo(), config.bindingsTable(), config.auditTable(), config.replayTable());
+                Tables.ensure(dynamo, config.bindingsTable(), config.auditTable(), config.replayTable());
             }
-            BindingStore store = new DynamoBindingStore(assembly.dynamo(), config.bindingsTable());
+            BindingStore store = new DynamoBindingStore(dynamo, config.bindingsTable());
             for (Binding b : seed) {
                 store.put(b);
             }
             bindingStore = store;
-            vend = assembly.service();
-            // The vend path's own ports: a token used on one route is refused on the other.
-            JobPorts ports = assembly.ports();
-            var source = new CachedSecretSource(
-                    new SecretsManagerSource(aws.client(SecretsManagerClient.builder())),
-                    secretsConfig.secretsCacheTtl(),
-                    clock);
-            secrets = new SecretsService(
-                    ports.verifier(), ports.replay(), ports.bindings(), source, ports.audit(), clock);
+            ports = DynamoJobPorts.create(config, dynamo, clock, out, audit::over);
+            issuer = new StsCredentialIssuer(aws.sts());
+            secrets = SecretsAssembly.create(secretsConfig, aws, ports, clock).service();
             admin = AdminAssembly.create(adminConfig, aws, clock, out);
         }
+        VendService vend = new VendService(ports, issuer, clock);
         AdminHandler adminHandler = new AdminHandler(admin.service(), clock);
         for (String route : ADMIN_ROUTES) {
             mount(route, Routes.Authorization.AWS_IAM, adminHandler);

@@ -1,6 +1,5 @@
 package io.kitevend.assembly;
 
-import io.kitevend.audit.AuditStore;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.StsCredentialIssuer;
 import io.kitevend.binding.CachedBindings;
@@ -10,7 +9,6 @@ import io.kitevend.token.TokenVerifier;
 import io.kitevend.vend.VendService;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -19,17 +17,10 @@ public record VendAssembly(
         VendService service, JobPorts ports, DynamoDbClient dynamo, StsClient sts, VendConfig config) {
 
     public static VendAssembly create(VendConfig config, AwsClients aws, Clock clock, PrintStream log) {
-        return create(config, aws, clock, log, UnaryOperator.identity());
-    }
-
-    /** As above; {@code auditStore} may wrap the DynamoDB audit store (the local runner keeps recent records). */
-    public static VendAssembly create(
-            VendConfig config, AwsClients aws, Clock clock, PrintStream log, UnaryOperator<AuditStore> auditStore) {
         DynamoDbClient dynamo = aws.dynamo();
         StsClient sts = aws.sts();
-        JobPorts ports = DynamoJobPorts.create(config, dynamo, clock, log, auditStore);
-        VendService service = new VendService(
-                ports.verifier(), ports.replay(), ports.bindings(), new StsCredentialIssuer(sts), ports.audit(), clock);
+        JobPorts ports = DynamoJobPorts.create(config, dynamo, clock, log);
+        VendService service = new VendService(ports, new StsCredentialIssuer(sts), clock);
         return new VendAssembly(service, ports, dynamo, sts, config);
     }
 

@@ -2,6 +2,7 @@ package io.kitevend.config;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import io.kitevend.binding.BindingRules;
+import io.kitevend.job.JobSettings;
 import io.kitevend.token.TokenPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -59,6 +60,11 @@ public record VendConfig(
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
     private static final Pattern ROLE_PATH_SHAPE = Pattern.compile("/([\\x21-\\x7E&&[^/]]+/)*");
+
+    /** What the job ports (token verifier, replay guard, bindings) are built from. */
+    public JobSettings job() {
+        return new JobSettings(token, bindingRules, bindingsCacheTtl, replayProtection);
+    }
 
     public static VendConfig from(Settings s) {
         Region region = region(s);

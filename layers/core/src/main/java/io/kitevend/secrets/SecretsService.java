@@ -1,17 +1,14 @@
 package io.kitevend.secrets;
 
 import io.kitevend.audit.AuditRecord;
-import io.kitevend.audit.AuditTrail;
 import io.kitevend.audit.Decision;
-import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.SecretGrant;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import io.kitevend.job.AuditedRequest;
 import io.kitevend.job.JobGate;
-import io.kitevend.replay.ReplayGuard;
-import io.kitevend.token.TokenVerifier;
+import io.kitevend.job.JobPorts;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,16 +26,10 @@ public final class SecretsService {
     private final SecretSource source;
     private final AuditedRequest audited;
 
-    public SecretsService(
-            TokenVerifier verifier,
-            ReplayGuard replay,
-            CachedBindings bindings,
-            SecretSource source,
-            AuditTrail audit,
-            Clock clock) {
-        this.gate = new JobGate(verifier::verify, replay, bindings);
+    public SecretsService(JobPorts ports, SecretSource source, Clock clock) {
+        this.gate = new JobGate(ports.verifier()::verify, ports.replay(), ports.bindings());
         this.source = source;
-        this.audited = new AuditedRequest(audit, clock);
+        this.audited = new AuditedRequest(ports.audit(), clock);
     }
 
     private record Handed(String binding, Map<String, String> values) {}

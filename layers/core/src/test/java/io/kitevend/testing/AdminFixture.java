@@ -5,23 +5,19 @@ import io.kitevend.admin.AdminRequest;
 import io.kitevend.admin.AdminService;
 import io.kitevend.admin.Caller;
 import io.kitevend.assembly.AdminAssembly;
-import io.kitevend.audit.AuditLog;
 import io.kitevend.audit.AuditQuery;
 import io.kitevend.audit.AuditStore;
-import io.kitevend.audit.AuditTrail;
 import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.binding.Binding;
-import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingStore;
-import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.InMemoryBindingStore;
 import io.kitevend.config.AdminConfig;
 import io.kitevend.config.Settings;
 import io.kitevend.credentials.SimulatedCredentialIssuer;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.HttpResponse;
-import io.kitevend.replay.InMemoryReplayGuard;
-import io.kitevend.replay.ReplayGuard;
+import io.kitevend.job.JobPorts;
+import io.kitevend.job.JobSettings;
 import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenVerifier;
 import io.kitevend.vend.VendService;
@@ -137,12 +133,13 @@ public final class AdminFixture {
      * cached for {@code cacheTtl} by the fixture's clock, replay protection on or off.
      */
     public VendService vend(Duration cacheTtl, boolean replayProtection) {
-        var bindings =
-                new CachedBindings(bindingStore, new BindingCompiler(config.bindingRules()), cacheTtl, clock, e -> {});
-        var verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
-        var audit = new AuditTrail(new InMemoryAuditStore(), new AuditLog(log));
-        ReplayGuard replay = replayProtection ? new InMemoryReplayGuard(clock) : ReplayGuard.DISABLED;
-        return new VendService(verifier, replay, bindings, new SimulatedCredentialIssuer(clock), audit, clock);
+        var ports = JobPorts.inMemory(
+                new JobSettings(config.token(), config.bindingRules(), cacheTtl, replayProtection),
+                bindingStore,
+                new InMemoryAuditStore(),
+                clock,
+                log);
+        return new VendService(ports, new SimulatedCredentialIssuer(clock), clock);
     }
 
     public HttpResponse send(Request request) {

@@ -1,21 +1,16 @@
 package io.kitevend.testing;
 
-import io.kitevend.audit.AuditLog;
-import io.kitevend.audit.AuditTrail;
 import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.binding.Binding;
-import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingRules;
-import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.InMemoryBindingStore;
 import io.kitevend.binding.SecretGrant;
-import io.kitevend.replay.InMemoryReplayGuard;
+import io.kitevend.job.JobPorts;
+import io.kitevend.job.JobSettings;
 import io.kitevend.secrets.SecretSource;
 import io.kitevend.secrets.SecretUnavailableException;
 import io.kitevend.secrets.SecretValue;
 import io.kitevend.secrets.SecretsService;
-import io.kitevend.token.SigningKeys;
-import io.kitevend.token.TokenVerifier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -52,15 +47,13 @@ public final class SecretsFixture implements AutoCloseable {
         minter = new TokenMinter(key, jwks.issuer(), VendFixture.AUDIENCE);
         var policy = VendFixture.policy(jwks);
         Clock clock = Clock.systemUTC();
-        var verifier = new TokenVerifier(policy, SigningKeys.fromUrl(policy), clock);
-        var bindings = new CachedBindings(
+        var ports = JobPorts.inMemory(
+                new JobSettings(policy, new BindingRules("/kitevend/", Set.of(), PREFIX), Duration.ZERO, true),
                 bindingStore,
-                new BindingCompiler(new BindingRules("/kitevend/", Set.of(), PREFIX)),
-                Duration.ZERO,
+                auditStore,
                 clock,
-                e -> {});
-        var audit = new AuditTrail(auditStore, new AuditLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
-        service = new SecretsService(verifier, new InMemoryReplayGuard(clock), bindings, secrets, audit, clock);
+                new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+        service = new SecretsService(ports, secrets, clock);
         bindingStore.put(Binding.builder()
                 .name("deploy-main")
                 .organization("acme")

@@ -1,21 +1,16 @@
 package io.kitevend.testing;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import io.kitevend.audit.AuditLog;
-import io.kitevend.audit.AuditTrail;
 import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.binding.Binding;
-import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingRules;
-import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.InMemoryBindingStore;
 import io.kitevend.credentials.CredentialIssuer;
 import io.kitevend.credentials.SimulatedCredentialIssuer;
 import io.kitevend.http.HttpRequest;
-import io.kitevend.replay.InMemoryReplayGuard;
-import io.kitevend.token.SigningKeys;
+import io.kitevend.job.JobPorts;
+import io.kitevend.job.JobSettings;
 import io.kitevend.token.TokenPolicy;
-import io.kitevend.token.TokenVerifier;
 import io.kitevend.vend.VendService;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -54,15 +49,13 @@ public final class VendFixture implements AutoCloseable {
         minter = new TokenMinter(key, jwks.issuer(), AUDIENCE);
         policy = policy(jwks);
         Clock clock = Clock.systemUTC();
-        var verifier = new TokenVerifier(policy, SigningKeys.fromUrl(policy), clock);
-        var bindings = new CachedBindings(
+        var ports = JobPorts.inMemory(
+                new JobSettings(policy, new BindingRules("/kitevend/", Set.of()), Duration.ofSeconds(30), true),
                 bindingStore,
-                new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
-                Duration.ofSeconds(30),
+                auditStore,
                 clock,
-                e -> {});
-        var audit = new AuditTrail(auditStore, new AuditLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
-        service = new VendService(verifier, new InMemoryReplayGuard(clock), bindings, issuer, audit, clock);
+                new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+        service = new VendService(ports, issuer, clock);
         bindingStore.put(Binding.builder()
                 .name("deploy-main")
                 .organization("acme")

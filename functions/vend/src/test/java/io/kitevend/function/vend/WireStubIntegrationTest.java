@@ -5,27 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kitevend.audit.AuditLog;
-import io.kitevend.audit.AuditTrail;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.AwsSettings;
 import io.kitevend.aws.DynamoAuditStore;
 import io.kitevend.aws.DynamoReplayGuard;
 import io.kitevend.aws.StsCredentialIssuer;
 import io.kitevend.binding.Binding;
-import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingRules;
-import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.InMemoryBindingStore;
+import io.kitevend.job.JobPorts;
+import io.kitevend.job.JobSettings;
 import io.kitevend.json.Json;
 import io.kitevend.testing.JwksServer;
 import io.kitevend.testing.SampleEvents;
 import io.kitevend.testing.TestKeys;
 import io.kitevend.testing.TokenMinter;
 import io.kitevend.testing.VendFixture;
-import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenPolicy;
-import io.kitevend.token.TokenVerifier;
 import io.kitevend.vend.VendService;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -93,7 +89,6 @@ class WireStubIntegrationTest {
         sts = aws.sts();
 
         TokenPolicy policy = VendFixture.policy(jwks);
-        TokenVerifier verifier = new TokenVerifier(policy, SigningKeys.fromUrl(policy), clock);
         InMemoryBindingStore bindingStore = new InMemoryBindingStore();
         bindingStore.put(Binding.builder()
                 .name("deploy-main")
@@ -102,22 +97,14 @@ class WireStubIntegrationTest {
                 .condition("build_branch", "main")
                 .roleArn(ROLE_ARN)
                 .build());
-        CachedBindings bindings = new CachedBindings(
-                bindingStore,
-                new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
-                Duration.ofSeconds(30),
-                clock,
-                invalid -> {});
-        AuditTrail audit = new AuditTrail(
-                new DynamoAuditStore(dynamo, AUDIT_TABLE, Duration.ofDays(400), 4),
-                new AuditLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
-        VendService service = new VendService(
-                verifier,
+        JobPorts ports = JobPorts.of(
+                new JobSettings(policy, new BindingRules("/kitevend/", Set.of()), Duration.ofSeconds(30), true),
                 new DynamoReplayGuard(dynamo, REPLAY_TABLE, Duration.ofSeconds(30)),
-                bindings,
-                new StsCredentialIssuer(sts),
-                audit,
-                clock);
+                bindingStore,
+                new DynamoAuditStore(dynamo, AUDIT_TABLE, Duration.ofDays(400), 4),
+                clock,
+                new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+        VendService service = new VendService(ports, new StsCredentialIssuer(sts), clock);
         handler = new VendHandler(service, clock);
     }
 
