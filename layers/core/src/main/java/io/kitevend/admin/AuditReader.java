@@ -7,6 +7,7 @@ import io.kitevend.audit.AuditPage;
 import io.kitevend.audit.AuditQuery;
 import io.kitevend.audit.Decision;
 import io.kitevend.json.Json;
+import io.kitevend.text.Identifiers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads the audit trail for admins: by organization, pipeline, decision and time window (default
@@ -30,8 +30,6 @@ public final class AuditReader {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 100;
     static final String TOKEN_KIND = "audit";
-
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,99}");
 
     private final AuditQuery query;
     private final Set<String> organizations;
@@ -78,10 +76,11 @@ public final class AuditReader {
             }
             organization = organizations.iterator().next();
         }
-        if (organization != null && !SLUG.matcher(organization).matches()) {
+        // Both filters are checked with the looser shape of a pipeline slug (an organization filter too).
+        if (organization != null && !Identifiers.isPipelineSlug(organization)) {
             throw AdminProblem.malformed("'organization' is not an organization slug");
         }
-        if (pipeline != null && !SLUG.matcher(pipeline).matches()) {
+        if (pipeline != null && !Identifiers.isPipelineSlug(pipeline)) {
             throw AdminProblem.malformed("'pipeline' is not a pipeline slug");
         }
         Decision decision = null;

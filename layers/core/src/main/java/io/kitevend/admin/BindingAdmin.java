@@ -324,12 +324,11 @@ public final class BindingAdmin {
                             "the change was made but its audit record could not be stored",
                             status));
         } catch (DependencyUnavailableException e) {
-            throw new AdminProblem(new Problem(
-                    ProblemType.DEPENDENCY_UNAVAILABLE,
+            throw new AdminProblem(Problem.unavailable(
                     "The change to " + subject.organization() + "/" + subject.name() + " was made, but its audit record"
                             + " could not be stored in the audit table (it is in the function's log).",
-                    Map.of("change_applied", true),
-                    Math.max(1, e.retryAfter().toSeconds())));
+                    e.retryAfter(),
+                    Map.of("change_applied", true)));
         }
     }
 

@@ -11,6 +11,7 @@ import io.kitevend.binding.CompiledBinding;
 import io.kitevend.binding.Glob;
 import io.kitevend.binding.InvalidBindingException;
 import io.kitevend.http.ProblemType;
+import io.kitevend.text.Text;
 import io.kitevend.token.BuildkiteClaims;
 import io.kitevend.token.SigningKeysUnavailableException;
 import io.kitevend.token.TokenRejectedException;
@@ -167,7 +168,7 @@ public final class Explainer {
             JsonNode v = e.getValue();
             if ((BuildkiteClaims.OPTIONAL_CLAIMS.contains(name) || BuildkiteClaims.isAgentTag(name)) && !v.isNull()) {
                 if (!v.isValueNode()) {
-                    throw AdminProblem.malformed("claim '" + printable(name) + "' must be a string");
+                    throw AdminProblem.malformed("claim '" + Text.printableAscii(name, 64) + "' must be a string");
                 }
                 optional.put(name, v.asText());
             }
@@ -217,10 +218,5 @@ public final class Explainer {
             throw AdminProblem.malformed("claim '" + name + "' must be a string");
         }
         return v.asText();
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7E]", "?");
     }
 }

@@ -6,7 +6,7 @@ import io.kitevend.aws.ReportClients;
 import io.kitevend.aws.S3ReportStore;
 import io.kitevend.aws.SnsReportNotifier;
 import io.kitevend.config.ReportConfig;
-import io.kitevend.json.Json;
+import io.kitevend.json.LogLine;
 import io.kitevend.report.AuditRecordSource;
 import io.kitevend.report.AuditReportService;
 import io.kitevend.report.BindingSource;
@@ -14,7 +14,6 @@ import io.kitevend.report.ReportNotifier;
 import io.kitevend.report.ReportStore;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.Map;
 
 /** The audit report use case put together from its configuration with the AWS adapters. */
 public record ReportAssembly(AuditReportService service, ReportConfig config) {
@@ -26,8 +25,7 @@ public record ReportAssembly(AuditReportService service, ReportConfig config) {
                 dynamo,
                 config.bindingsTable(),
                 config.organizations(),
-                problem -> log.println(Json.write(
-                        Map.of("level", "WARN", "message", "stored binding skipped by the report: " + problem))));
+                problem -> LogLine.print(log, "WARN", "stored binding skipped by the report: " + problem));
         ReportStore store = new S3ReportStore(aws.s3(), config.bucket());
         ReportNotifier notifier = config.topicArn()
                 .<ReportNotifier>map(arn -> new SnsReportNotifier(aws.sns(), arn))

@@ -3,6 +3,7 @@ package io.kitevend.config;
 import io.kitevend.admin.AdminAccess;
 import io.kitevend.binding.BindingRules;
 import io.kitevend.binding.Glob;
+import io.kitevend.text.Text;
 import io.kitevend.token.TokenPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -75,7 +76,7 @@ public record AdminConfig(
         String groupsClaim = s.string(JWT_GROUPS_CLAIM, "groups");
         if (!CLAIM_NAME.matcher(groupsClaim).matches()) {
             throw new ConfigException(
-                    JWT_GROUPS_CLAIM, "is not a claim name: '" + groupsClaim.replaceAll("\\p{Cntrl}", "?") + "'");
+                    JWT_GROUPS_CLAIM, "is not a claim name: '" + Text.withoutControls(groupsClaim) + "'");
         }
         Set<String> readerGroups = groups(s, JWT_READER_GROUPS);
         Set<String> writerGroups = groups(s, JWT_WRITER_GROUPS);
@@ -94,7 +95,7 @@ public record AdminConfig(
             if (!PRINCIPAL_PATTERN.matcher(pattern).matches() || Glob.problem(pattern) != null) {
                 throw new ConfigException(
                         variable,
-                        "'" + pattern.replaceAll("\\p{Cntrl}", "?") + "' is not a principal ARN pattern;"
+                        "'" + Text.withoutControls(pattern) + "' is not a principal ARN pattern;"
                                 + " write arn:aws:sts::ACCOUNT:assumed-role/ROLE/* or arn:aws:iam::ACCOUNT:role/NAME"
                                 + " (globs * and ? only after the 12-digit account)");
             }
@@ -109,8 +110,7 @@ public record AdminConfig(
         Set<String> groups = s.list(variable);
         for (String group : groups) {
             if (!GROUP.matcher(group).matches()) {
-                throw new ConfigException(
-                        variable, "'" + group.replaceAll("\\p{Cntrl}", "?") + "' is not a group name");
+                throw new ConfigException(variable, "'" + Text.withoutControls(group) + "' is not a group name");
             }
         }
         return groups;

@@ -1,6 +1,7 @@
 package io.kitevend.config;
 
 import io.kitevend.report.ReportOptions;
+import io.kitevend.text.Identifiers;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,9 +49,6 @@ public record ReportConfig(
             BOOTSTRAP_DAYS,
             MAX_WINDOW_DAYS);
 
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
-    private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
-    private static final Pattern ORG_SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
     /** S3 bucket naming rules, without the rarer exceptions (no dots next to each other, not an IP address). */
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
@@ -59,7 +57,7 @@ public record ReportConfig(
 
     public static ReportConfig from(Settings s) {
         String regionName = s.required(VendConfig.REGION);
-        if (!REGION.matcher(regionName).matches()) {
+        if (!Identifiers.isRegion(regionName)) {
             throw new ConfigException(VendConfig.REGION, "is not an AWS region name: '" + regionName + "'");
         }
         Optional<URI> endpoint =
@@ -71,7 +69,7 @@ public record ReportConfig(
                     "is required: the Buildkite organization slugs whose bindings are reviewed");
         }
         for (String org : orgs) {
-            if (!ORG_SLUG.matcher(org).matches()) {
+            if (!Identifiers.isOrganizationSlug(org)) {
                 throw new ConfigException(VendConfig.ORGANIZATIONS, "'" + org + "' is not an organization slug");
             }
         }
@@ -103,7 +101,7 @@ public record ReportConfig(
 
     private static String table(Settings s, String variable) {
         String name = s.required(variable);
-        if (!TABLE.matcher(name).matches()) {
+        if (!Identifiers.isTableName(name)) {
             throw new ConfigException(variable, "is not a DynamoDB table name: '" + name + "'");
         }
         return name;

@@ -3,6 +3,7 @@ package io.kitevend.config;
 import com.nimbusds.jose.JWSAlgorithm;
 import io.kitevend.binding.BindingRules;
 import io.kitevend.job.JobSettings;
+import io.kitevend.text.Identifiers;
 import io.kitevend.token.TokenPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -54,10 +55,7 @@ public record VendConfig(
 
     public static final String DEFAULT_ISSUER = "https://agent.buildkite.com";
 
-    private static final Pattern ORG_SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
-    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern SECRET_PREFIX_SHAPE = Pattern.compile("[A-Za-z0-9_+=.@-][A-Za-z0-9/_+=.@-]{0,255}/");
-    private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
     private static final Pattern ROLE_PATH_SHAPE = Pattern.compile("/([\\x21-\\x7E&&[^/]]+/)*");
 
@@ -88,7 +86,7 @@ public record VendConfig(
     /** {@value #REGION}, which must look like an AWS region name. Shared with the other functions' configurations. */
     public static Region region(Settings s) {
         String regionName = s.required(REGION);
-        if (!regionName.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
+        if (!Identifiers.isRegion(regionName)) {
             throw new ConfigException(REGION, "is not an AWS region name: '" + regionName + "'");
         }
         return Region.of(regionName);
@@ -118,7 +116,7 @@ public record VendConfig(
                     ORGANIZATIONS, "is required: the Buildkite organization slugs whose tokens are accepted");
         }
         for (String org : orgs) {
-            if (!ORG_SLUG.matcher(org).matches()) {
+            if (!Identifiers.isOrganizationSlug(org)) {
                 throw new ConfigException(ORGANIZATIONS, "'" + org + "' is not an organization slug");
             }
         }
@@ -161,7 +159,7 @@ public record VendConfig(
         }
         Set<String> accounts = s.list(ALLOWED_ACCOUNTS);
         for (String account : accounts) {
-            if (!ACCOUNT.matcher(account).matches()) {
+            if (!Identifiers.isAccount(account)) {
                 throw new ConfigException(ALLOWED_ACCOUNTS, "'" + account + "' is not a 12-digit AWS account id");
             }
         }
@@ -186,7 +184,7 @@ public record VendConfig(
     /** A required DynamoDB table name. */
     public static String table(Settings s, String variable) {
         String name = s.required(variable);
-        if (!TABLE.matcher(name).matches()) {
+        if (!Identifiers.isTableName(name)) {
             throw new ConfigException(variable, "is not a DynamoDB table name: '" + name + "'");
         }
         return name;

@@ -8,7 +8,6 @@ import io.kitevend.http.HttpRequest;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import java.time.Clock;
-import java.util.Map;
 
 /**
  * One audit record per request, whatever happens: the record is opened before the work, filled by
@@ -76,11 +75,9 @@ public final class AuditedRequest {
             });
         } catch (DependencyUnavailableException e) {
             if (outcome instanceof Outcome.Done) {
-                return new Outcome.Refused<>(new Problem(
-                        ProblemType.DEPENDENCY_UNAVAILABLE,
+                return new Outcome.Refused<>(Problem.unavailable(
                         "The audit trail is unavailable, so no " + what + " were issued. Retry later.",
-                        Map.of(),
-                        e.retryAfter().toSeconds()));
+                        e.retryAfter()));
             }
         }
         return outcome;

@@ -13,6 +13,8 @@ import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
 import io.kitevend.replay.ReplayGuard;
+import io.kitevend.text.Identifiers;
+import io.kitevend.text.Text;
 import io.kitevend.token.BuildkiteClaims;
 import io.kitevend.token.SigningKeysUnavailableException;
 import io.kitevend.token.TokenPolicy;
@@ -21,12 +23,12 @@ import io.kitevend.token.TokenRejection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * What every job request goes through before anything is handed out, credentials or secrets:
@@ -36,7 +38,6 @@ import java.util.regex.Pattern;
  */
 public final class JobGate {
     public static final int MAX_BODY_BYTES = 16 * 1024;
-    private static final Pattern BINDING_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final String GENERIC_401 = "The token was not accepted. An administrator can find the reason "
             + "in the audit record of this request id.";
 
@@ -153,8 +154,8 @@ public final class JobGate {
             }
             JsonNode b = json.get("binding");
             if (b != null && !b.isNull()) {
-                if (!b.isTextual() || !BINDING_NAME.matcher(b.asText()).matches()) {
-                    throw malformed("'binding' must be a binding name ([a-z0-9][a-z0-9-]{0,62})");
+                if (!b.isTextual() || !Identifiers.isBindingName(b.asText())) {
+                    throw malformed("'binding' must be a binding name (" + Identifiers.BINDING_NAME.pattern() + ")");
                 }
                 binding = b.asText();
             }
@@ -185,7 +186,7 @@ public final class JobGate {
         } catch (TokenRejectedException e) {
             throw tokenRefused(e.reason(), e.getMessage());
         } catch (SigningKeysUnavailableException e) {
-            throw unavailable("jwks_unavailable", e.getMessage(), 5);
+            throw unavailable("jwks_unavailable", e.getMessage(), Duration.ofSeconds(5));
         }
     }
 
@@ -245,21 +246,17 @@ public final class JobGate {
 
     public static Refusal unavailable(DependencyUnavailableException e) {
         return unavailable(
-                e.dependency().replace('-', '_').replace(':', '_') + "_unavailable",
-                e.getMessage(),
-                e.retryAfter().toSeconds());
+                e.dependency().replace('-', '_').replace(':', '_') + "_unavailable", e.getMessage(), e.retryAfter());
     }
 
-    public static Refusal unavailable(String reason, String detail, long retryAfterSeconds) {
+    public static Refusal unavailable(String reason, String detail, Duration retryAfter) {
         return new Refusal(
                 Decision.ERROR,
                 reason,
                 detail,
-                new Problem(
-                        ProblemType.DEPENDENCY_UNAVAILABLE,
+                Problem.unavailable(
                         "A service kitevend depends on is unavailable; nothing was handed out. Retry later.",
-                        Map.of(),
-                        Math.max(1, retryAfterSeconds)));
+                        retryAfter));
     }
 
     public static String sha256(String token) {
@@ -272,10 +269,6 @@ public final class JobGate {
     }
 
     private static String printable(String s) {
-        if (s == null) {
-            return "none";
-        }
-        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+        return s == null ? "none" : Text.printableAscii(s, 64);
     }
 }

@@ -6,14 +6,13 @@ import io.kitevend.audit.AuditTrail;
 import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingStore;
 import io.kitevend.binding.CachedBindings;
-import io.kitevend.json.Json;
+import io.kitevend.json.LogLine;
 import io.kitevend.replay.InMemoryReplayGuard;
 import io.kitevend.replay.ReplayGuard;
 import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenVerifier;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.Map;
 
 /**
  * What every job request needs besides the thing it hands out: the token verifier, the replay
@@ -46,8 +45,7 @@ public record JobPorts(TokenVerifier verifier, ReplayGuard replay, CachedBinding
                 new BindingCompiler(settings.bindingRules()),
                 settings.bindingsCacheTtl(),
                 clock,
-                invalid -> log.println(Json.write(
-                        Map.of("level", "WARN", "message", "stored binding skipped: " + invalid.getMessage()))));
+                invalid -> LogLine.print(log, "WARN", "stored binding skipped: " + invalid.getMessage()));
         return new JobPorts(
                 verifier,
                 settings.replayProtection() ? replayGuard : ReplayGuard.DISABLED,

@@ -1,5 +1,6 @@
 package io.kitevend.secrets;
 
+import io.kitevend.DependencyUnavailableException;
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.Decision;
 import io.kitevend.binding.SecretGrant;
@@ -64,12 +65,10 @@ public final class SecretsService {
                                     Decision.ERROR,
                                     e.reason(),
                                     detail,
-                                    new Problem(
-                                            ProblemType.DEPENDENCY_UNAVAILABLE,
+                                    Problem.unavailable(
                                             "The secret the binding grants as " + grant.getKey()
                                                     + " could not be read; no secrets were handed out.",
-                                            Map.of(),
-                                            2L));
+                                            DependencyUnavailableException.DEFAULT_RETRY_AFTER));
                 }
             }
             record.secrets(handed);

@@ -41,6 +41,7 @@ import io.kitevend.http.HttpResponse;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
+import io.kitevend.json.LogLine;
 import io.kitevend.lambda.ApiGateway;
 import io.kitevend.token.BuildkiteClaims;
 import io.kitevend.token.SigningKeys;
@@ -76,7 +77,8 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.utils.DateUtils;
 
 /**
- * The vend function's SnapStart hooks (design §9). {@link #beforeCheckpoint} runs the real code
+ * The vend function's SnapStart hooks (their cost and effect are measured by {@code bench/coldstart}, see
+ * {@code bench/README.md}). {@link #beforeCheckpoint} runs the real code
  * of a vend, without its side effects, {@link #ROUNDS} times, so that the snapshot holds loaded
  * and compiled classes:
  * <ul>
@@ -171,15 +173,12 @@ public final class VendPriming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         String failure = forget();
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("level", failure == null ? "INFO" : "WARN");
-        line.put(
-                "message",
+        logLine(
+                failure == null ? "INFO" : "WARN",
                 failure == null
                         ? "snapstart restore: credentials and bindings cache dropped"
-                        : "snapstart restore: could not drop everything; " + failure);
-        line.put("hook", "afterRestore");
-        logLine(line);
+                        : "snapstart restore: could not drop everything; " + failure,
+                Map.of("hook", "afterRestore"));
     }
 
     /** The last priming's report, or null before the first. */
@@ -220,18 +219,17 @@ public final class VendPriming implements Resource {
         }
         Report report = new Report(steps, (System.nanoTime() - started) / 1_000_000);
         lastReport = report;
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("level", report.allOk() ? "INFO" : "WARN");
-        line.put(
-                "message",
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("hook", "beforeCheckpoint");
+        fields.put("steps", report.steps());
+        fields.put("rounds", rounds);
+        fields.put("millis", report.millis());
+        logLine(
+                report.allOk() ? "INFO" : "WARN",
                 report.allOk()
                         ? "snapstart priming done"
-                        : "snapstart priming done; some steps failed and were skipped");
-        line.put("hook", "beforeCheckpoint");
-        line.put("steps", report.steps());
-        line.put("rounds", rounds);
-        line.put("millis", report.millis());
-        logLine(line);
+                        : "snapstart priming done; some steps failed and were skipped",
+                fields);
         return report;
     }
 
@@ -538,12 +536,9 @@ public final class VendPriming implements Resource {
 
     // ------------------------------------------------------------------ helpers
 
-    private void logLine(Map<String, Object> line) {
+    private void logLine(String level, String message, Map<String, Object> fields) {
         try {
-            String json = Json.write(line);
-            synchronized (log) {
-                log.println(json);
-            }
+            LogLine.print(log, level, message, fields);
         } catch (RuntimeException e) {
             // A log line is not worth failing a checkpoint or a restore.
         }

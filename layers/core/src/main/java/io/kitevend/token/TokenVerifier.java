@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.kitevend.json.Json;
+import io.kitevend.text.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -307,11 +308,8 @@ public final class TokenVerifier {
         return new TokenRejectedException(reason, detail);
     }
 
+    /** A value from the token, for an audit detail. */
     private static String printable(String s) {
-        if (s == null) {
-            return "null";
-        }
-        String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return Text.printable(s, 100);
     }
 }
