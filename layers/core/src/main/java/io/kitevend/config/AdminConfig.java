@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Every setting of the admin function, read once from environment variables and validated
@@ -20,15 +19,8 @@ import software.amazon.awssdk.regions.Region;
  * rules, tables, audit shards) have the same variables, so one deployment sets them once.
  */
 public record AdminConfig(
-        Region region,
-        Optional<URI> awsEndpoint,
-        TokenPolicy token,
-        BindingRules bindingRules,
-        String bindingsTable,
-        String auditTable,
-        Duration auditRetention,
-        int auditShards,
-        AdminAccess access) {
+        SharedConfig shared, TokenPolicy token, BindingRules bindingRules, Duration auditRetention, AdminAccess access)
+        implements FunctionConfig {
 
     public static final String READERS = "KITEVEND_ADMIN_READERS";
     public static final String WRITERS = "KITEVEND_ADMIN_WRITERS";
@@ -47,27 +39,20 @@ public record AdminConfig(
     private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
     private static final Pattern GROUP = Pattern.compile("[\\x21-\\x7E&&[^,\\[\\]]]{1,256}");
 
-    /** The organizations whose bindings may be written: those whose tokens the vend path accepts. */
-    public Set<String> organizations() {
-        return token.organizations();
-    }
-
     public static AdminConfig from(Settings s) {
-        Region region = VendConfig.region(s);
-        Optional<URI> endpoint = VendConfig.awsEndpoint(s);
-        TokenPolicy token = VendConfig.tokenPolicy(s);
-        BindingRules rules = VendConfig.bindingRules(s);
-        String bindings = VendConfig.table(s, VendConfig.BINDINGS_TABLE);
-        String audit = VendConfig.table(s, VendConfig.AUDIT_TABLE);
-        Duration retention = VendConfig.auditRetention(s);
-        int shards = VendConfig.auditShards(s);
+        // The organizations whose bindings may be written are those whose tokens the vend path accepts.
+        SharedConfig shared = SharedConfig.from(s, SharedConfig.TOKENS_ACCEPTED);
+        TokenPolicy token = SharedConfig.tokenPolicy(s, shared.organizations());
+        BindingRules rules = SharedConfig.bindingRules(s);
+        Duration retention = SharedConfig.auditRetention(s);
 
         List<String> readers = principals(s, READERS);
         List<String> writers = principals(s, WRITERS);
         Optional<String> jwtIssuer = s.optional(JWT_ISSUER);
         jwtIssuer.ifPresent(issuer -> {
             URI uri = s.httpsUri(JWT_ISSUER, issuer, false);
-            if (issuer.equals(token.issuer()) || stripSlash(uri.toString()).equals(AdminAccess.BUILDKITE_ISSUER)) {
+            if (issuer.equals(token.issuer())
+                    || SharedConfig.stripSlash(uri.toString()).equals(AdminAccess.BUILDKITE_ISSUER)) {
                 throw new ConfigException(
                         JWT_ISSUER,
                         "must not be the Buildkite issuer: a Buildkite job token is never an admin credential");
@@ -86,7 +71,7 @@ public record AdminConfig(
         }
         AdminAccess access =
                 new AdminAccess(readers, writers, jwtIssuer, groupsClaim, readerGroups, writerGroups, token.issuer());
-        return new AdminConfig(region, endpoint, token, rules, bindings, audit, retention, shards, access);
+        return new AdminConfig(shared, token, rules, retention, access);
     }
 
     private static List<String> principals(Settings s, String variable) {
@@ -114,9 +99,5 @@ public record AdminConfig(
             }
         }
         return groups;
-    }
-
-    private static String stripSlash(String s) {
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 }

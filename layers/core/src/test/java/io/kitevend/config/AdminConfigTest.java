@@ -1,12 +1,11 @@
-package io.kitevend.admin;
+package io.kitevend.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.kitevend.config.AdminConfig;
-import io.kitevend.config.ConfigException;
-import io.kitevend.config.Settings;
+import io.kitevend.admin.AdminAccess;
+import io.kitevend.admin.Caller;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
