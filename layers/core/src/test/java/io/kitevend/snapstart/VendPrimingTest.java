@@ -40,7 +40,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 /**
  * The SnapStart priming with AWS out of reach (a loopback port nobody listens on): the AWS steps
  * fail and are reported, the steps that need no network succeed, nothing is thrown, and the
- * credentials are forgotten all the same. The moto run is {@code VendPrimingIntegrationTest}.
+ * credentials are forgotten all the same. The moto run is {@code VendPrimingIT}.
  */
 class VendPrimingTest {
     private static String unreachable;

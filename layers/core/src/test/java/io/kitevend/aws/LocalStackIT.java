@@ -14,7 +14,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 @Tag("integration")
 @Testcontainers(disabledWithoutDocker = true)
-class LocalStackIntegrationTest {
+class LocalStackIT {
 
     /**
      * A pinned release: from March 2026 {@code localstack/localstack:latest} needs an auth token,

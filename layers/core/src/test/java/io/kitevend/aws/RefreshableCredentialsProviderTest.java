@@ -1,8 +1,7 @@
-package io.kitevend.snapstart;
+package io.kitevend.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kitevend.aws.RefreshableCredentialsProvider;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,17 +1,12 @@
-package io.kitevend.report;
+package io.kitevend.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.Decision;
-import io.kitevend.aws.AwsSettings;
-import io.kitevend.aws.DynamoAuditReader;
-import io.kitevend.aws.DynamoAuditStore;
-import io.kitevend.aws.DynamoBindingReader;
-import io.kitevend.aws.DynamoBindingStore;
-import io.kitevend.aws.ReportClients;
-import io.kitevend.aws.Tables;
 import io.kitevend.binding.Binding;
+import io.kitevend.report.QueryLedger;
+import io.kitevend.report.ReportWindow;
 import io.kitevend.testing.EmulatorAws;
 import io.kitevend.testing.Emulators;
 import io.kitevend.testing.JobClaims;
@@ -34,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The report's DynamoDB readers against moto and against dynalite (stricter, real paging). */
 @Tag("integration")
-class DynamoAuditReaderIntegrationTest {
+class DynamoAuditReaderIT {
 
     abstract static class Checks {
         private static final int SHARDS = 3;

@@ -5,12 +5,12 @@ import java.net.URI;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 
-/** {@link io.kitevend.aws.DynamoReplayGuard} against moto and against dynalite. */
+/** {@link io.kitevend.aws.DynamoAuditStore} against moto and against dynalite. */
 @Tag("integration")
-class DynamoReplayGuardIntegrationTest {
+class DynamoAuditStoreIT {
 
     @Nested
-    class Moto extends ReplayGuardChecks {
+    class Moto extends AuditStoreChecks {
         @Override
         protected URI endpoint() {
             return Emulators.moto();
@@ -18,7 +18,7 @@ class DynamoReplayGuardIntegrationTest {
     }
 
     @Nested
-    class Dynalite extends ReplayGuardChecks {
+    class Dynalite extends AuditStoreChecks {
         @Override
         protected URI endpoint() {
             return Emulators.dynalite();

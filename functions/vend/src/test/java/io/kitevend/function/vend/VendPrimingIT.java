@@ -53,7 +53,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * vend after {@code afterRestore} is issued.
  */
 @Tag("integration")
-class VendPrimingIntegrationTest {
+class VendPrimingIT {
     private static final String BINDINGS = "kitevend-bindings";
     private static final String AUDIT = "kitevend-audit";
     private static final String REPLAY = "kitevend-replay";

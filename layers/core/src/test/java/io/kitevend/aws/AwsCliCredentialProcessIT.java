@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a profile whose process prints it makes the CLI call AWS as the assumed role.
  */
 @Tag("integration")
-class AwsCliCredentialProcessIntegrationTest {
+class AwsCliCredentialProcessIT {
 
     @TempDir
     Path dir;

@@ -7,13 +7,13 @@ import org.junit.jupiter.api.Tag;
 
 /** {@link ConcurrentWriterChecks} on the real DynamoDB adapters, against moto and against dynalite. */
 @Tag("integration")
-class ConcurrentWritersIntegrationTest {
+class ConcurrentWritersIT {
 
     @Nested
     class Moto extends ConcurrentWriterChecks {
         @Override
         protected AdminFixture newFixture() {
-            return ApplyIntegrationTest.onDynamo(Emulators.moto());
+            return ApplyIT.onDynamo(Emulators.moto());
         }
     }
 
@@ -21,7 +21,7 @@ class ConcurrentWritersIntegrationTest {
     class Dynalite extends ConcurrentWriterChecks {
         @Override
         protected AdminFixture newFixture() {
-            return ApplyIntegrationTest.onDynamo(Emulators.dynalite());
+            return ApplyIT.onDynamo(Emulators.dynalite());
         }
     }
 }

@@ -66,7 +66,7 @@ import software.amazon.awssdk.services.secretsmanager.model.CreateSecretResponse
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SecretsServiceIntegrationTest {
+class SecretsServiceIT {
     private static final String ROLE = "arn:aws:iam::123456789012:role/kitevend/deployer";
 
     /** Unique per run, so that the shared moto never holds another run's secrets under it. */

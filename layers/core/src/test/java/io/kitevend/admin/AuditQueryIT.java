@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * the reads are Queries on the table's keys and index, never a Scan.
  */
 @Tag("integration")
-class AuditQueryIntegrationTest {
+class AuditQueryIT {
 
     abstract static class OnDynamo extends AuditQueryChecks {
         final AwsCallRecorder calls = new AwsCallRecorder();

@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /** The handler with its configuration from environment variables, against moto, fed the sample events. */
 @Tag("integration")
-class AuditReportHandlerIntegrationTest {
+class AuditReportHandlerIT {
     private static final Path EVENTS = Emulators.repoRoot().resolve("events");
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
 

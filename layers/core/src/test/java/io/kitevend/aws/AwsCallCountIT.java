@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * and at most two DynamoDB writes (replay guard, audit record), and no reads.
  */
 @Tag("integration")
-class AwsCallCountIntegrationTest {
+class AwsCallCountIT {
     private final AwsCallRecorder calls = new AwsCallRecorder();
     private AwsVendFixture f;
 

@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.sts.StsClient;
  * puts on the wire.
  */
 @Tag("integration")
-class WireStubIntegrationTest {
+class WireStubIT {
     private static final String REPLAY_TABLE = "kitevend-replay";
     private static final String AUDIT_TABLE = "kitevend-audit";
     private static final String ROLE_ARN = VendFixture.ROLE_ARN;

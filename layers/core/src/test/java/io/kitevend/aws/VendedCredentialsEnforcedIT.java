@@ -55,7 +55,7 @@ import software.amazon.awssdk.services.iam.IamClient;
  * </ul>
  */
 @Tag("integration")
-class VendedCredentialsEnforcedIntegrationTest {
+class VendedCredentialsEnforcedIT {
     private static final String ACCOUNT = "123456789012";
     private static final String KITEVEND_USER = "kitevend";
     /** The requests {@link #setUpIam} makes before moto starts checking. */

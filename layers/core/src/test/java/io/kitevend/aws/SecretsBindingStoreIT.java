@@ -1,9 +1,7 @@
-package io.kitevend.secrets;
+package io.kitevend.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kitevend.aws.DynamoBindingStore;
-import io.kitevend.aws.Tables;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.SecretGrant;
 import io.kitevend.testing.EmulatorAws;
@@ -21,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The secrets of a binding through {@link DynamoBindingStore}, against moto and against dynalite. */
 @Tag("integration")
-class SecretsBindingStoreIntegrationTest {
+class SecretsBindingStoreIT {
     static final String ROLE = "arn:aws:iam::123456789012:role/kitevend/deployer";
     static final String SIGNING_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kitevend/ci/signing-AbCdEf";
 

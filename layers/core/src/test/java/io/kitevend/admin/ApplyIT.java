@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Tag;
 
 /** {@link ApplyChecks} on the DynamoDB adapters, against moto and against dynalite. */
 @Tag("integration")
-class ApplyIntegrationTest {
+class ApplyIT {
 
     static AdminFixture onDynamo(URI endpoint) {
         var dynamo = EmulatorAws.clients(endpoint).dynamo();

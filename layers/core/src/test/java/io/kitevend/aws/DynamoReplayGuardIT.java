@@ -5,12 +5,12 @@ import java.net.URI;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 
-/** {@link io.kitevend.aws.DynamoBindingStore} against moto and against dynalite. */
+/** {@link io.kitevend.aws.DynamoReplayGuard} against moto and against dynalite. */
 @Tag("integration")
-class DynamoBindingStoreIntegrationTest {
+class DynamoReplayGuardIT {
 
     @Nested
-    class Moto extends BindingStoreChecks {
+    class Moto extends ReplayGuardChecks {
         @Override
         protected URI endpoint() {
             return Emulators.moto();
@@ -18,7 +18,7 @@ class DynamoBindingStoreIntegrationTest {
     }
 
     @Nested
-    class Dynalite extends BindingStoreChecks {
+    class Dynalite extends ReplayGuardChecks {
         @Override
         protected URI endpoint() {
             return Emulators.dynalite();

@@ -63,7 +63,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AuditReportIntegrationTest {
+class AuditReportIT {
     private static final int SHARDS = 4;
     private static final int RECORDS = 5_000;
     private static final Instant DATA_START = Instant.parse("2025-05-11T00:00:00Z");

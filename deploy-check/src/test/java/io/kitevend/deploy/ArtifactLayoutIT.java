@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ARTIFACTS_DIR set) and checks what lands in each artifact.
  */
 @Tag("integration")
-class ArtifactLayoutIntegrationTest {
+class ArtifactLayoutIT {
     private static final List<String> FORBIDDEN_JARS = List.of("apache-client", "apache5-client", "netty-nio-client");
 
     @TempDir

@@ -1,9 +1,9 @@
-package io.kitevend.binding;
+package io.kitevend.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kitevend.aws.DynamoBindingStore;
-import io.kitevend.aws.Tables;
+import io.kitevend.binding.BindingStore;
+import io.kitevend.binding.ConditionalWriteChecks;
 import io.kitevend.testing.AwsCallRecorder;
 import io.kitevend.testing.EmulatorAws;
 import io.kitevend.testing.Emulators;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * and the writes are single conditional PutItem/DeleteItem calls, never transactions.
  */
 @Tag("integration")
-class DynamoConditionalWritesIntegrationTest {
+class DynamoConditionalWritesIT {
 
     abstract static class OnDynamo extends ConditionalWriteChecks {
         final AwsCallRecorder calls = new AwsCallRecorder();

@@ -6,10 +6,10 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * {@link io.kitevend.aws.StsCredentialIssuer} against moto (IAM not enforced here; see
- * {@link VendedCredentialsEnforcedIntegrationTest} for a moto that enforces it).
+ * {@link VendedCredentialsEnforcedIT} for a moto that enforces it).
  */
 @Tag("integration")
-class StsCredentialIssuerIntegrationTest extends StsIssuerChecks {
+class StsCredentialIssuerIT extends StsIssuerChecks {
     @Override
     protected URI endpoint() {
         return Emulators.moto();

@@ -5,12 +5,12 @@ import java.net.URI;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 
-/** {@link io.kitevend.aws.DynamoAuditStore} against moto and against dynalite. */
+/** {@link io.kitevend.aws.DynamoBindingStore} against moto and against dynalite. */
 @Tag("integration")
-class DynamoAuditStoreIntegrationTest {
+class DynamoBindingStoreIT {
 
     @Nested
-    class Moto extends AuditStoreChecks {
+    class Moto extends BindingStoreChecks {
         @Override
         protected URI endpoint() {
             return Emulators.moto();
@@ -18,7 +18,7 @@ class DynamoAuditStoreIntegrationTest {
     }
 
     @Nested
-    class Dynalite extends AuditStoreChecks {
+    class Dynalite extends BindingStoreChecks {
         @Override
         protected URI endpoint() {
             return Emulators.dynalite();
