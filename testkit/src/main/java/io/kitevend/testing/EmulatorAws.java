@@ -5,6 +5,7 @@ import io.kitevend.aws.AwsSettings;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -77,6 +78,6 @@ public final class EmulatorAws {
 
     /** A unique table name, so that tests sharing one emulator never see each other's items. */
     public static String table(String prefix) {
-        return prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The sample events of the repository's {@code events/} folder, read with the Lambda runtime's own
@@ -55,7 +57,7 @@ public final class SampleEvents {
 
     /** Sets a header, or removes it when {@code value} is null. */
     public static APIGatewayV2HTTPEvent withHeader(APIGatewayV2HTTPEvent event, String name, String value) {
-        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(event.getHeaders());
+        Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
         if (value == null) {
             headers.remove(name);
         } else {
