@@ -1,7 +1,6 @@
 package io.kitevend.testing;
 
 import io.kitevend.audit.InMemoryAuditStore;
-import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingRules;
 import io.kitevend.binding.InMemoryBindingStore;
 import io.kitevend.binding.SecretGrant;
@@ -54,12 +53,7 @@ public final class SecretsFixture implements AutoCloseable {
                 clock,
                 new PrintStream(logBytes, true, StandardCharsets.UTF_8));
         service = new SecretsService(ports, secrets, clock);
-        bindingStore.put(Binding.builder()
-                .name("deploy-main")
-                .organization("acme")
-                .pipeline("deploy")
-                .condition("build_branch", "main")
-                .roleArn(VendFixture.ROLE_ARN)
+        bindingStore.put(VendFixture.deployMain()
                 .secret("NPM_TOKEN", SecretGrant.whole(NPM_ID))
                 .secret("DB_PASSWORD", new SecretGrant(DB_ID, "password"))
                 .build());

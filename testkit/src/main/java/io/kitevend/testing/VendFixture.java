@@ -56,13 +56,17 @@ public final class VendFixture implements AutoCloseable {
                 clock,
                 new PrintStream(logBytes, true, StandardCharsets.UTF_8));
         service = new VendService(ports, issuer, clock);
-        bindingStore.put(Binding.builder()
+        bindingStore.put(deployMain().build());
+    }
+
+    /** The fixtures' binding {@code deploy-main}: jobs of {@code acme/deploy} on main may assume {@link #ROLE_ARN}. */
+    public static Binding.Builder deployMain() {
+        return Binding.builder()
                 .name("deploy-main")
                 .organization("acme")
                 .pipeline("deploy")
                 .condition("build_branch", "main")
-                .roleArn(ROLE_ARN)
-                .build());
+                .roleArn(ROLE_ARN);
     }
 
     public static TokenPolicy policy(JwksServer jwks) {

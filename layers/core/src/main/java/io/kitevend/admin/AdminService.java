@@ -253,10 +253,10 @@ public final class AdminService {
             }
             organization = organizations.iterator().next();
         }
-        if (!Identifiers.isOrganizationSlug(organization)) {
+        if (!Identifiers.ORGANIZATION_SLUG.matches(organization)) {
             throw AdminProblem.malformed("'organization' is not an organization slug");
         }
-        if (pipeline != null && !Identifiers.isPipelineSlug(pipeline)) {
+        if (pipeline != null && !Identifiers.PIPELINE_SLUG.matches(pipeline)) {
             throw AdminProblem.malformed("'pipeline' is not a pipeline slug");
         }
         BindingAdmin.Listing listing = bindings.list(organization, pipeline, after, limit);
@@ -370,7 +370,7 @@ public final class AdminService {
         String requested = null;
         JsonNode b = body.get("binding");
         if (b != null && !b.isNull()) {
-            if (!b.isTextual() || !Identifiers.isBindingName(b.asText())) {
+            if (!b.isTextual() || !Identifiers.BINDING_NAME.matches(b.asText())) {
                 throw AdminProblem.malformed(
                         "'binding' must be a binding name (" + Identifiers.BINDING_NAME.pattern() + ")");
             }
@@ -416,7 +416,8 @@ public final class AdminService {
     // ------------------------------------------------------------------ request parts
 
     private static void checkKey(Route route) throws AdminProblem {
-        if (!Identifiers.isOrganizationSlug(route.organization()) || !Identifiers.isBindingName(route.name())) {
+        if (!Identifiers.ORGANIZATION_SLUG.matches(route.organization())
+                || !Identifiers.BINDING_NAME.matches(route.name())) {
             throw AdminProblem.malformed("the path must name a binding as /v1/admin/bindings/ORGANIZATION/NAME");
         }
     }
@@ -514,8 +515,8 @@ public final class AdminService {
         r.principal(who.principal());
         r.action(action(route, request));
         if (route.name() != null
-                && Identifiers.isBindingName(route.name())
-                && Identifiers.isOrganizationSlug(route.organization())) {
+                && Identifiers.BINDING_NAME.matches(route.name())
+                && Identifiers.ORGANIZATION_SLUG.matches(route.organization())) {
             r.binding(route.name());
             r.bindingOrganization(route.organization());
         }

@@ -77,10 +77,10 @@ public final class AuditReader {
             organization = organizations.iterator().next();
         }
         // Both filters are checked with the looser shape of a pipeline slug (an organization filter too).
-        if (organization != null && !Identifiers.isPipelineSlug(organization)) {
+        if (organization != null && !Identifiers.PIPELINE_SLUG.matches(organization)) {
             throw AdminProblem.malformed("'organization' is not an organization slug");
         }
-        if (pipeline != null && !Identifiers.isPipelineSlug(pipeline)) {
+        if (pipeline != null && !Identifiers.PIPELINE_SLUG.matches(pipeline)) {
             throw AdminProblem.malformed("'pipeline' is not a pipeline slug");
         }
         Decision decision = null;

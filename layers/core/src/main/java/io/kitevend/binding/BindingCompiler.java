@@ -70,16 +70,16 @@ public final class BindingCompiler {
 
     public List<FieldError> validate(Binding b) {
         List<FieldError> errors = new ArrayList<>();
-        if (!Identifiers.isBindingName(b.name())) {
+        if (!Identifiers.BINDING_NAME.matches(b.name())) {
             errors.add(new FieldError(
                     "name",
                     "invalid_name",
                     "must match " + Identifiers.BINDING_NAME.pattern() + " (lower-case letters, digits and dashes)"));
         }
-        if (!Identifiers.isOrganizationSlug(b.organization())) {
+        if (!Identifiers.ORGANIZATION_SLUG.matches(b.organization())) {
             errors.add(new FieldError("organization", "invalid_slug", "must be a Buildkite organization slug"));
         }
-        if (!Identifiers.isPipelineGlob(b.pipeline())) {
+        if (!Identifiers.PIPELINE_GLOB.matches(b.pipeline())) {
             errors.add(new FieldError(
                     "pipeline",
                     "invalid_pipeline",

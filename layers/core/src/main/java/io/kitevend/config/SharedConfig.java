@@ -79,7 +79,7 @@ public record SharedConfig(
     /** {@value FunctionConfig#REGION}, which must look like an AWS region name. */
     static Region region(Settings s) {
         String name = s.required(REGION);
-        if (!Identifiers.isRegion(name)) {
+        if (!Identifiers.REGION.matches(name)) {
             throw new ConfigException(REGION, "is not an AWS region name: '" + name + "'");
         }
         return Region.of(name);
@@ -97,7 +97,7 @@ public record SharedConfig(
             throw new ConfigException(ORGANIZATIONS, "is required: the Buildkite organization slugs " + purpose);
         }
         for (String org : orgs) {
-            if (!Identifiers.isOrganizationSlug(org)) {
+            if (!Identifiers.ORGANIZATION_SLUG.matches(org)) {
                 throw new ConfigException(ORGANIZATIONS, "'" + org + "' is not an organization slug");
             }
         }
@@ -107,7 +107,7 @@ public record SharedConfig(
     /** A required DynamoDB table name. */
     static String table(Settings s, String variable) {
         String name = s.required(variable);
-        if (!Identifiers.isTableName(name)) {
+        if (!Identifiers.TABLE.matches(name)) {
             throw new ConfigException(variable, "is not a DynamoDB table name: '" + name + "'");
         }
         return name;
@@ -175,7 +175,7 @@ public record SharedConfig(
         }
         Set<String> accounts = s.list(ALLOWED_ACCOUNTS);
         for (String account : accounts) {
-            if (!Identifiers.isAccount(account)) {
+            if (!Identifiers.ACCOUNT.matches(account)) {
                 throw new ConfigException(ALLOWED_ACCOUNTS, "'" + account + "' is not a 12-digit AWS account id");
             }
         }

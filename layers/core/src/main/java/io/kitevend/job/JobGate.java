@@ -154,7 +154,7 @@ public final class JobGate {
             }
             JsonNode b = json.get("binding");
             if (b != null && !b.isNull()) {
-                if (!b.isTextual() || !Identifiers.isBindingName(b.asText())) {
+                if (!b.isTextual() || !Identifiers.BINDING_NAME.matches(b.asText())) {
                     throw malformed("'binding' must be a binding name (" + Identifiers.BINDING_NAME.pattern() + ")");
                 }
                 binding = b.asText();

@@ -7,6 +7,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.stream.Stream;
 
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
  * </ol>
  *
  * The functions, the local runner and the benchmarks use the core; the core never uses them.
+ * {@link RingsTest} checks every rule here on the core's classes.
  */
 final class Rings {
     static final String[] DOMAIN = {
@@ -53,6 +55,7 @@ final class Rings {
     private Rings() {}
 
     /** Each core package in one ring; each ring used only from the rings around it. */
+    @ArchTest
     static final ArchRule RINGS = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
             .ensureAllClassesAreContainedInArchitecture()
@@ -74,10 +77,12 @@ final class Rings {
             .mayOnlyBeAccessedByLayers("adapters", "configuration", "composition");
 
     /** No two packages use each other, directly or through others (each package is its own slice). */
+    @ArchTest
     static final ArchRule NO_PACKAGE_CYCLES =
             slices().matching("io.kitevend.(**)").should().beFreeOfCycles();
 
     /** The domain is plain Java: no AWS SDK, no Lambda types, no CRaC. */
+    @ArchTest
     static final ArchRule DOMAIN_WITHOUT_AWS = noClasses()
             .that()
             .resideInAnyPackage(DOMAIN)
@@ -86,6 +91,7 @@ final class Rings {
             .resideInAnyPackage("software.amazon.awssdk..", "com.amazonaws..", "org.crac..");
 
     /** The domain never uses the outer rings (also part of {@link #RINGS}, stated on its own). */
+    @ArchTest
     static final ArchRule DOMAIN_WITHOUT_OUTER_RINGS = noClasses()
             .that()
             .resideInAnyPackage(DOMAIN)
@@ -96,6 +102,7 @@ final class Rings {
                     .toArray(String[]::new));
 
     /** Configuration reads the environment into domain types; of the AWS SDK it may use only {@code Region}. */
+    @ArchTest
     static final ArchRule CONFIGURATION_WITHOUT_CLIENTS = noClasses()
             .that()
             .resideInAnyPackage(CONFIGURATION)
@@ -104,6 +111,7 @@ final class Rings {
                     .and(not(resideInAPackage("software.amazon.awssdk.regions.."))));
 
     /** The core never uses the functions, the local runner or the benchmarks. */
+    @ArchTest
     static final ArchRule CORE_WITHOUT_ITS_USERS = noClasses()
             .that()
             .resideInAPackage("io.kitevend..")

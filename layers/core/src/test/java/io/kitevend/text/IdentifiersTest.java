@@ -2,7 +2,6 @@ package io.kitevend.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -11,13 +10,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class IdentifiersTest {
 
     static Stream<Arguments> shapes() {
-        Predicate<String> binding = Identifiers::isBindingName;
-        Predicate<String> org = Identifiers::isOrganizationSlug;
-        Predicate<String> pipeline = Identifiers::isPipelineSlug;
-        Predicate<String> glob = Identifiers::isPipelineGlob;
-        Predicate<String> table = Identifiers::isTableName;
-        Predicate<String> region = Identifiers::isRegion;
-        Predicate<String> account = Identifiers::isAccount;
+        Identifiers binding = Identifiers.BINDING_NAME;
+        Identifiers org = Identifiers.ORGANIZATION_SLUG;
+        Identifiers pipeline = Identifiers.PIPELINE_SLUG;
+        Identifiers glob = Identifiers.PIPELINE_GLOB;
+        Identifiers table = Identifiers.TABLE;
+        Identifiers region = Identifiers.REGION;
+        Identifiers account = Identifiers.ACCOUNT;
         return Stream.of(
                 Arguments.of("binding", binding, "deploy-prod", true),
                 Arguments.of("binding", binding, "a".repeat(63), true),
@@ -48,7 +47,7 @@ class IdentifiersTest {
 
     @ParameterizedTest(name = "{0} {2}: {3}")
     @MethodSource("shapes")
-    void eachNameHasOneShape(String kind, Predicate<String> is, String value, boolean expected) {
-        assertThat(is.test(value)).isEqualTo(expected);
+    void eachNameHasOneShape(String kind, Identifiers shape, String value, boolean expected) {
+        assertThat(shape.matches(value)).isEqualTo(expected);
     }
 }
