@@ -1,23 +1,22 @@
 package io.kitevend.bench;
 
-import io.kitevend.audit.AuditLog;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.SignedJWT;
 import io.kitevend.audit.AuditStore;
-import io.kitevend.audit.AuditTrail;
 import io.kitevend.binding.Binding;
-import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingRules;
-import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.InMemoryBindingStore;
 import io.kitevend.credentials.SimulatedCredentialIssuer;
 import io.kitevend.http.HttpRequest;
-import io.kitevend.replay.ReplayGuard;
+import io.kitevend.job.JobPorts;
+import io.kitevend.job.JobSettings;
 import io.kitevend.testing.JwksServer;
 import io.kitevend.testing.TestKeys;
 import io.kitevend.testing.TokenMinter;
 import io.kitevend.testing.VendFixture;
-import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenPolicy;
-import io.kitevend.token.TokenVerifier;
 import io.kitevend.vend.VendResult;
 import io.kitevend.vend.VendService;
 import java.io.OutputStream;
@@ -62,8 +61,8 @@ public class VendBenchmark {
     private JwksServer jwks;
     private VendService service;
     private HttpRequest request;
-    private com.nimbusds.jwt.SignedJWT parsed;
-    private com.nimbusds.jose.JWSVerifier rsaVerifier;
+    private SignedJWT parsed;
+    private JWSVerifier rsaVerifier;
     private volatile Map<String, Object> lastAuditFields;
 
     @Setup(Level.Trial)
@@ -81,7 +80,7 @@ public class VendBenchmark {
                 jwks.jwksUrl(),
                 VendFixture.AUDIENCE,
                 Set.of("acme"),
-                Set.of(com.nimbusds.jose.JWSAlgorithm.RS256),
+                Set.of(JWSAlgorithm.RS256),
                 Duration.ofSeconds(30),
                 Duration.ofHours(2),
                 Duration.ofHours(1),
@@ -104,22 +103,15 @@ public class VendBenchmark {
                 .pipeline("infra-*")
                 .roleArn(VendFixture.ROLE_ARN)
                 .build());
-        var bindings = new CachedBindings(
-                store,
-                new BindingCompiler(new BindingRules("/kitevend/", Set.of())),
-                Duration.ofHours(1),
-                clock,
-                e -> {});
         // Builds the stored form of each record, as the DynamoDB store would, but keeps none of them.
         AuditStore discard = record -> lastAuditFields = record.fields();
-        var trail = new AuditTrail(discard, new AuditLog(new PrintStream(OutputStream.nullOutputStream())));
-        service = new VendService(
-                new TokenVerifier(policy, SigningKeys.fromUrl(policy), clock),
-                ReplayGuard.DISABLED,
-                bindings,
-                new SimulatedCredentialIssuer(clock),
-                trail,
-                clock);
+        var ports = JobPorts.inMemory(
+                new JobSettings(policy, new BindingRules("/kitevend/", Set.of()), Duration.ofHours(1), false),
+                store,
+                discard,
+                clock,
+                new PrintStream(OutputStream.nullOutputStream()));
+        service = new VendService(ports, new SimulatedCredentialIssuer(clock), clock);
         request = new HttpRequest(
                 "bench",
                 Instant.now(),
@@ -132,8 +124,8 @@ public class VendBenchmark {
         if (!(service.vend(request) instanceof VendResult.Issued)) {
             throw new IllegalStateException("benchmark set-up does not vend: " + lastAuditFields);
         }
-        parsed = com.nimbusds.jwt.SignedJWT.parse(token);
-        rsaVerifier = new com.nimbusds.jose.crypto.RSASSAVerifier(key.toRSAPublicKey());
+        parsed = SignedJWT.parse(token);
+        rsaVerifier = new RSASSAVerifier(key.toRSAPublicKey());
     }
 
     @TearDown(Level.Trial)

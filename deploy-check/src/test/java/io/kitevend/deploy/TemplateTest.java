@@ -23,9 +23,9 @@ class TemplateTest {
     /** Which configuration each function's handler reads. */
     private static final Map<String, Function<Settings, ?>> CONFIG_OF_HANDLER = Map.of(
             "io.kitevend.function.vend.VendHandler::handleRequest", VendConfig::from,
-            "io.kitevend.function.admin.AdminHandler::handleRequest", io.kitevend.admin.AdminConfig::from,
+            "io.kitevend.function.admin.AdminHandler::handleRequest", io.kitevend.config.AdminConfig::from,
             "io.kitevend.function.report.AuditReportHandler::handleRequest", io.kitevend.config.ReportConfig::from,
-            "io.kitevend.function.secrets.SecretsHandler::handleRequest", io.kitevend.secrets.SecretsConfig::from);
+            "io.kitevend.function.secrets.SecretsHandler::handleRequest", io.kitevend.config.SecretsConfig::from);
 
     static Template template;
 

@@ -7,6 +7,9 @@ import java.time.Duration;
  * throttling, 5xx, timeouts. Answered with 503 and a {@code Retry-After}.
  */
 public class DependencyUnavailableException extends Exception {
+    /** When to retry, unless the dependency says otherwise: after the SDK's own retries, a short wait. */
+    public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(2);
+
     private final String dependency;
     private final Duration retryAfter;
 

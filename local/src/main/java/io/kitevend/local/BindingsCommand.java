@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -203,7 +204,7 @@ final class BindingsCommand implements Runnable {
                     return 1;
                 }
             }
-            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            Map<String, String> headers = new LinkedHashMap<>();
             headers.put("content-type", "application/json");
             if (version != null) {
                 headers.put("if-match", "\"" + version + "\"");

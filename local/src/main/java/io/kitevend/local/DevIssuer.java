@@ -15,8 +15,10 @@ import io.kitevend.json.Json;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -60,12 +62,12 @@ public final class DevIssuer {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("issuer", issuer);
         d.put("jwks_uri", issuer + "/.well-known/jwks");
-        d.put("response_types_supported", java.util.List.of("id_token"));
-        d.put("subject_types_supported", java.util.List.of("public"));
-        d.put("id_token_signing_alg_values_supported", java.util.List.of("RS256"));
+        d.put("response_types_supported", List.of("id_token"));
+        d.put("subject_types_supported", List.of("public"));
+        d.put("id_token_signing_alg_values_supported", List.of("RS256"));
         d.put(
                 "claims_supported",
-                java.util.List.of(
+                List.of(
                         "sub",
                         "aud",
                         "exp",
@@ -138,9 +140,9 @@ public final class DevIssuer {
         JWTClaimsSet.Builder set = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .audience(r.audience())
-                .issueTime(java.util.Date.from(now))
-                .notBeforeTime(java.util.Date.from(now))
-                .expirationTime(java.util.Date.from(now.plusSeconds(lifetime)));
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(lifetime)));
         claims.forEach(set::claim);
         SignedJWT jwt = new SignedJWT(
                 new JWSHeader.Builder(JWSAlgorithm.RS256)

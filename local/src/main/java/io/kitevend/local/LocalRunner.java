@@ -4,43 +4,40 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.kitevend.admin.AdminAssembly;
-import io.kitevend.admin.AdminConfig;
-import io.kitevend.audit.AuditLog;
-import io.kitevend.audit.AuditTrail;
+import io.kitevend.DependencyUnavailableException;
+import io.kitevend.assembly.AdminAssembly;
+import io.kitevend.assembly.DynamoJobPorts;
+import io.kitevend.assembly.SecretsAssembly;
+import io.kitevend.audit.AuditStore;
 import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.AwsSettings;
+import io.kitevend.aws.DynamoBindingStore;
+import io.kitevend.aws.StsCredentialIssuer;
 import io.kitevend.aws.Tables;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingStore;
 import io.kitevend.binding.BindingsDocument;
-import io.kitevend.binding.CachedBindings;
-import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.binding.InMemoryBindingStore;
+import io.kitevend.config.AdminConfig;
+import io.kitevend.config.SecretsConfig;
 import io.kitevend.config.Settings;
 import io.kitevend.config.VendConfig;
+import io.kitevend.credentials.CredentialIssuer;
 import io.kitevend.credentials.SimulatedCredentialIssuer;
 import io.kitevend.function.admin.AdminHandler;
 import io.kitevend.function.secrets.SecretsHandler;
 import io.kitevend.function.vend.VendHandler;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
+import io.kitevend.job.JobPorts;
 import io.kitevend.json.Json;
-import io.kitevend.replay.InMemoryReplayGuard;
-import io.kitevend.replay.ReplayGuard;
-import io.kitevend.secrets.CachedSecretSource;
 import io.kitevend.secrets.FileSecretSource;
-import io.kitevend.secrets.SecretsConfig;
-import io.kitevend.secrets.SecretsManagerSource;
 import io.kitevend.secrets.SecretsService;
-import io.kitevend.token.SigningKeys;
-import io.kitevend.token.TokenVerifier;
-import io.kitevend.vend.JobPorts;
-import io.kitevend.vend.VendAssembly;
 import io.kitevend.vend.VendService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,12 +54,14 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Every function's routes on 127.0.0.1, each request turned into the API Gateway event Lambda
@@ -104,7 +103,7 @@ public final class LocalRunner implements AutoCloseable {
     private final IamAuthorizer.AccessKey generatedAdminKey;
 
     private final DevIssuer devIssuer;
-    private final RecentAudit audit;
+    private final RecentAudit audit = new RecentAudit();
     private final BindingStore bindingStore;
     private final VendConfig config;
     private final Mode mode;
@@ -166,55 +165,41 @@ public final class LocalRunner implements AutoCloseable {
         putIfSet(adminEnv, AdminConfig.JWT_WRITER_GROUPS, options.adminJwtWriterGroups);
         AdminConfig adminConfig = AdminConfig.from(new Settings(adminEnv));
 
-        VendService vend;
+        // The job routes share one set of job ports: a token used on one route is refused on the other.
+        JobPorts ports;
+        CredentialIssuer issuer;
         SecretsService secrets;
         AdminAssembly admin;
         if (mode == Mode.EMBEDDED) {
-            InMemoryAuditStore memory = new InMemoryAuditStore();
-            audit = new RecentAudit(memory);
             InMemoryBindingStore store = new InMemoryBindingStore();
             seed.forEach(store::put);
             bindingStore = store;
-            var bindings = new CachedBindings(
-                    store,
-                    compiler,
-                    config.bindingsCacheTtl(),
-                    clock,
-                    e -> out.println("skipped binding: " + e.getMessage()));
-            ReplayGuard replay = config.replayProtection() ? new InMemoryReplayGuard(clock) : ReplayGuard.DISABLED;
-            TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
-            AuditTrail trail = new AuditTrail(audit, new AuditLog(out));
-            vend = new VendService(verifier, replay, bindings, new SimulatedCredentialIssuer(clock), trail, clock);
+            InMemoryAuditStore memory = new InMemoryAuditStore();
+            AuditStore kept = audit.over(memory);
+            ports = JobPorts.inMemory(config.job(), store, kept, clock, out);
+            issuer = new SimulatedCredentialIssuer(clock);
             // The file is read once, here, so there is nothing to cache: --secrets-cache applies to Secrets Manager.
             FileSecretSource file =
                     options.secretsFile != null ? FileSecretSource.read(options.secretsFile) : FileSecretSource.empty();
-            secrets = new SecretsService(verifier, replay, bindings, file, trail, clock);
-            admin = AdminAssembly.create(adminConfig, store, audit, memory, verifier, clock, out);
+            secrets = new SecretsService(ports, file, clock);
+            admin = AdminAssembly.create(adminConfig, store, kept, memory, ports.verifier(), clock, out);
         } else {
             AwsClients aws = new AwsClients(localSettings(config.region(), config.awsEndpoint()));
-            RecentAudit[] recent = new RecentAudit[1];
-            VendAssembly assembly =
-                    VendAssembly.create(config, aws, clock, out, store -> recent[0] = new RecentAudit(store));
-            audit = recent[0];
+            DynamoDbClient dynamo = aws.dynamo();
             if (mode == Mode.ENDPOINT) {
-                Tables.ensure(assembly.dynamo(), config.bindingsTable(), config.auditTable(), config.replayTable());
+                Tables.ensure(dynamo, config.bindingsTable(), config.auditTable(), config.replayTable());
             }
-            BindingStore store = new DynamoBindingStore(assembly.dynamo(), config.bindingsTable());
+            BindingStore store = new DynamoBindingStore(dynamo, config.bindingsTable());
             for (Binding b : seed) {
                 store.put(b);
             }
             bindingStore = store;
-            vend = assembly.service();
-            // The vend path's own ports: a token used on one route is refused on the other.
-            JobPorts ports = assembly.ports();
-            var source = new CachedSecretSource(
-                    new SecretsManagerSource(aws.client(SecretsManagerClient.builder())),
-                    secretsConfig.secretsCacheTtl(),
-                    clock);
-            secrets = new SecretsService(
-                    ports.verifier(), ports.replay(), ports.bindings(), source, ports.audit(), clock);
+            ports = DynamoJobPorts.create(config, dynamo, clock, out, audit::over);
+            issuer = new StsCredentialIssuer(aws.sts());
+            secrets = SecretsAssembly.create(secretsConfig, aws, ports, clock).service();
             admin = AdminAssembly.create(adminConfig, aws, clock, out);
         }
+        VendService vend = new VendService(ports, issuer, clock);
         AdminHandler adminHandler = new AdminHandler(admin.service(), clock);
         for (String route : ADMIN_ROUTES) {
             mount(route, Routes.Authorization.AWS_IAM, adminHandler);
@@ -252,7 +237,7 @@ public final class LocalRunner implements AutoCloseable {
      * AWS for a local run: at an emulator endpoint, placeholder credentials unless the environment
      * gives some (emulators accept any); otherwise the SDK's default chain.
      */
-    static AwsSettings localSettings(software.amazon.awssdk.regions.Region region, java.util.Optional<URI> endpoint) {
+    static AwsSettings localSettings(Region region, Optional<URI> endpoint) {
         var credentials = endpoint.isPresent() && System.getenv("AWS_ACCESS_KEY_ID") == null
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("kitevend-local", "kitevend-local"))
                 : DefaultCredentialsProvider.builder().build();
@@ -318,14 +303,14 @@ public final class LocalRunner implements AutoCloseable {
     }
 
     /** The admin JWT API's URL, when the runner serves one. */
-    public java.util.Optional<URI> jwtUrl() {
-        return java.util.Optional.ofNullable(jwtServer)
+    public Optional<URI> jwtUrl() {
+        return Optional.ofNullable(jwtServer)
                 .map(s -> URI.create("http://127.0.0.1:" + s.getAddress().getPort()));
     }
 
     /** The admin JWT API's authorizer, when the runner serves one. */
-    public java.util.Optional<JwtAuthorizer> jwtAuthorizer() {
-        return java.util.Optional.ofNullable(jwt);
+    public Optional<JwtAuthorizer> jwtAuthorizer() {
+        return Optional.ofNullable(jwt);
     }
 
     /** The access keys IAM-authorized routes accept. */
@@ -334,8 +319,8 @@ public final class LocalRunner implements AutoCloseable {
     }
 
     /** The admin key made at start because none was configured. */
-    public java.util.Optional<IamAuthorizer.AccessKey> generatedAdminKey() {
-        return java.util.Optional.ofNullable(generatedAdminKey);
+    public Optional<IamAuthorizer.AccessKey> generatedAdminKey() {
+        return Optional.ofNullable(generatedAdminKey);
     }
 
     public List<Map<String, Object>> auditRecords() {
@@ -484,7 +469,7 @@ public final class LocalRunner implements AutoCloseable {
 
     /** Every binding of the accepted organizations, as a bindings document (the report's input). */
     private String allBindingsJson() {
-        var list = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        var list = JsonNodeFactory.instance.arrayNode();
         try {
             for (String org : config.token().organizations()) {
                 String after = null;
@@ -494,10 +479,10 @@ public final class LocalRunner implements AutoCloseable {
                     after = page.nextAfter();
                 } while (after != null);
             }
-        } catch (io.kitevend.DependencyUnavailableException e) {
+        } catch (DependencyUnavailableException e) {
             throw new IllegalStateException("bindings store unavailable", e);
         }
-        var doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        var doc = JsonNodeFactory.instance.objectNode();
         doc.set("bindings", list);
         return Json.write(doc);
     }

@@ -4,8 +4,12 @@ import io.kitevend.binding.BindingsDocument;
 import io.kitevend.config.ConfigException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -116,13 +120,13 @@ public final class Main implements Runnable {
                             sb.append("\n  ").append(f.field()).append(": ").append(f.message()));
             return sb.toString();
         }
-        if (e instanceof java.nio.file.NoSuchFileException nf) {
+        if (e instanceof NoSuchFileException nf) {
             return "no such file: " + nf.getFile();
         }
         if (e instanceof IllegalArgumentException && e.getMessage() != null) {
             return e.getMessage();
         }
-        if (e instanceof java.net.BindException) {
+        if (e instanceof BindException) {
             return "cannot listen on that port (already in use?)";
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -140,7 +144,7 @@ public final class Main implements Runnable {
                 "Serve every kitevend function on 127.0.0.1, as API Gateway would call them.",
                 "Without --aws-endpoint or --aws everything is in memory, STS is SIMULATED and secrets come from --secrets-file."
             })
-    static final class Dev implements java.util.concurrent.Callable<Integer> {
+    static final class Dev implements Callable<Integer> {
         @Mixin
         RunnerOptions options;
 
@@ -163,7 +167,7 @@ public final class Main implements Runnable {
                                 + " and are refused by AWS. Use --aws-endpoint URL or --aws for real STS.");
                 System.err.println(secretsNotice(options));
             }
-            System.err.println("kitevend dev: mode " + runner.mode().name().toLowerCase(java.util.Locale.ROOT)
+            System.err.println("kitevend dev: mode " + runner.mode().name().toLowerCase(Locale.ROOT)
                     + ", issuer " + runner.config().token().issuer()
                     + ", audience " + runner.config().token().audience()
                     + ", organizations "

@@ -2,6 +2,8 @@ package io.kitevend.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.aws.AwsClients;
+import io.kitevend.aws.DynamoAuditReader;
+import io.kitevend.aws.DynamoBindingReader;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingsDocument;
 import io.kitevend.binding.FieldError;
@@ -10,19 +12,21 @@ import io.kitevend.report.AuditRecordSource;
 import io.kitevend.report.AuditReportService;
 import io.kitevend.report.BindingSource;
 import io.kitevend.report.DirectoryReportStore;
-import io.kitevend.report.DynamoAuditReader;
-import io.kitevend.report.DynamoBindingReader;
 import io.kitevend.report.ReportWindow;
+import java.net.ConnectException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -93,8 +97,8 @@ final class ReportCommand implements Callable<Integer> {
         BindingSource bindings;
         if (awsEndpoint != null || aws) {
             String regionName = region != null ? region : System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-            var dynamo = new AwsClients(LocalRunner.localSettings(
-                            Region.of(regionName), java.util.Optional.ofNullable(awsEndpoint)))
+            var dynamo = new AwsClients(
+                            LocalRunner.localSettings(Region.of(regionName), Optional.ofNullable(awsEndpoint)))
                     .dynamo();
             Set<String> orgs = new LinkedHashSet<>(List.of(organizations.split(",")));
             records = new DynamoAuditReader(dynamo, auditTable, auditShards);
@@ -123,7 +127,7 @@ final class ReportCommand implements Callable<Integer> {
         Instant start = from == null ? null : instant(from);
         Instant end = to == null ? Instant.now() : instant(to);
         if (start == null) {
-            start = end.minus(java.time.Duration.ofDays(1));
+            start = end.minus(Duration.ofDays(1));
         }
         return new ReportWindow(start, end);
     }
@@ -133,7 +137,7 @@ final class ReportCommand implements Callable<Integer> {
             return text.length() == 10
                     ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : Instant.parse(text);
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
                     "'" + text + "' is neither a date (2026-11-24) nor an instant (2026-11-24T00:00:00Z)");
         }
@@ -144,7 +148,7 @@ final class ReportCommand implements Callable<Integer> {
         LocalHttp.Response r;
         try {
             r = LocalHttp.get(url.resolve(path));
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException e) {
             throw new IllegalArgumentException(
                     "nothing answers at " + url + "; start ./kitevend dev, or use --aws-endpoint");
         }

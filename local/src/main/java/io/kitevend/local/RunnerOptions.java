@@ -1,7 +1,7 @@
 package io.kitevend.local;
 
+import io.kitevend.config.SecretsConfig;
 import io.kitevend.config.VendConfig;
-import io.kitevend.secrets.SecretsConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

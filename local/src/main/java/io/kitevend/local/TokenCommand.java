@@ -1,9 +1,11 @@
 package io.kitevend.local;
 
 import io.kitevend.json.Json;
+import java.net.ConnectException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,11 +68,11 @@ final class TokenCommand implements Callable<Integer> {
         req.put("audience", audience);
         req.put("lifetime", lifetime);
         req.put("claims", claims);
-        req.values().removeIf(java.util.Objects::isNull);
+        req.values().removeIf(Objects::isNull);
         LocalHttp.Response r;
         try {
             r = LocalHttp.post(url.resolve("/dev/token"), Map.of("content-type", "application/json"), Json.write(req));
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException e) {
             System.err.println("kitevend token: nothing answers at " + url + "; start it with ./kitevend dev");
             return 1;
         }

@@ -3,6 +3,7 @@ package io.kitevend.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.binding.Glob;
 import io.kitevend.json.Json;
+import io.kitevend.text.Text;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -164,11 +165,8 @@ public record AdminAccess(
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
+    /** A claim of the principal, for the audit record: its first 512 characters. */
     private static String printable(String s) {
-        if (s == null) {
-            return "?";
-        }
-        String cut = s.length() > 512 ? s.substring(0, 512) : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return s == null ? "?" : Text.withoutControls(s.length() > 512 ? s.substring(0, 512) : s);
     }
 }

@@ -11,11 +11,14 @@ import io.kitevend.audit.Decision;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingsDocument;
 import io.kitevend.binding.FieldError;
-import io.kitevend.http.ApiGateway;
+import io.kitevend.http.HttpRequest;
 import io.kitevend.http.HttpResponse;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
+import io.kitevend.json.LogLine;
+import io.kitevend.text.Identifiers;
+import io.kitevend.text.Text;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -53,9 +57,6 @@ public final class AdminService {
     public static final int MAX_LIMIT = 100;
     static final String BINDINGS_TOKEN = "bindings";
 
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern PIPELINE_SLUG = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,99}");
     private static final Pattern VERSION = Pattern.compile("\"?([0-9]{1,18})\"?");
     private static final Pattern JSON_TYPE = Pattern.compile("application/json\\s*(;.*)?");
     private static final Pattern DOCUMENT_TYPE =
@@ -194,7 +195,8 @@ public final class AdminService {
             return Problem.of(
                             ProblemType.NOT_FOUND,
                             "There is no admin route " + request.method() + " "
-                                    + printable(request.http().path()) + ".")
+                                    + Text.printableAscii(
+                                            Objects.toString(request.http().path(), ""), 100) + ".")
                     .toResponse(request.requestId());
         }
         Actor actor = new Actor(
@@ -203,7 +205,7 @@ public final class AdminService {
                 request.http().sourceIp(),
                 request.http().userAgent());
         try {
-            if (request.header(ApiGateway.UNDECODABLE_BODY) != null) {
+            if (request.header(HttpRequest.UNDECODABLE_BODY) != null) {
                 throw AdminProblem.malformed("The body is not valid base64.");
             }
             return switch (route.operation()) {
@@ -218,11 +220,9 @@ public final class AdminService {
         } catch (AdminProblem p) {
             return p.problem().toResponse(request.requestId());
         } catch (DependencyUnavailableException e) {
-            return new Problem(
-                            ProblemType.DEPENDENCY_UNAVAILABLE,
+            return Problem.unavailable(
                             "A service kitevend depends on is unavailable; nothing was changed by this request. Retry later.",
-                            Map.of(),
-                            Math.max(1, e.retryAfter().toSeconds()))
+                            e.retryAfter())
                     .toResponse(request.requestId());
         } catch (RuntimeException e) {
             logError(request, e);
@@ -253,10 +253,10 @@ public final class AdminService {
             }
             organization = organizations.iterator().next();
         }
-        if (!SLUG.matcher(organization).matches()) {
+        if (!Identifiers.ORGANIZATION_SLUG.matches(organization)) {
             throw AdminProblem.malformed("'organization' is not an organization slug");
         }
-        if (pipeline != null && !PIPELINE_SLUG.matcher(pipeline).matches()) {
+        if (pipeline != null && !Identifiers.PIPELINE_SLUG.matches(pipeline)) {
             throw AdminProblem.malformed("'pipeline' is not a pipeline slug");
         }
         BindingAdmin.Listing listing = bindings.list(organization, pipeline, after, limit);
@@ -370,8 +370,9 @@ public final class AdminService {
         String requested = null;
         JsonNode b = body.get("binding");
         if (b != null && !b.isNull()) {
-            if (!b.isTextual() || !NAME.matcher(b.asText()).matches()) {
-                throw AdminProblem.malformed("'binding' must be a binding name ([a-z0-9][a-z0-9-]{0,62})");
+            if (!b.isTextual() || !Identifiers.BINDING_NAME.matches(b.asText())) {
+                throw AdminProblem.malformed(
+                        "'binding' must be a binding name (" + Identifiers.BINDING_NAME.pattern() + ")");
             }
             requested = b.asText();
         }
@@ -415,8 +416,8 @@ public final class AdminService {
     // ------------------------------------------------------------------ request parts
 
     private static void checkKey(Route route) throws AdminProblem {
-        if (!SLUG.matcher(route.organization()).matches()
-                || !NAME.matcher(route.name()).matches()) {
+        if (!Identifiers.ORGANIZATION_SLUG.matches(route.organization())
+                || !Identifiers.BINDING_NAME.matches(route.name())) {
             throw AdminProblem.malformed("the path must name a binding as /v1/admin/bindings/ORGANIZATION/NAME");
         }
     }
@@ -514,8 +515,8 @@ public final class AdminService {
         r.principal(who.principal());
         r.action(action(route, request));
         if (route.name() != null
-                && NAME.matcher(route.name()).matches()
-                && SLUG.matcher(route.organization()).matches()) {
+                && Identifiers.BINDING_NAME.matches(route.name())
+                && Identifiers.ORGANIZATION_SLUG.matches(route.organization())) {
             r.binding(route.name());
             r.bindingOrganization(route.organization());
         }
@@ -530,22 +531,9 @@ public final class AdminService {
     }
 
     private void logError(AdminRequest request, RuntimeException e) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("level", "ERROR");
-        line.put("message", "admin request failed");
-        line.put("request_id", request.requestId());
-        line.put("error", e.getClass().getName());
-        String json = Json.write(line);
-        synchronized (log) {
-            log.println(json);
-        }
-    }
-
-    private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("request_id", request.requestId());
+        fields.put("error", e.getClass().getName());
+        LogLine.print(log, "ERROR", "admin request failed", fields);
     }
 }

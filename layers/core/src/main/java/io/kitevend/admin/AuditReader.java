@@ -7,9 +7,11 @@ import io.kitevend.audit.AuditPage;
 import io.kitevend.audit.AuditQuery;
 import io.kitevend.audit.Decision;
 import io.kitevend.json.Json;
+import io.kitevend.text.Identifiers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads the audit trail for admins: by organization, pipeline, decision and time window (default
@@ -29,8 +30,6 @@ public final class AuditReader {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 100;
     static final String TOKEN_KIND = "audit";
-
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,99}");
 
     private final AuditQuery query;
     private final Set<String> organizations;
@@ -80,10 +79,11 @@ public final class AuditReader {
             }
             organization = organizations.iterator().next();
         }
-        if (organization != null && !SLUG.matcher(organization).matches()) {
+        // Both filters are checked with the looser shape of a pipeline slug (an organization filter too).
+        if (organization != null && !Identifiers.PIPELINE_SLUG.matches(organization)) {
             throw AdminProblem.malformed("'organization' is not an organization slug");
         }
-        if (pipeline != null && !SLUG.matcher(pipeline).matches()) {
+        if (pipeline != null && !Identifiers.PIPELINE_SLUG.matches(pipeline)) {
             throw AdminProblem.malformed("'pipeline' is not a pipeline slug");
         }
         Decision decision = null;
@@ -145,7 +145,7 @@ public final class AuditReader {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
             try {
-                return java.time.OffsetDateTime.parse(text).toInstant();
+                return OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e2) {
                 throw AdminProblem.malformed("'" + name + "' must be an ISO-8601 time such as 2025-01-31T12:00:00Z");
             }

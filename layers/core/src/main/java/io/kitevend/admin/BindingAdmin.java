@@ -1,5 +1,7 @@
 package io.kitevend.admin;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.AuditTrail;
@@ -322,12 +324,11 @@ public final class BindingAdmin {
                             "the change was made but its audit record could not be stored",
                             status));
         } catch (DependencyUnavailableException e) {
-            throw new AdminProblem(new Problem(
-                    ProblemType.DEPENDENCY_UNAVAILABLE,
+            throw new AdminProblem(Problem.unavailable(
                     "The change to " + subject.organization() + "/" + subject.name() + " was made, but its audit record"
                             + " could not be stored in the audit table (it is in the function's log).",
-                    Map.of("change_applied", true),
-                    Math.max(1, e.retryAfter().toSeconds())));
+                    e.retryAfter(),
+                    Map.of("change_applied", true)));
         }
     }
 
@@ -355,8 +356,8 @@ public final class BindingAdmin {
     }
 
     /** The JSON form of a change (apply's answer); {@code before} and {@code after} are null where there is none. */
-    static com.fasterxml.jackson.databind.node.ObjectNode json(Change c) {
-        var m = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    static ObjectNode json(Change c) {
+        var m = JsonNodeFactory.instance.objectNode();
         m.put("action", c.action());
         m.put("organization", c.organization());
         m.put("name", c.name());

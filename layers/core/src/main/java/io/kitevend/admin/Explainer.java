@@ -11,11 +11,13 @@ import io.kitevend.binding.CompiledBinding;
 import io.kitevend.binding.Glob;
 import io.kitevend.binding.InvalidBindingException;
 import io.kitevend.http.ProblemType;
+import io.kitevend.text.Text;
 import io.kitevend.token.BuildkiteClaims;
 import io.kitevend.token.SigningKeysUnavailableException;
 import io.kitevend.token.TokenRejectedException;
 import io.kitevend.token.TokenRejection;
 import io.kitevend.token.TokenVerifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -76,7 +78,7 @@ public final class Explainer {
                     "The vend path would refuse this token: " + e.reason().code() + " (" + e.getMessage() + ").",
                     Map.of("reason", e.reason().code()));
         } catch (SigningKeysUnavailableException e) {
-            throw new DependencyUnavailableException("jwks", e.getMessage(), java.time.Duration.ofSeconds(5), e);
+            throw new DependencyUnavailableException("jwks", e.getMessage(), Duration.ofSeconds(5), e);
         }
         return explain(claims, requested);
     }
@@ -166,7 +168,7 @@ public final class Explainer {
             JsonNode v = e.getValue();
             if (BuildkiteClaims.isRequestable(name) && !v.isNull()) {
                 if (!v.isValueNode()) {
-                    throw AdminProblem.malformed("claim '" + printable(name) + "' must be a string");
+                    throw AdminProblem.malformed("claim '" + Text.printableAscii(name, 64) + "' must be a string");
                 }
                 optional.put(name, v.asText());
             }
@@ -216,10 +218,5 @@ public final class Explainer {
             throw AdminProblem.malformed("claim '" + name + "' must be a string");
         }
         return v.asText();
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7E]", "?");
     }
 }

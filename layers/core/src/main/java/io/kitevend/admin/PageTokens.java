@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kitevend.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -60,7 +61,7 @@ final class PageTokens {
                     || !n.path("q").isObject()) {
                 throw AdminProblem.malformed("'page' is not a page token of this query");
             }
-            Map<String, String> query = new java.util.HashMap<>();
+            Map<String, String> query = new HashMap<>();
             n.get("q")
                     .fields()
                     .forEachRemaining(e -> query.put(e.getKey(), e.getValue().asText()));

@@ -1,6 +1,7 @@
 package io.kitevend.audit;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,7 @@ public record AuditFilter(Instant from, Instant to, String organization, String 
     }
 
     /** True when the stored fields of a record pass this filter (the window included). */
-    public boolean accepts(java.util.Map<String, Object> fields) {
+    public boolean accepts(Map<String, Object> fields) {
         Object time = fields.get("time");
         if (!(time instanceof String t)) {
             return false;

@@ -1,6 +1,6 @@
 package io.kitevend.audit;
 
-import io.kitevend.json.Json;
+import io.kitevend.json.LogLine;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,16 +21,11 @@ public final class AuditLog {
     }
 
     public void write(AuditRecord record, String storeOutcome) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("level", record.decision() == Decision.ERROR ? "ERROR" : "INFO");
-        line.put("message", "kitevend audit");
-        line.put("audit", record.fields());
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("audit", record.fields());
         if (storeOutcome != null) {
-            line.put("audit_store", storeOutcome);
+            fields.put("audit_store", storeOutcome);
         }
-        String json = Json.write(line);
-        synchronized (out) {
-            out.println(json);
-        }
+        LogLine.print(out, record.decision() == Decision.ERROR ? "ERROR" : "INFO", "kitevend audit", fields);
     }
 }

@@ -2,8 +2,12 @@ package io.kitevend.audit;
 
 import io.kitevend.token.BuildkiteClaims;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The one record of one request, filled in as the request moves along and written once at the
@@ -17,9 +21,8 @@ public final class AuditRecord {
 
     public static final String KIND_SECRETS = "secrets";
     /** Fixed-width UTC time with milliseconds, so that text order is time order. */
-    public static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern(
-                    "uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
+    public static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final String requestId;
     private final Instant time;
@@ -131,7 +134,7 @@ public final class AuditRecord {
         bindingOrganization = v;
     }
     /** Secrets records: what was handed out, as {@code ENV=secret id@version id}, comma-separated; never a value. */
-    public void secrets(java.util.List<String> handedOut) {
+    public void secrets(List<String> handedOut) {
         secrets = String.join(",", handedOut);
     }
     /** Admin records: the binding before the change, as JSON (null when it was created). */
@@ -227,7 +230,7 @@ public final class AuditRecord {
         m.put("before", before);
         m.put("after", after);
         m.put("latency_ms", latencyMillis);
-        m.values().removeIf(java.util.Objects::isNull);
+        m.values().removeIf(Objects::isNull);
         return m;
     }
 }

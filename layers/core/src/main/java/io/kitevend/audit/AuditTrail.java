@@ -1,7 +1,6 @@
 package io.kitevend.audit;
 
 import io.kitevend.DependencyUnavailableException;
-import io.kitevend.aws.AwsErrors;
 import java.util.function.Consumer;
 
 /** Writes a finished record to the store and, always, to the log. */
@@ -26,7 +25,7 @@ public final class AuditTrail {
             failure = e;
         } catch (RuntimeException e) {
             failure = new DependencyUnavailableException(
-                    "audit-store", e.getClass().getSimpleName(), AwsErrors.DEFAULT_RETRY_AFTER, e);
+                    "audit-store", e.getClass().getSimpleName(), DependencyUnavailableException.DEFAULT_RETRY_AFTER, e);
         }
         if (failure == null) {
             log.write(record, "stored");

@@ -1,5 +1,7 @@
 package io.kitevend.audit;
 
+import java.util.Locale;
+
 /** The outcome of a request as the audit trail records it. */
 public enum Decision {
     ALLOW,
@@ -7,6 +9,6 @@ public enum Decision {
     ERROR;
 
     public String code() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

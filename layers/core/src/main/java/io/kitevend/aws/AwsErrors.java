@@ -1,14 +1,11 @@
 package io.kitevend.aws;
 
 import io.kitevend.DependencyUnavailableException;
-import java.time.Duration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** Turns SDK failures that may pass (after the SDK's own retries) into a 503 for the caller. */
 public final class AwsErrors {
-    public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(2);
-
     private AwsErrors() {}
 
     public static DependencyUnavailableException unavailable(String dependency, SdkException e) {
@@ -18,7 +15,8 @@ public final class AwsErrors {
         } else {
             detail = e.getClass().getSimpleName();
         }
-        return new DependencyUnavailableException(dependency, detail, DEFAULT_RETRY_AFTER, e);
+        return new DependencyUnavailableException(
+                dependency, detail, DependencyUnavailableException.DEFAULT_RETRY_AFTER, e);
     }
 
     /** Throttling, 5xx, or no answer at all: worth retrying later. */

@@ -1,11 +1,9 @@
 package io.kitevend.aws;
 
-import io.kitevend.audit.DynamoAuditStore;
-import io.kitevend.binding.DynamoBindingStore;
-import io.kitevend.replay.DynamoReplayGuard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -100,7 +98,7 @@ public final class Tables {
                             .enabled(true)
                             .build())
                     .build());
-        } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+        } catch (AwsServiceException e) {
             // dynalite has no UpdateTimeToLive, and a table with TTL already on refuses it again.
         }
     }

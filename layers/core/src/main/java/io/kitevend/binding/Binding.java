@@ -1,7 +1,7 @@
 package io.kitevend.binding;
 
-import io.kitevend.secrets.SecretGrant;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +39,13 @@ public record Binding(
     public Binding {
         conditions = conditions == null ? Map.of() : copyConditions(conditions);
         sessionTags = sessionTags == null ? DEFAULT_SESSION_TAGS : List.copyOf(sessionTags);
-        secrets = secrets == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
+        secrets = secrets == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
     }
 
     private static Map<String, List<String>> copyConditions(Map<String, List<String>> in) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         in.forEach((k, v) -> out.put(k, v == null ? List.of() : List.copyOf(v)));
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     public static Builder builder() {

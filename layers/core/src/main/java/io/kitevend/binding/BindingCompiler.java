@@ -2,6 +2,7 @@ package io.kitevend.binding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.json.Json;
+import io.kitevend.text.Identifiers;
 import io.kitevend.token.BuildkiteClaims;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,9 +41,6 @@ public final class BindingCompiler {
             "queue_id",
             "queue_key");
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
-    private static final Pattern PIPELINE = Pattern.compile("[a-z0-9*?][a-z0-9_.*?-]{0,99}");
     private static final Pattern AGENT_TAG_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final Pattern ROLE_ARN = Pattern.compile(
             "arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):role(/(?:[\\x21-\\x7E]{0,510}/)?)([\\w+=,.@-]{1,64})");
@@ -72,16 +70,16 @@ public final class BindingCompiler {
 
     public List<FieldError> validate(Binding b) {
         List<FieldError> errors = new ArrayList<>();
-        if (b.name() == null || !NAME.matcher(b.name()).matches()) {
+        if (!Identifiers.BINDING_NAME.matches(b.name())) {
             errors.add(new FieldError(
                     "name",
                     "invalid_name",
-                    "must match [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits and dashes)"));
+                    "must match " + Identifiers.BINDING_NAME.pattern() + " (lower-case letters, digits and dashes)"));
         }
-        if (b.organization() == null || !SLUG.matcher(b.organization()).matches()) {
+        if (!Identifiers.ORGANIZATION_SLUG.matches(b.organization())) {
             errors.add(new FieldError("organization", "invalid_slug", "must be a Buildkite organization slug"));
         }
-        if (b.pipeline() == null || !PIPELINE.matcher(b.pipeline()).matches()) {
+        if (!Identifiers.PIPELINE_GLOB.matches(b.pipeline())) {
             errors.add(new FieldError(
                     "pipeline",
                     "invalid_pipeline",
@@ -183,7 +181,7 @@ public final class BindingCompiler {
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
     public static final int MAX_SECRETS = 50;
 
-    private void validateSecrets(Map<String, io.kitevend.secrets.SecretGrant> secrets, List<FieldError> errors) {
+    private void validateSecrets(Map<String, SecretGrant> secrets, List<FieldError> errors) {
         if (secrets.isEmpty()) {
             return;
         }

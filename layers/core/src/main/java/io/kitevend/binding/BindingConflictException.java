@@ -1,5 +1,7 @@
 package io.kitevend.binding;
 
+import java.util.Locale;
+
 /**
  * A conditional write of a binding did not happen because the stored state was not what the
  * writer expected: the name is taken (create), the binding is gone, or its version moved on.
@@ -19,11 +21,7 @@ public final class BindingConflictException extends Exception {
     private final String name;
 
     public BindingConflictException(Kind kind, String organization, String name) {
-        super(
-                "binding " + organization + "/" + name + ": " + kind.name().toLowerCase(java.util.Locale.ROOT),
-                null,
-                false,
-                false);
+        super("binding " + organization + "/" + name + ": " + kind.name().toLowerCase(Locale.ROOT), null, false, false);
         this.kind = kind;
         this.organization = organization;
         this.name = name;

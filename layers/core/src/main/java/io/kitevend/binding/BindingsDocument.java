@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kitevend.json.Json;
-import io.kitevend.secrets.SecretGrant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -17,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A set of bindings as people write them: YAML or JSON, {@code bindings:} followed by a list of
@@ -79,7 +79,7 @@ public final class BindingsDocument {
      * every problem of one binding (the admin API adds the deployment's organizations to the
      * compiler's rules).
      */
-    public static List<Binding> parse(String text, java.util.function.Function<Binding, List<FieldError>> validator)
+    public static List<Binding> parse(String text, Function<Binding, List<FieldError>> validator)
             throws InvalidDocumentException {
         JsonNode root;
         try {

@@ -1,30 +1,21 @@
 package io.kitevend.config;
 
 import io.kitevend.report.ReportOptions;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Every setting of the audit report function, read once from environment variables and validated
  * without any network call. A bad value fails start-up with the variable's name. The tables,
- * region, endpoint, organizations and shard count are the vend function's variables, with the
- * same meaning; {@code KITEVEND_AUDIT_SHARDS} must equal the vend function's.
+ * region, endpoint, organizations and shard count are the {@link SharedConfig} every function
+ * reads, with the same variables and meaning; {@code KITEVEND_AUDIT_SHARDS} must equal the vend
+ * function's.
  */
 public record ReportConfig(
-        Region region,
-        Optional<URI> awsEndpoint,
-        String bindingsTable,
-        String auditTable,
-        int auditShards,
-        Set<String> organizations,
-        String bucket,
-        Optional<String> topicArn,
-        ReportOptions options,
-        Duration maxWindow) {
+        SharedConfig shared, String bucket, Optional<String> topicArn, ReportOptions options, Duration maxWindow)
+        implements FunctionConfig {
 
     public static final String BUCKET = "KITEVEND_REPORT_BUCKET";
     public static final String TOPIC_ARN = "KITEVEND_REPORT_TOPIC_ARN";
@@ -35,12 +26,12 @@ public record ReportConfig(
 
     /** Every variable the function reads. */
     public static final Set<String> VARIABLES = Set.of(
-            VendConfig.REGION,
-            VendConfig.AWS_ENDPOINT,
-            VendConfig.BINDINGS_TABLE,
-            VendConfig.AUDIT_TABLE,
-            VendConfig.AUDIT_SHARDS,
-            VendConfig.ORGANIZATIONS,
+            REGION,
+            AWS_ENDPOINT,
+            BINDINGS_TABLE,
+            AUDIT_TABLE,
+            AUDIT_SHARDS,
+            ORGANIZATIONS,
             BUCKET,
             TOPIC_ARN,
             STALE_DAYS,
@@ -48,9 +39,6 @@ public record ReportConfig(
             BOOTSTRAP_DAYS,
             MAX_WINDOW_DAYS);
 
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
-    private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
-    private static final Pattern ORG_SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
     /** S3 bucket naming rules, without the rarer exceptions (no dots next to each other, not an IP address). */
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
@@ -58,23 +46,7 @@ public record ReportConfig(
             Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?");
 
     public static ReportConfig from(Settings s) {
-        String regionName = s.required(VendConfig.REGION);
-        if (!REGION.matcher(regionName).matches()) {
-            throw new ConfigException(VendConfig.REGION, "is not an AWS region name: '" + regionName + "'");
-        }
-        Optional<URI> endpoint =
-                s.optional(VendConfig.AWS_ENDPOINT).map(v -> s.httpsUri(VendConfig.AWS_ENDPOINT, v, true));
-        Set<String> orgs = s.list(VendConfig.ORGANIZATIONS);
-        if (orgs.isEmpty()) {
-            throw new ConfigException(
-                    VendConfig.ORGANIZATIONS,
-                    "is required: the Buildkite organization slugs whose bindings are reviewed");
-        }
-        for (String org : orgs) {
-            if (!ORG_SLUG.matcher(org).matches()) {
-                throw new ConfigException(VendConfig.ORGANIZATIONS, "'" + org + "' is not an organization slug");
-            }
-        }
+        SharedConfig shared = SharedConfig.from(s, "whose bindings are reviewed");
         String bucket = s.required(BUCKET);
         if (!BUCKET_NAME.matcher(bucket).matches() || bucket.contains("..")) {
             throw new ConfigException(BUCKET, "is not an S3 bucket name: '" + bucket + "'");
@@ -89,23 +61,6 @@ public record ReportConfig(
                         (int) s.longValue(LONG_DURATION, ReportOptions.DEFAULTS.longDurationSeconds(), 900, 43_200))
                 .withBootstrapDays((int) s.longValue(BOOTSTRAP_DAYS, ReportOptions.DEFAULTS.bootstrapDays(), 0, 400));
         return new ReportConfig(
-                Region.of(regionName),
-                endpoint,
-                table(s, VendConfig.BINDINGS_TABLE),
-                table(s, VendConfig.AUDIT_TABLE),
-                (int) s.longValue(VendConfig.AUDIT_SHARDS, 4, 1, 64),
-                orgs,
-                bucket,
-                topic,
-                options,
-                Duration.ofDays(s.longValue(MAX_WINDOW_DAYS, 31, 1, 400)));
-    }
-
-    private static String table(Settings s, String variable) {
-        String name = s.required(variable);
-        if (!TABLE.matcher(name).matches()) {
-            throw new ConfigException(variable, "is not a DynamoDB table name: '" + name + "'");
-        }
-        return name;
+                shared, bucket, topic, options, Duration.ofDays(s.longValue(MAX_WINDOW_DAYS, 31, 1, 400)));
     }
 }

@@ -1,9 +1,11 @@
 package io.kitevend.config;
 
+import io.kitevend.text.Text;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +17,9 @@ import java.util.stream.Collectors;
  * template check) can compare the variables a configuration reads with those a deployment sets.
  */
 public final class Settings {
+    /** How much of a bad value a message shows. */
+    private static final int SHOWN = 80;
+
     private final Map<String, String> env;
     private final Set<String> read = new TreeSet<>();
 
@@ -57,7 +62,7 @@ public final class Settings {
         try {
             value = Long.parseLong(raw.get());
         } catch (NumberFormatException e) {
-            throw new ConfigException(name, "must be a whole number, got '" + printable(raw.get()) + "'");
+            throw new ConfigException(name, "must be a whole number, got '" + Text.printable(raw.get(), SHOWN) + "'");
         }
         if (value < min || value > max) {
             throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + value);
@@ -74,10 +79,12 @@ public final class Settings {
         if (raw.isEmpty()) {
             return fallback;
         }
-        return switch (raw.get().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (raw.get().toLowerCase(Locale.ROOT)) {
             case "true", "on", "yes", "1" -> true;
             case "false", "off", "no", "0" -> false;
-            default -> throw new ConfigException(name, "must be true or false, got '" + printable(raw.get()) + "'");
+            default ->
+                throw new ConfigException(
+                        name, "must be true or false, got '" + Text.printable(raw.get(), SHOWN) + "'");
         };
     }
 
@@ -98,20 +105,15 @@ public final class Settings {
         try {
             uri = URI.create(raw);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, "is not a valid URL: '" + printable(raw) + "'");
+            throw new ConfigException(name, "is not a valid URL: '" + Text.printable(raw, SHOWN) + "'");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
         if (uri.getHost() == null || !(scheme.equals("https") || (allowPlainHttp && scheme.equals("http")))) {
             throw new ConfigException(
                     name,
-                    "must be an absolute " + (allowPlainHttp ? "http(s)" : "https") + " URL, got '" + printable(raw)
-                            + "'");
+                    "must be an absolute " + (allowPlainHttp ? "http(s)" : "https") + " URL, got '"
+                            + Text.printable(raw, SHOWN) + "'");
         }
         return uri;
-    }
-
-    private static String printable(String raw) {
-        String cut = raw.length() > 80 ? raw.substring(0, 80) + "..." : raw;
-        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }

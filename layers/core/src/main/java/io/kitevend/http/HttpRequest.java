@@ -19,6 +19,9 @@ public record HttpRequest(
         String sourceIp,
         String userAgent) {
 
+    /** Set by the carrier on a request whose base64 body could not be decoded; the use case answers 400. */
+    public static final String UNDECODABLE_BODY = "x-kitevend-undecodable-body";
+
     public HttpRequest {
         Map<String, String> lower = new TreeMap<>();
         if (headers != null) {

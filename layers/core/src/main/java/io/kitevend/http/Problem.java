@@ -1,6 +1,7 @@
 package io.kitevend.http;
 
 import io.kitevend.json.Json;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,6 +18,19 @@ public record Problem(ProblemType type, String detail, Map<String, Object> exten
 
     public static Problem of(ProblemType type, String detail) {
         return new Problem(type, detail, Map.of(), null);
+    }
+
+    /**
+     * 503 {@code dependency_unavailable}: {@code detail} says what was (not) done; the caller is told
+     * to retry after {@code retryAfter}, at least one second.
+     */
+    public static Problem unavailable(String detail, Duration retryAfter) {
+        return unavailable(detail, retryAfter, Map.of());
+    }
+
+    /** As {@link #unavailable(String, Duration)}, with extension members for the caller. */
+    public static Problem unavailable(String detail, Duration retryAfter, Map<String, Object> extensions) {
+        return new Problem(ProblemType.DEPENDENCY_UNAVAILABLE, detail, extensions, Math.max(1, retryAfter.toSeconds()));
     }
 
     public HttpResponse toResponse(String requestId) {

@@ -2,7 +2,7 @@ package io.kitevend.report;
 
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.binding.Binding;
-import io.kitevend.json.Json;
+import io.kitevend.json.LogLine;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -112,11 +112,7 @@ public final class AuditReportService {
         store.writeState(builder.nextState(current).toJson(now));
         Outcome outcome = new Outcome(report, written);
         notifier.publish(subject(report), message(report, written));
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("level", "INFO");
-        line.put("message", "kitevend audit report written");
-        line.put("report", outcome.summary());
-        log.println(Json.write(line));
+        LogLine.print(log, "INFO", "kitevend audit report written", Map.of("report", outcome.summary()));
         return outcome;
     }
 

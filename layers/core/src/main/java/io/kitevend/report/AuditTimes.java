@@ -1,5 +1,6 @@
 package io.kitevend.report;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -49,7 +50,7 @@ final class AuditTimes {
                 try {
                     long epochDay = LocalDate.of(year, month, day).toEpochDay();
                     return ((epochDay * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + milli;
-                } catch (java.time.DateTimeException badDate) {
+                } catch (DateTimeException badDate) {
                     return INVALID;
                 }
             }

@@ -1,5 +1,6 @@
 package io.kitevend.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -89,7 +90,7 @@ public record ReportState(
             }
             return new ReportState(
                     Instant.parse(text(root, "since")), Instant.parse(text(root, "through")), pairs, used);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | DateTimeParseException e) {
+        } catch (JsonProcessingException | DateTimeParseException e) {
             throw new ReportException("report state is unreadable: " + e.getMessage(), e);
         }
     }

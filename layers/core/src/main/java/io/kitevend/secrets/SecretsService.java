@@ -1,16 +1,15 @@
 package io.kitevend.secrets;
 
+import io.kitevend.DependencyUnavailableException;
 import io.kitevend.audit.AuditRecord;
-import io.kitevend.audit.AuditTrail;
 import io.kitevend.audit.Decision;
-import io.kitevend.binding.CachedBindings;
+import io.kitevend.binding.SecretGrant;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
-import io.kitevend.replay.ReplayGuard;
-import io.kitevend.token.TokenVerifier;
-import io.kitevend.vend.AuditedRequest;
-import io.kitevend.vend.JobGate;
+import io.kitevend.job.AuditedRequest;
+import io.kitevend.job.JobGate;
+import io.kitevend.job.JobPorts;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,16 +27,10 @@ public final class SecretsService {
     private final SecretSource source;
     private final AuditedRequest audited;
 
-    public SecretsService(
-            TokenVerifier verifier,
-            ReplayGuard replay,
-            CachedBindings bindings,
-            SecretSource source,
-            AuditTrail audit,
-            Clock clock) {
-        this.gate = new JobGate(verifier::verify, replay, bindings);
+    public SecretsService(JobPorts ports, SecretSource source, Clock clock) {
+        this.gate = new JobGate(ports.verifier()::verify, ports.replay(), ports.bindings());
         this.source = source;
-        this.audited = new AuditedRequest(audit, clock);
+        this.audited = new AuditedRequest(ports.audit(), clock);
     }
 
     private record Handed(String binding, Map<String, String> values) {}
@@ -52,7 +45,7 @@ public final class SecretsService {
                 SecretGrant g = grant.getValue();
                 try {
                     SecretValue value = source.fetch(g.secretId());
-                    values.put(grant.getKey(), g.valueOf(value));
+                    values.put(grant.getKey(), value.textFor(g));
                     handed.add(grant.getKey() + "=" + g.secretId() + (g.key() == null ? "" : "#" + g.key()) + "@"
                             + value.versionId());
                 } catch (SecretUnavailableException e) {
@@ -72,12 +65,10 @@ public final class SecretsService {
                                     Decision.ERROR,
                                     e.reason(),
                                     detail,
-                                    new Problem(
-                                            ProblemType.DEPENDENCY_UNAVAILABLE,
+                                    Problem.unavailable(
                                             "The secret the binding grants as " + grant.getKey()
                                                     + " could not be read; no secrets were handed out.",
-                                            Map.of(),
-                                            2L));
+                                            DependencyUnavailableException.DEFAULT_RETRY_AFTER));
                 }
             }
             record.secrets(handed);

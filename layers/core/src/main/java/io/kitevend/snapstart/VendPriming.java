@@ -20,32 +20,34 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.kitevend.assembly.VendAssembly;
 import io.kitevend.audit.AuditLog;
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.Decision;
+import io.kitevend.aws.DynamoBindingStore;
+import io.kitevend.aws.RefreshableCredentialsProvider;
+import io.kitevend.aws.StsCredentialIssuer;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingDecision;
 import io.kitevend.binding.BindingMatcher;
 import io.kitevend.binding.BindingRules;
 import io.kitevend.binding.CompiledBinding;
-import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.credentials.IssuedCredentials;
 import io.kitevend.credentials.SessionRequest;
 import io.kitevend.credentials.SessionRequests;
-import io.kitevend.credentials.StsCredentialIssuer;
-import io.kitevend.http.ApiGateway;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.HttpResponse;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
+import io.kitevend.json.LogLine;
+import io.kitevend.lambda.ApiGateway;
 import io.kitevend.token.BuildkiteClaims;
 import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenPolicy;
 import io.kitevend.token.TokenRejectedException;
 import io.kitevend.token.TokenVerifier;
-import io.kitevend.vend.VendAssembly;
 import io.kitevend.vend.VendResponses;
 import io.kitevend.vend.VendResult;
 import java.io.OutputStream;
@@ -76,7 +78,8 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.utils.DateUtils;
 
 /**
- * The vend function's SnapStart hooks (design §9). {@link #beforeCheckpoint} runs the real code
+ * The vend function's SnapStart hooks (their cost and effect are measured by {@code bench/coldstart}, see
+ * {@code bench/README.md}). {@link #beforeCheckpoint} runs the real code
  * of a vend, without its side effects, {@link #ROUNDS} times, so that the snapshot holds loaded
  * and compiled classes:
  * <ul>
@@ -171,15 +174,12 @@ public final class VendPriming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         String failure = forget();
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("level", failure == null ? "INFO" : "WARN");
-        line.put(
-                "message",
+        logLine(
+                failure == null ? "INFO" : "WARN",
                 failure == null
                         ? "snapstart restore: credentials and bindings cache dropped"
-                        : "snapstart restore: could not drop everything; " + failure);
-        line.put("hook", "afterRestore");
-        logLine(line);
+                        : "snapstart restore: could not drop everything; " + failure,
+                Map.of("hook", "afterRestore"));
     }
 
     /** The last priming's report, or null before the first. */
@@ -220,18 +220,17 @@ public final class VendPriming implements Resource {
         }
         Report report = new Report(steps, (System.nanoTime() - started) / 1_000_000);
         lastReport = report;
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("level", report.allOk() ? "INFO" : "WARN");
-        line.put(
-                "message",
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("hook", "beforeCheckpoint");
+        fields.put("steps", report.steps());
+        fields.put("rounds", rounds);
+        fields.put("millis", report.millis());
+        logLine(
+                report.allOk() ? "INFO" : "WARN",
                 report.allOk()
                         ? "snapstart priming done"
-                        : "snapstart priming done; some steps failed and were skipped");
-        line.put("hook", "beforeCheckpoint");
-        line.put("steps", report.steps());
-        line.put("rounds", rounds);
-        line.put("millis", report.millis());
-        logLine(line);
+                        : "snapstart priming done; some steps failed and were skipped",
+                fields);
         return report;
     }
 
@@ -547,12 +546,9 @@ public final class VendPriming implements Resource {
 
     // ------------------------------------------------------------------ helpers
 
-    private void logLine(Map<String, Object> line) {
+    private void logLine(String level, String message, Map<String, Object> fields) {
         try {
-            String json = Json.write(line);
-            synchronized (log) {
-                log.println(json);
-            }
+            LogLine.print(log, level, message, fields);
         } catch (RuntimeException e) {
             // A log line is not worth failing a checkpoint or a restore.
         }

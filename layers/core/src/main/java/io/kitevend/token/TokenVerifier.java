@@ -16,6 +16,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.kitevend.json.Json;
+import io.kitevend.text.Text;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
@@ -105,7 +107,7 @@ public final class TokenVerifier {
                 throw reject(TokenRejection.TOKEN_MALFORMED, "header is not a JSON object");
             }
             return header;
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             throw reject(TokenRejection.TOKEN_MALFORMED, "header is not base64url JSON");
         }
     }
@@ -305,11 +307,8 @@ public final class TokenVerifier {
         return new TokenRejectedException(reason, detail);
     }
 
+    /** A value from the token, for an audit detail. */
     private static String printable(String s) {
-        if (s == null) {
-            return "null";
-        }
-        String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return Text.printable(s, 100);
     }
 }

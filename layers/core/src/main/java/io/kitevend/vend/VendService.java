@@ -2,8 +2,6 @@ package io.kitevend.vend;
 
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.audit.AuditRecord;
-import io.kitevend.audit.AuditTrail;
-import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.CompiledBinding;
 import io.kitevend.credentials.CredentialIssuer;
 import io.kitevend.credentials.IssuedCredentials;
@@ -13,7 +11,9 @@ import io.kitevend.credentials.SessionRequests;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
-import io.kitevend.replay.ReplayGuard;
+import io.kitevend.job.AuditedRequest;
+import io.kitevend.job.JobGate;
+import io.kitevend.job.JobPorts;
 import java.time.Clock;
 
 /**
@@ -28,16 +28,10 @@ public final class VendService {
     private final CredentialIssuer issuer;
     private final AuditedRequest audited;
 
-    public VendService(
-            io.kitevend.token.TokenVerifier verifier,
-            ReplayGuard replay,
-            CachedBindings bindings,
-            CredentialIssuer issuer,
-            AuditTrail audit,
-            Clock clock) {
-        this.gate = new JobGate(verifier::verify, replay, bindings);
+    public VendService(JobPorts ports, CredentialIssuer issuer, Clock clock) {
+        this.gate = new JobGate(ports.verifier()::verify, ports.replay(), ports.bindings());
         this.issuer = issuer;
-        this.audited = new AuditedRequest(audit, clock);
+        this.audited = new AuditedRequest(ports.audit(), clock);
     }
 
     private record IssuedVend(IssuedCredentials credentials, String binding, String roleArn) {}

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.Decision;
-import io.kitevend.audit.DynamoAuditStore;
 import io.kitevend.testing.EmulatorAws;
 import io.kitevend.token.BuildkiteClaims;
 import java.net.URI;

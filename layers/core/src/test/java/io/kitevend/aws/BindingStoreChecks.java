@@ -8,7 +8,6 @@ import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingRules;
 import io.kitevend.binding.CachedBindings;
 import io.kitevend.binding.CompiledBinding;
-import io.kitevend.binding.DynamoBindingStore;
 import io.kitevend.testing.AwsCallRecorder;
 import io.kitevend.testing.EmulatorAws;
 import java.net.URI;

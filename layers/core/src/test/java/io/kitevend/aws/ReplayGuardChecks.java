@@ -2,7 +2,6 @@ package io.kitevend.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kitevend.replay.DynamoReplayGuard;
 import io.kitevend.testing.EmulatorAws;
 import java.net.URI;
 import java.time.Duration;

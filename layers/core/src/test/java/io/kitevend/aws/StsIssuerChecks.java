@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kitevend.credentials.IssuedCredentials;
 import io.kitevend.credentials.SessionRequest;
-import io.kitevend.credentials.StsCredentialIssuer;
 import io.kitevend.testing.AwsCallRecorder;
 import io.kitevend.testing.EmulatorAws;
 import java.net.URI;

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The admin side of a {@link BindingStore} on any implementation: one binding by key, an
- * organization's bindings page by page in name order, and the three conditional writes.
+ * organization's bindings page by page in name order, and the three conditional writes. Run on the
+ * in-memory store here and on DynamoDB ({@code io.kitevend.aws.DynamoConditionalWritesIT}).
  */
-abstract class ConditionalWriteChecks {
-    static final String ROLE = "arn:aws:iam::123456789012:role/kitevend/deployer";
+public abstract class ConditionalWriteChecks {
+    protected static final String ROLE = "arn:aws:iam::123456789012:role/kitevend/deployer";
 
     protected BindingStore store;
 
@@ -26,7 +27,7 @@ abstract class ConditionalWriteChecks {
         store = newStore();
     }
 
-    static Binding binding(String name, long version) {
+    protected static Binding binding(String name, long version) {
         return Binding.builder()
                 .name(name)
                 .organization("acme")

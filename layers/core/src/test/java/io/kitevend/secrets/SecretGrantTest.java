@@ -3,6 +3,7 @@ package io.kitevend.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kitevend.binding.SecretGrant;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -11,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** What a job gets for a grant ({@link SecretGrant#valueOf}), and that values never show in {@code toString}. */
+/** What a job gets for a grant ({@link SecretValue#textFor}), and that values never show in {@code toString}. */
 class SecretGrantTest {
     private static final String JSON = """
             {"username":"ci","password":"s3cr3t-pw","port":5432,"tls":true,"nested":{"a":[1,2]},"empty":"","none":null}""";
@@ -44,7 +45,7 @@ class SecretGrantTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("values")
     void whatTheJobGets(String name, String key, SecretValue value, String expected) throws Exception {
-        assertThat(new SecretGrant(value.secretId(), key).valueOf(value)).isEqualTo(expected);
+        assertThat(value.textFor(new SecretGrant(value.secretId(), key))).isEqualTo(expected);
     }
 
     static Stream<Arguments> failures() {
@@ -69,7 +70,7 @@ class SecretGrantTest {
     @MethodSource("failures")
     void aGrantThatCannotBeMetIsAMissingSecretNeverAnEmptyValue(
             String name, String key, SecretValue value, String reason) {
-        assertThatThrownBy(() -> new SecretGrant(value.secretId(), key).valueOf(value))
+        assertThatThrownBy(() -> value.textFor(new SecretGrant(value.secretId(), key)))
                 .isInstanceOfSatisfying(SecretUnavailableException.class, e -> {
                     assertThat(e.missing()).isTrue();
                     assertThat(e.reason()).isEqualTo(reason);

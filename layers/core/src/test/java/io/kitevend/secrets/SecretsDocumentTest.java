@@ -9,6 +9,7 @@ import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingRules;
 import io.kitevend.binding.BindingsDocument;
 import io.kitevend.binding.FieldError;
+import io.kitevend.binding.SecretGrant;
 import io.kitevend.json.Json;
 import java.util.ArrayList;
 import java.util.List;

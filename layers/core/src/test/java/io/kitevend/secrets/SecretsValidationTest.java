@@ -6,6 +6,7 @@ import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingRules;
 import io.kitevend.binding.FieldError;
+import io.kitevend.binding.SecretGrant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitevend.assembly.VendAssembly;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.AwsSettings;
+import io.kitevend.aws.RefreshableCredentialsProvider;
 import io.kitevend.config.Settings;
 import io.kitevend.config.VendConfig;
 import io.kitevend.json.Json;
-import io.kitevend.vend.VendAssembly;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,7 +40,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 /**
  * The SnapStart priming with AWS out of reach (a loopback port nobody listens on): the AWS steps
  * fail and are reported, the steps that need no network succeed, nothing is thrown, and the
- * credentials are forgotten all the same. The moto run is {@code VendPrimingIntegrationTest}.
+ * credentials are forgotten all the same. The moto run is {@code VendPrimingIT}.
  */
 class VendPrimingTest {
     private static String unreachable;

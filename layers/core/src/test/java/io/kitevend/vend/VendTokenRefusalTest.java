@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
 import io.kitevend.http.HttpResponse;
+import io.kitevend.job.JobGate;
 import io.kitevend.testing.JwksServer;
 import io.kitevend.testing.TestKeys;
 import io.kitevend.testing.TokenMinter;

@@ -4,14 +4,14 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import io.kitevend.admin.AdminAssembly;
-import io.kitevend.admin.AdminConfig;
-import io.kitevend.admin.AdminEvents;
 import io.kitevend.admin.AdminService;
+import io.kitevend.assembly.AdminAssembly;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.AwsSettings;
+import io.kitevend.config.AdminConfig;
 import io.kitevend.config.Settings;
-import io.kitevend.http.ApiGateway;
+import io.kitevend.lambda.AdminEvents;
+import io.kitevend.lambda.ApiGateway;
 import java.time.Clock;
 
 /** {@code /v1/admin/*}: parse the event (with its authorizer context), run the admin use case, answer. Nothing else. */

@@ -2,12 +2,12 @@ package io.kitevend.function.report;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.kitevend.assembly.ReportAssembly;
 import io.kitevend.aws.AwsSettings;
+import io.kitevend.aws.ReportClients;
 import io.kitevend.config.ReportConfig;
 import io.kitevend.config.Settings;
 import io.kitevend.report.AuditReportService;
-import io.kitevend.report.ReportAssembly;
-import io.kitevend.report.ReportClients;
 import io.kitevend.report.ReportInvocation;
 import java.time.Clock;
 import java.time.Duration;

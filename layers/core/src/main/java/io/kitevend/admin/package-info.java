@@ -1,0 +1,12 @@
+/**
+ * The admin API, {@code /v1/admin/*}: who may read or change ({@link
+ * io.kitevend.admin.AdminAccess}), the bindings' conditional changes with their audit records,
+ * explain, and the audit query ({@link io.kitevend.admin.AdminService} maps HTTP to them). The
+ * caller comes from API Gateway's authorizer, read in {@code io.kitevend.lambda}.
+ *
+ * <p>Domain ring (see {@code RingsTest}): plain Java, with Jackson through {@link
+ * io.kitevend.json.Json} and Nimbus; it may use the other domain packages (without cycles), never
+ * the AWS SDK, Lambda types, CRaC, nor {@code aws}, {@code lambda}, {@code config}, {@code
+ * assembly} or {@code snapstart}.
+ */
+package io.kitevend.admin;

@@ -1,0 +1,41 @@
+package io.kitevend.text;
+
+import java.util.regex.Pattern;
+
+/**
+ * The shapes of the names kitevend accepts, in one place: what a binding may be called, what a
+ * Buildkite organization or pipeline slug looks like, and the AWS names a deployment is configured
+ * with. {@link #matches} is false for null.
+ */
+public enum Identifiers {
+    /** A binding's name, unique per organization. */
+    BINDING_NAME("[a-z0-9][a-z0-9-]{0,62}"),
+    /** A Buildkite organization slug. */
+    ORGANIZATION_SLUG("[a-z0-9][a-z0-9-]{0,99}"),
+    /** A Buildkite pipeline slug. */
+    PIPELINE_SLUG("[a-z0-9][a-z0-9_.-]{0,99}"),
+    /** A pipeline slug or a glob of them ({@code *} and {@code ?}), as a binding names its pipeline. */
+    PIPELINE_GLOB("[a-z0-9*?][a-z0-9_.*?-]{0,99}"),
+    /** A DynamoDB table name. */
+    TABLE("[A-Za-z0-9_.-]{3,255}"),
+    /** An AWS region name, such as {@code eu-west-1} or {@code us-gov-west-1}. */
+    REGION("[a-z]{2}(-[a-z]+)+-\\d"),
+    /** An AWS account id. */
+    ACCOUNT("\\d{12}");
+
+    private final Pattern pattern;
+
+    Identifiers(String regex) {
+        this.pattern = Pattern.compile(regex);
+    }
+
+    /** True when all of {@code s} has this shape; false for null. */
+    public boolean matches(String s) {
+        return s != null && pattern.matcher(s).matches();
+    }
+
+    /** The shape as a regular expression, for messages that show it. */
+    public String pattern() {
+        return pattern.pattern();
+    }
+}
