@@ -41,7 +41,7 @@ public record JobPorts(TokenVerifier verifier, ReplayGuard replay, CachedBinding
             PrintStream log) {
         return of(
                 settings,
-                new TokenVerifier(settings.token(), SigningKeys.fromUrl(settings.token()), clock),
+                new TokenVerifier(settings.token(), SigningKeys.fromUrl(settings.token(), clock), clock),
                 replayGuard,
                 bindings,
                 audit,

@@ -1,14 +1,11 @@
 package io.kitevend.snapstart;
 
-import com.nimbusds.jose.jwk.JWKMatcher;
-import com.nimbusds.jose.jwk.JWKSelector;
 import io.kitevend.assembly.VendAssembly;
 import io.kitevend.aws.DynamoBindingStore;
 import io.kitevend.aws.RefreshableCredentialsProvider;
 import io.kitevend.aws.StsCredentialIssuer;
 import io.kitevend.json.LogLine;
 import io.kitevend.lambda.ApiGateway;
-import io.kitevend.token.SigningKeys;
 import io.kitevend.vend.VendResponses;
 import io.kitevend.vend.VendService;
 import java.io.PrintStream;
@@ -34,8 +31,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       discarded stream), and {@link StsCredentialIssuer} answered with a canned response. Each
  *       round one vend per algorithm is issued, and a token for another audience and a replayed
  *       token are refused;</li>
- *   <li>{@code jwks}: once, the issuer's JWKS fetched through a {@link SigningKeys} of its own that
- *       is then dropped (the function's verifier holds no keys in the snapshot);</li>
+ *   <li>{@code jwks}: once, the issuer's keys fetched by the function's own verifier, which keeps
+ *       them for the snapshot: they are public, and a restored environment uses them under the
+ *       cache's rules ({@link io.kitevend.token.SigningKeys}: younger than the cache time counted
+ *       from the fetch, or fetched again on first use; an unknown key id still triggers one
+ *       refresh);</li>
  *   <li>{@code dynamodb}: a {@code GetItem} of a key no binding can have on the bindings table and
  *       the bindings lookup of a pipeline that cannot exist (two {@code Query} calls on
  *       {@code by-pipeline}), through the function's own client and cache, then the priming
@@ -49,7 +49,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * the tokens and the in-memory ports are dropped when priming ends; the identifiers used are fixed
  * strings; the bindings cache is emptied and the credentials provider forgotten, so that the
  * snapshot holds no credentials. {@link #afterRestore} forgets both again, so a restored
- * environment resolves its own credentials and reads bindings on its first request. The JDK's own random sources (behind
+ * environment resolves its own credentials and reads bindings on its first request. What the
+ * snapshot does keep is the issuer's public keys. The JDK's own random sources (behind
  * {@code UUID.randomUUID}, RSA blinding and TLS) are {@code NativePRNG} on Linux, which mixes every
  * output with bytes read from {@code /dev/urandom} (buffered for at most 100 ms of wall time), so
  * they do not repeat across restored environments; the vend function keeps no {@code SecureRandom}
@@ -147,7 +148,7 @@ public final class VendPriming implements Resource {
                     vends[0].round(r);
                 });
                 if (round == 1) {
-                    step(steps, "jwks", this::fetchKeys);
+                    step(steps, "jwks", () -> assembly.verifier().loadKeys());
                 }
                 step(steps, "dynamodb", this::readDynamo);
                 step(steps, "sts", () -> assembly.sts().getCallerIdentity());
@@ -201,15 +202,6 @@ public final class VendPriming implements Resource {
         } catch (Exception | LinkageError e) {
             steps.put(name, failure(e));
         }
-    }
-
-    /**
-     * One fetch of the issuer's JWKS through a {@link SigningKeys} of its own, dropped afterwards:
-     * the fetching and parsing code is warmed, and the function's verifier holds no keys, so a
-     * restored environment fetches them on its first request.
-     */
-    private void fetchKeys() throws Exception {
-        SigningKeys.fromUrl(assembly.config().token()).select(new JWKSelector(new JWKMatcher.Builder().build()));
     }
 
     /** The read-only DynamoDB calls, through the function's client and bindings cache. */
