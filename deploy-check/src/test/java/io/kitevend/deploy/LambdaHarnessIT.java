@@ -20,8 +20,10 @@ import io.kitevend.testing.TokenMinter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +60,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *
  * <p>With {@code -Dkitevend.harness.figures=true} it also prints, per function, init, restore and
  * invoke times and the JVM's memory, and runs the vend function once more on demand (no hooks) to
- * compare; {@code bench/lambda} runs it so. The figures are never asserted.
+ * compare, each time with warm invokes after the first whose median the first is set against;
+ * {@code bench/lambda} runs it so. The figures are never asserted.
  */
 @Tag("integration")
 class LambdaHarnessIT {
@@ -78,6 +81,9 @@ class LambdaHarnessIT {
             "AdminJwtReaderGroups", "kitevend-readers");
 
     static final boolean FIGURES = Boolean.getBoolean("kitevend.harness.figures");
+
+    /** Warm invokes timed after the first ones, for the median the first invoke is compared with. */
+    private static final int WARM_INVOKES = 15;
 
     static URI moto;
     static SamBuild build;
@@ -223,13 +229,29 @@ class LambdaHarnessIT {
     void theVendFunctionIssuesCredentialsFromMotoAndRefusesBadRequests() throws Exception {
         TemplateFunctions.Function vend = functions(SamTransform.TEMPLATE).get("VendFunction");
         assertThat(vend.snapStart()).isTrue();
-        vendUnder(vend, LambdaEnvironment.InitType.SNAP_START);
+        Map<String, Object> restored = vendUnder(vend, LambdaEnvironment.InitType.SNAP_START);
         if (FIGURES) {
-            vendUnder(vend, LambdaEnvironment.InitType.ON_DEMAND);
+            Map<String, Object> onDemand = vendUnder(vend, LambdaEnvironment.InitType.ON_DEMAND);
+            figure(String.format(
+                    Locale.ROOT,
+                    "VendFunction first invoke over warm median: after restore %s ms / %s ms = %.2fx;"
+                            + " on demand %s ms / %s ms = %.2fx",
+                    restored.get("first_invoke_ms"),
+                    restored.get("warm_median_ms"),
+                    ratio(restored),
+                    onDemand.get("first_invoke_ms"),
+                    onDemand.get("warm_median_ms"),
+                    ratio(onDemand)));
         }
     }
 
-    private void vendUnder(TemplateFunctions.Function vend, LambdaEnvironment.InitType initType) throws Exception {
+    private static double ratio(Map<String, Object> figures) {
+        return ((Number) figures.get("first_invoke_ms")).doubleValue()
+                / ((Number) figures.get("warm_median_ms")).doubleValue();
+    }
+
+    private Map<String, Object> vendUnder(TemplateFunctions.Function vend, LambdaEnvironment.InitType initType)
+            throws Exception {
         int fetchesBefore = containerCredentials.fetches().size();
         String keyBefore = containerCredentials.currentKeyId();
         try (LambdaEnvironment environment = start(vend, initType)) {
@@ -278,7 +300,20 @@ class LambdaHarnessIT {
                         .contains(keyBefore, containerCredentials.currentKeyId());
                 assertThat(environment.runtimeApi().restoredAt()).isPositive();
             }
+            if (FIGURES) {
+                double[] warm = new double[WARM_INVOKES];
+                for (int i = 0; i < WARM_INVOKES; i++) {
+                    long started = System.nanoTime();
+                    HttpAnswer answer = http(environment.invoke(
+                            SampleEvents.text("vend-request.json").replace(SampleEvents.PLACEHOLDER, minter.sign())));
+                    warm[i] = (System.nanoTime() - started) / 1e6;
+                    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+                }
+                Arrays.sort(warm);
+                figures.put("warm_median_ms", Math.round(warm[WARM_INVOKES / 2] * 10) / 10.0);
+            }
             report(environment, figures);
+            return figures;
         }
     }
 

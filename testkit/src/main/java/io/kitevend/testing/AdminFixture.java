@@ -83,7 +83,7 @@ public final class AdminFixture {
         Map<String, String> all = new HashMap<>(environment());
         all.putAll(env);
         this.config = AdminConfig.from(new Settings(all));
-        TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
+        TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token(), clock), clock);
         this.admin = AdminAssembly.create(config, bindings, auditStore, auditQuery, verifier, clock, log)
                 .service();
     }

@@ -32,7 +32,7 @@ public record AdminAssembly(AdminService service, BindingStore bindings, AuditQu
         DynamoDbClient dynamo = aws.dynamo();
         DynamoAuditStore audit =
                 new DynamoAuditStore(dynamo, config.auditTable(), config.auditRetention(), config.auditShards());
-        TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token()), clock);
+        TokenVerifier verifier = new TokenVerifier(config.token(), SigningKeys.fromUrl(config.token(), clock), clock);
         return create(
                 config, new DynamoBindingStore(dynamo, config.bindingsTable()), audit, audit, verifier, clock, log);
     }

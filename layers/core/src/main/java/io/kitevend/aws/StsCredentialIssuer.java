@@ -6,6 +6,7 @@ import io.kitevend.credentials.IssuedCredentials;
 import io.kitevend.credentials.RoleRefusedException;
 import io.kitevend.credentials.SessionRequest;
 import java.util.List;
+import java.util.function.Function;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -16,17 +17,25 @@ import software.amazon.awssdk.services.sts.model.Tag;
 
 /** {@code sts:AssumeRole} with session name, source identity, tags, duration, policy and external id. */
 public final class StsCredentialIssuer implements CredentialIssuer {
-    private final StsClient sts;
+    private final Function<AssumeRoleRequest, AssumeRoleResponse> assumeRole;
 
     public StsCredentialIssuer(StsClient sts) {
-        this.sts = sts;
+        this(sts::assumeRole);
+    }
+
+    /**
+     * With another way to make the call: the SnapStart priming answers it with a canned response,
+     * so that the rest of this class runs as it does for real and nothing is sent.
+     */
+    public StsCredentialIssuer(Function<AssumeRoleRequest, AssumeRoleResponse> assumeRole) {
+        this.assumeRole = assumeRole;
     }
 
     @Override
     public IssuedCredentials issue(SessionRequest request) throws RoleRefusedException, DependencyUnavailableException {
         AssumeRoleResponse response;
         try {
-            response = sts.assumeRole(assumeRoleRequest(request));
+            response = assumeRole.apply(assumeRoleRequest(request));
         } catch (AwsServiceException e) {
             if (AwsErrors.isTransient(e)) {
                 throw AwsErrors.unavailable("sts", e);
@@ -48,8 +57,8 @@ public final class StsCredentialIssuer implements CredentialIssuer {
         return credentials(response);
     }
 
-    /** The AssumeRole call for a session request (also built, never sent, by the SnapStart priming). */
-    public static AssumeRoleRequest assumeRoleRequest(SessionRequest request) {
+    /** The AssumeRole call for a session request. */
+    private static AssumeRoleRequest assumeRoleRequest(SessionRequest request) {
         List<Tag> tags = request.tags().entrySet().stream()
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
                 .toList();
@@ -71,7 +80,7 @@ public final class StsCredentialIssuer implements CredentialIssuer {
     }
 
     /** The credentials of an AssumeRole answer. */
-    public static IssuedCredentials credentials(AssumeRoleResponse response) {
+    private static IssuedCredentials credentials(AssumeRoleResponse response) {
         Credentials c = response.credentials();
         return new IssuedCredentials(
                 c.accessKeyId(),

@@ -7,14 +7,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 /**
  * The compiled bindings of a pipeline, kept in memory for a short, configurable time. A warm
  * instance reads nothing; a cold one reads the pipeline's exact bindings and the organization's
- * glob bindings (each cached on its own). A stored binding that no longer compiles (say, the
- * role path was narrowed) is left out and reported, never used.
+ * glob bindings (each cached on its own), both at once, while its caller goes on (see
+ * {@link #lookup}). A stored binding that no longer compiles (say, the role path was narrowed) is
+ * left out and reported, never used.
  */
 public final class CachedBindings {
     private final BindingStore store;
@@ -42,16 +47,26 @@ public final class CachedBindings {
     /** Every binding that could apply to the pipeline: its exact ones and the organization's globs. */
     public List<CompiledBinding> candidates(String organization, String pipeline)
             throws DependencyUnavailableException {
-        List<CompiledBinding> exact = cached(
-                "p\u0000" + organization + "\u0000" + pipeline, () -> store.exactPipeline(organization, pipeline));
-        List<CompiledBinding> globs = cached("g\u0000" + organization, () -> store.globPipelines(organization));
-        if (globs.isEmpty()) {
-            return exact;
+        try (Lookup lookup = lookup(organization, pipeline)) {
+            return lookup.candidates();
         }
-        List<CompiledBinding> all = new ArrayList<>(exact.size() + globs.size());
-        all.addAll(exact);
-        all.addAll(globs);
-        return all;
+    }
+
+    /**
+     * Starts finding the pipeline's candidates: what is cached is at hand, what is not is read on
+     * a virtual thread of its own (the exact pipeline and the globs side by side), so that the
+     * caller can do other work meanwhile. Closing the lookup waits for those reads, so nothing
+     * started here runs on after the request that started it (Lambda may freeze the environment
+     * as soon as the request is answered).
+     */
+    public Lookup lookup(String organization, String pipeline) {
+        Instant now = clock.instant();
+        return new Lookup(
+                part(
+                        "p\u0000" + organization + "\u0000" + pipeline,
+                        now,
+                        () -> store.exactPipeline(organization, pipeline)),
+                part("g\u0000" + organization, now, () -> store.globPipelines(organization)));
     }
 
     /** Forgets everything, so the next request reads the store again. */
@@ -59,16 +74,78 @@ public final class CachedBindings {
         cache.clear();
     }
 
+    /** The candidates of one pipeline, at hand or being read. */
+    public static final class Lookup implements AutoCloseable {
+        private final Future<List<CompiledBinding>> exact;
+        private final Future<List<CompiledBinding>> globs;
+
+        private Lookup(Future<List<CompiledBinding>> exact, Future<List<CompiledBinding>> globs) {
+            this.exact = exact;
+            this.globs = globs;
+        }
+
+        /** The pipeline's exact bindings, then the organization's globs; waits for reads in flight. */
+        public List<CompiledBinding> candidates() throws DependencyUnavailableException {
+            List<CompiledBinding> exactBindings = outcome(exact);
+            List<CompiledBinding> globBindings = outcome(globs);
+            if (globBindings.isEmpty()) {
+                return exactBindings;
+            }
+            List<CompiledBinding> all = new ArrayList<>(exactBindings.size() + globBindings.size());
+            all.addAll(exactBindings);
+            all.addAll(globBindings);
+            return all;
+        }
+
+        /** Waits for the reads still in flight, whatever their outcome. */
+        @Override
+        public void close() {
+            for (Future<List<CompiledBinding>> part : List.of(exact, globs)) {
+                try {
+                    part.get();
+                } catch (ExecutionException e) {
+                    // the outcome is the caller's business (candidates); here only the wait counts
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        private static List<CompiledBinding> outcome(Future<List<CompiledBinding>> part)
+                throws DependencyUnavailableException {
+            try {
+                return part.get();
+            } catch (ExecutionException e) {
+                switch (e.getCause()) {
+                    case DependencyUnavailableException unavailable -> throw unavailable;
+                    case RuntimeException runtime -> throw runtime;
+                    case Error error -> throw error;
+                    default -> throw new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DependencyUnavailableException(
+                        "binding-store", "interrupted", DependencyUnavailableException.DEFAULT_RETRY_AFTER, e);
+            }
+        }
+    }
+
     private interface Load {
         List<Binding> load() throws DependencyUnavailableException;
     }
 
-    private List<CompiledBinding> cached(String key, Load load) throws DependencyUnavailableException {
-        Instant now = clock.instant();
+    private Future<List<CompiledBinding>> part(String key, Instant now, Load load) {
         Entry entry = cache.get(key);
         if (entry != null && now.isBefore(entry.expires())) {
-            return entry.bindings();
+            return CompletableFuture.completedFuture(entry.bindings());
         }
+        FutureTask<List<CompiledBinding>> read = new FutureTask<>(() -> loaded(key, now, load));
+        Thread.ofVirtual().name("kitevend-bindings-read").start(read);
+        return read;
+    }
+
+    private List<CompiledBinding> loaded(String key, Instant now, Load load) throws DependencyUnavailableException {
         List<CompiledBinding> compiled = new ArrayList<>();
         for (Binding b : load.load()) {
             try {

@@ -32,7 +32,8 @@ import java.util.Map;
 
 /**
  * What every job request goes through before anything is handed out, credentials or secrets:
- * the request's shape, the token, the replay check, and the one binding that allows the job.
+ * the request's shape, the token, the replay check, and the one binding that allows the job
+ * (the last two side by side, refused in that order).
  * Each step records what it learned in the request's audit record and refuses with a
  * {@link Refusal} that carries the audit reason and the caller's problem.
  */
@@ -99,8 +100,14 @@ public final class JobGate {
         record.tokenSha256(sha256(ask.token()));
         BuildkiteClaims claims = verify(ask.token());
         record.claims(claims);
-        refuseReplay(claims, request.requestId());
-        CompiledBinding binding = selectBinding(claims, ask.binding());
+        // The replay write and the bindings lookup need nothing but the claims, so a cold cache is
+        // read while the write is in flight. Closing the lookup waits for its reads: nothing of this
+        // request runs on after it is answered, when Lambda may freeze the environment.
+        CompiledBinding binding;
+        try (CachedBindings.Lookup candidates = bindings.lookup(claims.organizationSlug(), claims.pipelineSlug())) {
+            refuseReplay(claims, request.requestId());
+            binding = selectBinding(claims, candidates, ask.binding());
+        }
         record.binding(binding.name());
         return new Admitted(claims, binding, ask.durationSeconds());
     }
@@ -202,10 +209,11 @@ public final class JobGate {
         }
     }
 
-    private CompiledBinding selectBinding(BuildkiteClaims claims, String requested) throws Refusal {
+    private CompiledBinding selectBinding(BuildkiteClaims claims, CachedBindings.Lookup lookup, String requested)
+            throws Refusal {
         List<CompiledBinding> candidates;
         try {
-            candidates = bindings.candidates(claims.organizationSlug(), claims.pipelineSlug());
+            candidates = lookup.candidates();
         } catch (DependencyUnavailableException e) {
             throw unavailable(e);
         }

@@ -39,7 +39,28 @@ public record JobPorts(TokenVerifier verifier, ReplayGuard replay, CachedBinding
             AuditStore audit,
             Clock clock,
             PrintStream log) {
-        TokenVerifier verifier = new TokenVerifier(settings.token(), SigningKeys.fromUrl(settings.token()), clock);
+        return of(
+                settings,
+                new TokenVerifier(settings.token(), SigningKeys.fromUrl(settings.token(), clock), clock),
+                replayGuard,
+                bindings,
+                audit,
+                clock,
+                log);
+    }
+
+    /**
+     * As above, with a verifier of the caller's (the SnapStart priming verifies tokens of a
+     * throw-away key).
+     */
+    public static JobPorts of(
+            JobSettings settings,
+            TokenVerifier verifier,
+            ReplayGuard replayGuard,
+            BindingStore bindings,
+            AuditStore audit,
+            Clock clock,
+            PrintStream log) {
         CachedBindings cached = new CachedBindings(
                 bindings,
                 new BindingCompiler(settings.bindingRules()),

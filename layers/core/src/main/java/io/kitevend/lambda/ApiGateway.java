@@ -11,10 +11,17 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Converts API Gateway HTTP API (payload 2.0) events to {@link HttpRequest} and back. */
 public final class ApiGateway {
     private ApiGateway() {}
+
+    /** One event through a route: the event as a request, the route's answer as the event's response. */
+    public static APIGatewayV2HTTPResponse handle(
+            APIGatewayV2HTTPEvent event, Clock clock, Function<HttpRequest, HttpResponse> route) {
+        return response(route.apply(request(event == null ? new APIGatewayV2HTTPEvent() : event, clock)));
+    }
 
     public static HttpRequest request(APIGatewayV2HTTPEvent event, Clock clock) {
         var ctx = event.getRequestContext();

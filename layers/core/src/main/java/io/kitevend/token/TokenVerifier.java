@@ -60,6 +60,11 @@ public final class TokenVerifier {
         return policy;
     }
 
+    /** Fetches the issuer's keys now unless fresh ones are cached ({@link SigningKeys#load}). */
+    public void loadKeys() throws SigningKeysUnavailableException {
+        keys.load();
+    }
+
     public BuildkiteClaims verify(String token) throws TokenRejectedException, SigningKeysUnavailableException {
         if (token == null || token.isEmpty()) {
             throw reject(TokenRejection.TOKEN_MISSING, "no token");

@@ -310,6 +310,6 @@ class SigningKeysTest {
     }
 
     private static TokenVerifier verifier(TokenPolicy policy) {
-        return new TokenVerifier(policy, SigningKeys.fromUrl(policy), Clock.systemUTC());
+        return new TokenVerifier(policy, SigningKeys.fromUrl(policy, Clock.systemUTC()), Clock.systemUTC());
     }
 }

@@ -64,7 +64,6 @@ public final class VendHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        APIGatewayV2HTTPEvent request = event == null ? new APIGatewayV2HTTPEvent() : event;
-        return ApiGateway.response(VendResponses.toHttp(service.vend(ApiGateway.request(request, clock))));
+        return ApiGateway.handle(event, clock, request -> VendResponses.toHttp(service.vend(request)));
     }
 }

@@ -17,6 +17,7 @@ import io.kitevend.json.Json;
 import io.kitevend.snapstart.VendPriming;
 import io.kitevend.testing.Emulators;
 import io.kitevend.testing.JwksServer;
+import io.kitevend.testing.MutableClock;
 import io.kitevend.testing.SampleEvents;
 import io.kitevend.testing.TestKeys;
 import io.kitevend.testing.TokenMinter;
@@ -26,6 +27,8 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +52,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The SnapStart hooks of the vend function against moto: {@code beforeCheckpoint} makes only
  * read-only calls (every call the function's SDK clients make is counted by an interceptor),
- * leaves the audit and replay tables empty, keeps no credentials and no cached bindings, and a
- * vend after {@code afterRestore} is issued.
+ * leaves the audit and replay tables empty, keeps no credentials and no cached bindings (but the
+ * issuer's public keys), and a vend after {@code afterRestore} is issued.
  */
 @Tag("integration")
 class VendPrimingIT {
@@ -125,10 +128,14 @@ class VendPrimingIT {
     }
 
     private VendAssembly assembly() {
+        return assembly(Clock.systemUTC());
+    }
+
+    private VendAssembly assembly(Clock clock) {
         VendConfig config = VendConfig.from(new Settings(env));
         AwsClients aws =
                 new AwsClients(new AwsSettings(config.region(), config.awsEndpoint(), credentials), List.of(calls));
-        return VendAssembly.create(config, aws, Clock.systemUTC(), log);
+        return VendAssembly.create(config, aws, clock, log);
     }
 
     private int count(String table) {
@@ -201,8 +208,8 @@ class VendPrimingIT {
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
         assertThat(jwks.fetches())
-                .as("the function's verifier held no keys from priming")
-                .isEqualTo(fetchesBefore + 1);
+                .as("the function's verifier kept the issuer's public keys from priming")
+                .isEqualTo(fetchesBefore);
         JsonNode body = Json.readTree(response.getBody());
         assertThat(body.get("AccessKeyId").asText()).startsWith("ASIA");
         assertThat(body.get("Binding").asText()).isEqualTo("deploy-main");
@@ -211,6 +218,23 @@ class VendPrimingIT {
         assertThat(count(AUDIT)).isEqualTo(1);
         assertThat(count(REPLAY)).isEqualTo(1);
         assertThat(credentialLookups.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aRestoreLaterThanTheKeysCacheTimeFetchesThemAgainOnTheFirstVend() throws Exception {
+        // The snapshot taken six minutes before the restore: its keys are older than the cache time (5 minutes).
+        MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofMinutes(6)));
+        VendAssembly assembly = assembly(clock);
+        VendPriming priming = new VendPriming(assembly, credentials::refresh, clock, log);
+        priming.beforeCheckpoint(null);
+        clock.set(Instant.now());
+        priming.afterRestore(null);
+        int fetchesBefore = jwks.fetches();
+
+        APIGatewayV2HTTPResponse response = vend(new VendHandler(assembly.service(), clock));
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        assertThat(jwks.fetches()).as("the stale keys fetched again, once").isEqualTo(fetchesBefore + 1);
     }
 
     @Test

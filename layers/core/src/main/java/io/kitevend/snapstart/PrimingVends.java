@@ -1,0 +1,247 @@
+package io.kitevend.snapstart;
+
+import static io.kitevend.snapstart.VendPriming.SLUG;
+import static io.kitevend.snapstart.VendPriming.cut;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.kitevend.audit.InMemoryAuditStore;
+import io.kitevend.aws.StsCredentialIssuer;
+import io.kitevend.binding.Binding;
+import io.kitevend.binding.BindingRules;
+import io.kitevend.binding.InMemoryBindingStore;
+import io.kitevend.config.VendConfig;
+import io.kitevend.job.JobPorts;
+import io.kitevend.lambda.ApiGateway;
+import io.kitevend.replay.InMemoryReplayGuard;
+import io.kitevend.token.SigningKeys;
+import io.kitevend.token.TokenPolicy;
+import io.kitevend.token.TokenVerifier;
+import io.kitevend.vend.VendResponses;
+import io.kitevend.vend.VendService;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.AssumedRoleUser;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+/**
+ * The vend function's path on ports without side effects, for a job of a pipeline of its own
+ * in the deployment's first organization. Dropped with everything it holds when priming ends.
+ */
+final class PrimingVends {
+    private final TokenPolicy policy;
+    private final Clock clock;
+    private final boolean replayProtection;
+    private final String organization;
+    private final Map<JWSAlgorithm, JWK> keys = new LinkedHashMap<>();
+    private final VendService service;
+    private final JobPorts ports;
+
+    PrimingVends(VendConfig config, Clock clock) {
+        this.policy = config.token();
+        this.clock = clock;
+        this.replayProtection = config.replayProtection();
+        this.organization = organization(policy);
+        for (JWSAlgorithm alg : policy.algorithms().stream()
+                .sorted(Comparator.comparing(JWSAlgorithm::getName))
+                .toList()) {
+            keys.put(alg, throwAwayKey(alg));
+        }
+        Binding binding = binding(config);
+        InMemoryBindingStore bindings = new InMemoryBindingStore();
+        bindings.put(binding);
+        // A glob binding the job does not match, so that both reads find something.
+        bindings.put(Binding.builder()
+                .name(SLUG + "-other")
+                .organization(organization)
+                .pipeline(SLUG + "-*")
+                .condition("build_branch", "release/*")
+                .roleArn(binding.roleArn())
+                .build());
+        TokenVerifier verifier = new TokenVerifier(
+                policy, SigningKeys.fromJwkSet(new JWKSet(List.copyOf(keys.values())), policy), clock);
+        this.ports = JobPorts.of(
+                config.job(),
+                verifier,
+                new InMemoryReplayGuard(clock),
+                bindings,
+                new InMemoryAuditStore(),
+                clock,
+                new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
+        this.service = new VendService(ports, new StsCredentialIssuer(this::cannedAssumeRole), clock);
+    }
+
+    /** One vend issued per algorithm, then a token for another audience and a replay refused. */
+    void round(int round) throws JOSEException {
+        ports.bindings().invalidate();
+        String lastToken = null;
+        for (var key : keys.entrySet()) {
+            String jti = SLUG + "-" + round + "-" + key.getKey().getName().toLowerCase(Locale.ROOT);
+            lastToken = sign(key.getValue(), key.getKey(), claims(jti, policy.audience()));
+            expect(200, lastToken, jti);
+        }
+        var first = keys.entrySet().iterator().next();
+        expect(
+                401,
+                sign(first.getValue(), first.getKey(), claims(SLUG + "-" + round, policy.audience() + "/" + SLUG)),
+                "audience");
+        if (replayProtection) {
+            expect(401, lastToken, "replay");
+        }
+    }
+
+    private void expect(int status, String token, String requestId) {
+        APIGatewayV2HTTPResponse response = ApiGateway.handle(
+                event(token, requestId), clock, request -> VendResponses.toHttp(service.vend(request)));
+        if (response.getStatusCode() != status) {
+            throw new IllegalStateException("the priming vend '" + requestId + "' answered " + response.getStatusCode()
+                    + " where " + status + " was expected: " + cut(response.getBody()));
+        }
+    }
+
+    private APIGatewayV2HTTPEvent event(String token, String requestId) {
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("POST /v1/credentials")
+                .withRawPath("/v1/credentials")
+                .withHeaders(Map.of(
+                        "authorization", "Bearer " + token, "content-type", "application/json", "user-agent", SLUG))
+                .withBody("{\"binding\":\"" + SLUG + "\",\"duration_seconds\":900}")
+                .withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId(SLUG + "-" + requestId)
+                        .withTimeEpoch(clock.millis())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod("POST")
+                                .withPath("/v1/credentials")
+                                .withSourceIp("192.0.2.1")
+                                .withUserAgent(SLUG)
+                                .build())
+                        .build())
+                .build();
+    }
+
+    /** What STS would answer, built here: nothing is sent. */
+    private AssumeRoleResponse cannedAssumeRole(AssumeRoleRequest call) {
+        String[] arn = call.roleArn().split(":", 6);
+        String role = arn[5].substring(arn[5].lastIndexOf('/') + 1);
+        return AssumeRoleResponse.builder()
+                .credentials(Credentials.builder()
+                        .accessKeyId("ASIAKITEVENDPRIMING0")
+                        .secretAccessKey(SLUG)
+                        .sessionToken(SLUG)
+                        .expiration(clock.instant().plusSeconds(call.durationSeconds()))
+                        .build())
+                .assumedRoleUser(AssumedRoleUser.builder()
+                        .assumedRoleId("AROAKITEVENDPRIMING0:" + call.roleSessionName())
+                        .arn("arn:aws:sts::" + arn[4] + ":assumed-role/" + role + "/" + call.roleSessionName())
+                        .build())
+                .build();
+    }
+
+    private static String organization(TokenPolicy policy) {
+        return policy.organizations().stream().sorted().findFirst().orElseThrow();
+    }
+
+    /** The job's binding: in the deployment's first organization, for a role its rules allow. */
+    static Binding binding(VendConfig config) {
+        BindingRules rules = config.bindingRules();
+        String account = rules.allowedAccounts().stream().sorted().findFirst().orElse("000000000000");
+        return Binding.builder()
+                .name(SLUG)
+                .organization(organization(config.token()))
+                .pipeline(SLUG)
+                .condition("build_branch", "main", "release/*")
+                .condition("agent_tag:queue", "default")
+                .roleArn("arn:aws:iam::" + account + ":role" + rules.rolePath() + SLUG)
+                .build();
+    }
+
+    private JWTClaimsSet claims(String jti, String audience) {
+        Instant now = clock.instant();
+        return new JWTClaimsSet.Builder()
+                .issuer(policy.issuer())
+                .subject("organization:" + organization + ":pipeline:" + SLUG + ":ref:refs/heads/main:commit:"
+                        + "0000000000000000000000000000000000000000:step:" + SLUG)
+                .audience(audience)
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(60)))
+                .jwtID(jti)
+                .claim("organization_slug", organization)
+                .claim("pipeline_slug", SLUG)
+                .claim("build_number", 1)
+                .claim("build_branch", "main")
+                .claim("build_commit", "0000000000000000000000000000000000000000")
+                .claim("step_key", SLUG)
+                .claim("job_id", "00000000-0000-0000-0000-000000000000")
+                .claim("agent_id", "00000000-0000-0000-0000-000000000000")
+                .claim("build_source", "api")
+                .claim("runner_environment", "self-hosted")
+                .claim("agent_tag:queue", "default")
+                .build();
+    }
+
+    /** A key pair made here, with a random source of its own; both are dropped when priming ends. */
+    private static JWK throwAwayKey(JWSAlgorithm alg) {
+        SecureRandom random = new SecureRandom();
+        String kid = SLUG + "-" + alg.getName().toLowerCase(Locale.ROOT);
+        try {
+            return JWSAlgorithm.Family.EC.contains(alg)
+                    ? new ECKeyGenerator(Curve.P_256)
+                            .keyID(kid)
+                            .keyUse(KeyUse.SIGNATURE)
+                            .algorithm(alg)
+                            .secureRandom(random)
+                            .generate()
+                    : new RSAKeyGenerator(RSAKeyGenerator.MIN_KEY_SIZE_BITS)
+                            .keyID(kid)
+                            .keyUse(KeyUse.SIGNATURE)
+                            .algorithm(alg)
+                            .secureRandom(random)
+                            .generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot make a " + alg + " key: " + e.getMessage(), e);
+        }
+    }
+
+    private static String sign(JWK key, JWSAlgorithm alg, JWTClaimsSet claims) throws JOSEException {
+        JWSSigner signer = key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(alg)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
+        jwt.sign(signer);
+        return jwt.serialize();
+    }
+}
