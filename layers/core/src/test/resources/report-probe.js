@@ -2,12 +2,13 @@
 // the page (the page itself allows no script) and leaves its findings as JSON in <pre id="kitevend-probe">.
 // - nothing is wider than the window (the page does not scroll sideways);
 // - every text of every chart lies inside its chart, and no two texts of a chart overlap;
+// - an axis (numbers right-aligned on one edge of a chart) never repeats a label, as an empty chart's 0 0 0 0 0 did;
 // - an identifier (<code>: ARNs, reason codes, request ids) wraps only after a separator, never inside a word.
 (function () {
   'use strict';
   var SEPARATORS = ':/_-.@#,=+ ';
   var problems = [];
-  var checked = { charts: 0, texts: 0, identifiers: 0, wrapped: 0 };
+  var checked = { charts: 0, texts: 0, axisLabels: 0, identifiers: 0, wrapped: 0 };
   var round = function (r) { return [r.left, r.right, r.top, r.bottom].map(Math.round).join(','); };
   var windowWidth = document.documentElement.clientWidth;
   var pageWidth = document.documentElement.scrollWidth;
@@ -33,6 +34,21 @@
         if (r.left < q.right - 0.5 && q.left < r.right - 0.5 && r.top < q.bottom - 0.5 && q.top < r.bottom - 0.5) {
           problems.push(svg.id + ': "' + t.textContent + '" overlaps "' + texts[j].textContent + '"');
         }
+      }
+    });
+    var axes = {};
+    texts.forEach(function (t, i) {
+      var label = t.textContent.trim();
+      if (window.getComputedStyle(t).textAnchor === 'end' && /^[0-9][0-9.,]*[kM]?$/.test(label)) {
+        var edge = Math.round(boxes[i].right);
+        (axes[edge] = axes[edge] || []).push(label);
+      }
+    });
+    Object.keys(axes).forEach(function (edge) {
+      var labels = axes[edge];
+      checked.axisLabels += labels.length;
+      if (new Set(labels).size < labels.length) {
+        problems.push(svg.id + ': an axis repeats its labels: ' + labels.join(' '));
       }
     });
   });

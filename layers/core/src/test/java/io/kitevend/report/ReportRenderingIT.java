@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The report page as a browser lays it out: headless Chromium draws a full report (generated
  * traffic of every kind, with long pipeline names, ARNs and reason codes) and an empty one, in a
  * wide and a narrow window. A probe script run in a copy of each page measures it: no chart text
- * outside its chart or over another, nothing wider than the window, no identifier wrapped inside
+ * outside its chart or over another, no axis label repeated, nothing wider than the window, no identifier wrapped inside
  * a word. Screenshots for a person to look at: {@code layers/core/target/report-rendering/*.png}.
  */
 @Tag("integration")
@@ -72,6 +72,9 @@ class ReportRenderingIT {
         // The probe looked at what it should: every chart and its texts, every identifier.
         JsonNode checked = probe.get("checked");
         assertThat(checked.get("charts").asInt()).isEqualTo(3);
+        assertThat(checked.get("axisLabels").asInt())
+                .as("the labels of the time chart's axis")
+                .isGreaterThanOrEqualTo(name.equals("full") ? 5 : 1);
         if (name.equals("full")) {
             assertThat(checked.get("texts").asInt()).isGreaterThan(40);
             assertThat(checked.get("identifiers").asInt()).isGreaterThan(60);
