@@ -9,22 +9,28 @@ import io.kitevend.binding.BindingsDocument;
 import io.kitevend.binding.FieldError;
 import io.kitevend.json.Json;
 import io.kitevend.report.AuditRecordSource;
+import io.kitevend.report.AuditReport;
 import io.kitevend.report.AuditReportService;
 import io.kitevend.report.BindingSource;
 import io.kitevend.report.DirectoryReportStore;
 import io.kitevend.report.ReportWindow;
+import io.kitevend.text.Text;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,25 +43,49 @@ import software.amazon.awssdk.regions.Region;
  * Runs the audit report code (the same as the scheduled function) on this machine and writes
  * report.json and report.html under a folder, from a running {@code ./kitevend dev} or from
  * DynamoDB (an emulator endpoint or real AWS).
+ *
+ * <p>The window is in UTC, like the report. Without dates it is today so far, so that what a dev
+ * runner just did shows; {@code --from DATE} alone runs from that day to now; {@code --to DATE}
+ * alone is that whole day. A date given to {@code --to} includes that day; a time is an exclusive
+ * end. Times may have any precision: the window is widened to whole milliseconds (the audit
+ * records' precision). The report goes to {@code ~/.kitevend} unless {@code --out} says otherwise:
+ * outside any repository, and the same folder every time, so its history carries over.
  */
 @Command(
         name = "report",
         mixinStandardHelpOptions = true,
-        description = "Write the audit report of a time window (report.json, report.html) to a folder.")
+        description = {
+            "Write the audit report of a time window (report.json, report.html) to a folder.",
+            "Dates and times are UTC. Without --from and --to: today so far. For example:",
+            "  --from 2026-11-24                    that day until now",
+            "  --to 2026-11-24                      that whole day",
+            "  --from 2026-11-24 --to 2026-11-25    both days",
+            "  --from 2026-11-24T09:00:00Z --to 2026-11-24T10:30:00Z"
+        })
 final class ReportCommand implements Callable<Integer> {
+    private static final DateTimeFormatter SECOND =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+    static final String DATE_OR_TIME =
+            "a UTC date (2026-11-24) or a time (2026-11-24T10:00:00Z, or with an offset such as +01:00)";
+
     @Option(
             names = "--from",
-            description = "Window start: an ISO instant or a date (UTC). Default: start of yesterday.")
+            paramLabel = "DATE|TIME",
+            description = "Window start: a UTC date (its 00:00) or a time. Default: today 00:00 UTC, or the start"
+                    + " of the day of --to.")
     String from;
 
-    @Option(names = "--to", description = "Window end (exclusive): an ISO instant or a date. Default: start of today.")
+    @Option(
+            names = "--to",
+            paramLabel = "DATE|TIME",
+            description = "Window end: a UTC date (up to the end of that day) or a time (exclusive). Default: now.")
     String to;
 
     @Option(
             names = "--out",
-            required = true,
             paramLabel = "DIR",
-            description = "Folder for reports/YYYY/MM/DD/report.{json,html}.")
+            description = "Folder for reports/YYYY/MM/DD/report.{json,html} and reports/state.json (the history"
+                    + " carried from run to run). Default: ~/.kitevend")
     Path out;
 
     @Option(
@@ -92,7 +122,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ReportWindow window = window();
+        ReportWindow window = window(from, to, Instant.now());
+        Path folder = out != null ? out : defaultFolder(System.getenv("HOME"), System.getProperty("user.home"));
         AuditRecordSource records;
         BindingSource bindings;
         if (awsEndpoint != null || aws) {
@@ -113,34 +144,90 @@ final class ReportCommand implements Callable<Integer> {
             List<Binding> fromDev = runnerBindings();
             bindings = () -> fromDev;
         }
-        Files.createDirectories(out);
-        var outcome = AuditReportService.of(records, bindings, new DirectoryReportStore(out))
+        Files.createDirectories(folder);
+        var outcome = AuditReportService.of(records, bindings, new DirectoryReportStore(folder))
                 .run(window);
         System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(outcome.summary()));
+        System.err.println(said(outcome.report(), Path.of(outcome.written().html())));
         return 0;
     }
 
-    private ReportWindow window() {
-        if (from == null && to == null) {
-            return ReportWindow.lastFullDay(Instant.now());
+    /** What a person reads after a run: the window, the counts, where the page is, and what the window left out. */
+    static String said(AuditReport report, Path html) {
+        AuditReport.Totals t = report.totals();
+        StringBuilder b = new StringBuilder(String.format(
+                Locale.ROOT,
+                "kitevend report: %s to %s UTC: %d requests (%d allowed, %d refused, %d errors)%n  open %s",
+                SECOND.format(report.window().from()),
+                SECOND.format(report.window().to()),
+                t.records(),
+                t.allow(),
+                t.deny(),
+                t.error(),
+                html.toAbsolutePath().toUri()));
+        long outside = report.source().outsideWindow();
+        if (outside > 0) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%n  %d audit record%s outside this window; --from and --to choose another",
+                    outside,
+                    outside == 1 ? " is" : "s are"));
         }
-        Instant start = from == null ? null : instant(from);
-        Instant end = to == null ? Instant.now() : instant(to);
-        if (start == null) {
-            start = end.minus(Duration.ofDays(1));
+        return b.toString();
+    }
+
+    /** {@code ~/.kitevend}: {@code $HOME}, else the JVM's idea of home. */
+    static Path defaultFolder(String homeVariable, String userHome) {
+        String home = homeVariable != null && !homeVariable.isBlank() ? homeVariable : userHome;
+        return Path.of(home, ".kitevend");
+    }
+
+    /**
+     * The window of {@code --from} and {@code --to} (either may be null) at {@code now}: see the
+     * class comment. Widened to whole milliseconds; "now" includes its own millisecond.
+     */
+    static ReportWindow window(String from, String to, Instant now) {
+        Instant end = to == null ? now.truncatedTo(ChronoUnit.MILLIS).plusMillis(1) : bound("--to", to, true);
+        Instant start = from == null
+                ? LocalDate.ofInstant(end.minusMillis(1), ZoneOffset.UTC)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                : bound("--from", from, false);
+        if (from != null && to == null && !start.isBefore(end)) {
+            throw new IllegalArgumentException("--from " + from + " is in the future (now is " + SECOND.format(now)
+                    + " UTC); reports cover what already happened");
+        }
+        if (!start.isBefore(end)) {
+            throw new IllegalArgumentException("--from " + (from == null ? "(the start of that day)" : from)
+                    + " is not before --to " + to + " (" + SECOND.format(start) + " to " + SECOND.format(end)
+                    + " UTC); a date given to --to includes that day");
         }
         return new ReportWindow(start, end);
     }
 
-    private static Instant instant(String text) {
+    /** A date (its start, or for an end the start of the next day) or a time, as a whole millisecond. */
+    private static Instant bound(String option, String text, boolean end) {
+        String value = text.strip();
         try {
-            return text.length() == 10
-                    ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    : Instant.parse(text);
+            if (value.length() == 10) {
+                LocalDate day = LocalDate.parse(value);
+                return (end ? day.plusDays(1) : day)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant();
+            }
+            Instant t = value.endsWith("Z") || value.matches(".*[+-]\\d{2}:?\\d{2}$")
+                    ? OffsetDateTime.parse(value).toInstant()
+                    : LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+            return end ? ceilingMillis(t) : t.truncatedTo(ChronoUnit.MILLIS);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
-                    "'" + text + "' is neither a date (2026-11-24) nor an instant (2026-11-24T00:00:00Z)");
+                    option + " '" + Text.printableAscii(value, 40) + "' is not " + DATE_OR_TIME);
         }
+    }
+
+    private static Instant ceilingMillis(Instant t) {
+        Instant down = t.truncatedTo(ChronoUnit.MILLIS);
+        return down.equals(t) ? t : down.plusMillis(1);
     }
 
     @SuppressWarnings("unchecked")

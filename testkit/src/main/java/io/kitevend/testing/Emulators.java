@@ -169,7 +169,8 @@ public final class Emulators {
         throw new TestAbortedException("emulator unavailable: " + why);
     }
 
-    private static String findOnPath(String name) {
+    /** The absolute path of an executable {@code name} on PATH, or null. */
+    public static String findOnPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;

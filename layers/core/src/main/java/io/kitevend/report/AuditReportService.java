@@ -73,11 +73,13 @@ public final class AuditReportService {
             m.put("allow", report.totals().allow());
             m.put("deny", report.totals().deny());
             m.put("error", report.totals().error());
+            m.put("vends", report.vends().total());
+            m.put("secrets_requests", report.secrets().total());
             m.put("new_pairs", report.newPairs().pairs().size());
             m.put("risky_bindings", report.bindings().risky().size());
             m.put("stale_bindings", report.bindings().stale().size());
             m.put("replays", report.replays().total());
-            m.put("admin_changes", report.admin().total());
+            m.put("admin_changes", report.admin().changesMade());
             m.put("report_json", written.json());
             m.put("report_html", written.html());
             return m;
@@ -140,6 +142,16 @@ public final class AuditReportService {
                 r.totals().allow(),
                 r.totals().deny(),
                 r.totals().error()));
+        r.totals()
+                .byKind()
+                .forEach((kind, d) -> b.append(String.format(
+                        Locale.ROOT,
+                        "  %s: %d (allowed %d, refused %d, errors %d)%n",
+                        kind,
+                        d.total(),
+                        d.allow(),
+                        d.deny(),
+                        d.error())));
         b.append(
                 String.format(Locale.ROOT, "Replays detected: %d%n", r.replays().total()));
         b.append(String.format(
@@ -160,7 +172,11 @@ public final class AuditReportService {
                 "Risky bindings: %d; stale bindings: %d%n",
                 r.bindings().risky().size(),
                 r.bindings().stale().size()));
-        b.append(String.format(Locale.ROOT, "Admin changes: %d%n", r.admin().total()));
+        b.append(String.format(
+                Locale.ROOT,
+                "Admin changes: %d (refused admin requests: %d)%n",
+                r.admin().changesMade(),
+                r.admin().byDecision().deny()));
         r.refusals().byReason().stream()
                 .limit(5)
                 .forEach(c -> b.append("Refused ")

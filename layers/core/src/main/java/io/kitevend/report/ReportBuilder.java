@@ -3,8 +3,10 @@ package io.kitevend.report;
 import io.kitevend.binding.Binding;
 import io.kitevend.report.AuditReport.Admin;
 import io.kitevend.report.AuditReport.BindingCount;
-import io.kitevend.report.AuditReport.Count;
+import io.kitevend.report.AuditReport.BindingRequests;
+import io.kitevend.report.AuditReport.Decisions;
 import io.kitevend.report.AuditReport.History;
+import io.kitevend.report.AuditReport.KeyRequests;
 import io.kitevend.report.AuditReport.Latency;
 import io.kitevend.report.AuditReport.NewPair;
 import io.kitevend.report.AuditReport.NewPairs;
@@ -37,13 +39,23 @@ import java.util.Set;
  */
 public final class ReportBuilder {
     public static final String KIND_VEND = "vend";
+    public static final String KIND_SECRETS = "secrets";
     public static final String KIND_ADMIN = "admin";
+    /** Where records of kinds beyond {@link #MAX_KINDS} are counted. */
+    public static final String OTHER_KINDS = "other_kinds";
+
     public static final String REPLAYED = "token_replayed";
+    /** Kinds counted apart; the three kinds kitevend writes come first. */
+    static final int MAX_KINDS = 16;
 
     private static final int ALLOW = 0;
     private static final int DENY = 1;
     private static final int ERROR = 2;
     private static final int OTHER = 3;
+    private static final String[] DECISION_CODES = {"allow", "deny", "error", "other"};
+    /** Stands for a missing action or principal in the admin counts. */
+    static final String UNKNOWN = "(unknown)";
+
     private static final char SEP = '\u001f';
     private static final int MAX_FIELD_CHARS = 4096;
     private static final Set<String> INTERNAL_FIELDS = Set.of("pk", "sk", "pipeline_key", "expires_at", "token_sha256");
@@ -76,20 +88,31 @@ public final class ReportBuilder {
     private long malformed;
     private long records;
     private final long[] decisions = new long[4];
-    private final CappedCounter kinds;
+    /** Kind to requests by decision (indexed like {@link #decisions}), in first-seen order after the three known kinds. */
+    private final Map<String, long[]> kinds = new LinkedHashMap<>();
+
     private final CappedCounter vendsByPipeline;
     private final CappedCounter vendsByBinding;
     private long vends;
+    /** Keys: reason, kind. */
     private final CappedCounter refusals;
+    /** Keys: reason, kind. */
     private final CappedCounter errors;
+    /** Keys: organization, binding, decision. */
+    private final CappedCounter secretsByBinding;
+    /** Keys: action, decision. */
+    private final CappedCounter adminByAction;
+    /** Keys: principal, decision. */
+    private final CappedCounter adminByPrincipal;
+
     private long replays;
+    private final Map<String, Long> replayKinds = new LinkedHashMap<>();
     private final List<String> replaySamples = new ArrayList<>();
     private final CappedCounter replayPipelines;
     private final Map<Pair, Sight> windowPairs = new HashMap<>();
     private boolean windowPairsTruncated;
-    private long admin;
-    private final long[] adminDecisions = new long[4];
     private final List<Map<String, Object>> adminChanges = new ArrayList<>();
+    private long adminRecords;
     private final LatencyHistogram latency = new LatencyHistogram();
 
     /** The first sight of a pair in the window. */
@@ -126,11 +149,16 @@ public final class ReportBuilder {
         this.timeline = new long[(int) ((toMs - fromMs + bucketMs - 1) / bucketMs)][4];
         int keys = options.maxKeys();
         int samples = options.samplesPerReason();
-        this.kinds = new CappedCounter(64, 0);
+        for (String kind : List.of(KIND_VEND, KIND_SECRETS, KIND_ADMIN)) {
+            kinds.put(kind, new long[4]);
+        }
         this.vendsByPipeline = new CappedCounter(keys, 0);
         this.vendsByBinding = new CappedCounter(keys, 0);
         this.refusals = new CappedCounter(keys, samples);
         this.errors = new CappedCounter(keys, samples);
+        this.secretsByBinding = new CappedCounter(keys, 0);
+        this.adminByAction = new CappedCounter(keys, 0);
+        this.adminByPrincipal = new CappedCounter(keys, 0);
         this.replayPipelines = new CappedCounter(keys, 0);
     }
 
@@ -151,20 +179,27 @@ public final class ReportBuilder {
                 : Optional.empty();
     }
 
-    /** Feeds a record from before the window into history only: first sight of pairs, last use of bindings. */
+    /**
+     * Feeds a record from before the window into history only: first sight of pairs (vends), last
+     * use of bindings (vends and secrets handed out).
+     */
     public void learn(Map<String, Object> record) {
         long t = AuditTimes.parseMillis(record.get("time"));
-        if (t == AuditTimes.INVALID || t >= fromMs || !KIND_VEND.equals(kind(record)) || decision(record) != ALLOW) {
+        String kind = kind(record);
+        if (t == AuditTimes.INVALID
+                || t >= fromMs
+                || !(KIND_VEND.equals(kind) || KIND_SECRETS.equals(kind))
+                || decision(record) != ALLOW) {
             return;
         }
         String org = string(record, "organization_slug");
-        String pipeline = string(record, "pipeline_slug");
         String binding = string(record, "binding");
-        String role = string(record, "role_arn");
         if (org != null && binding != null) {
             lastUsed.merge(new BindingKey(org, binding), t, Math::max);
         }
-        if (org != null && pipeline != null && role != null) {
+        String pipeline = string(record, "pipeline_slug");
+        String role = string(record, "role_arn");
+        if (KIND_VEND.equals(kind) && org != null && pipeline != null && role != null) {
             firstSeen.merge(new Pair(org, pipeline, role), t, Math::min);
         }
     }
@@ -182,42 +217,67 @@ public final class ReportBuilder {
             return;
         }
         records++;
-        String kind = kind(record);
+        String kind = countedKind(kind(record));
         int d = decision(record);
         decisions[d]++;
+        kinds.get(kind)[d]++;
         timeline[(int) ((t - fromMs) / bucketMs)][d]++;
-        kinds.add(kind);
         String requestId = string(record, "request_id");
-        if (KIND_ADMIN.equals(kind)) {
-            admin++;
-            adminDecisions[d]++;
-            if (adminChanges.size() < options.maxAdminChanges()) {
-                adminChanges.add(adminEntry(record));
-            }
-            return;
-        }
-        if (!KIND_VEND.equals(kind)) {
-            return;
-        }
-        if (record.get("latency_ms") instanceof Number n) {
-            latency.record(n.longValue());
-        }
         String reason = string(record, "reason");
+        String why = reason == null ? "unknown" : reason;
+        switch (d) {
+            case DENY -> refusals.add(key(why, kind), requestId);
+            case ERROR -> errors.add(key(why, kind), requestId);
+            default -> {}
+        }
         String org = string(record, "organization_slug");
         String pipeline = string(record, "pipeline_slug");
-        if (REPLAYED.equals(reason)) {
+        if (d == DENY && REPLAYED.equals(reason)) {
             replays++;
+            replayKinds.merge(kind, 1L, Long::sum);
             if (replaySamples.size() < options.samplesPerReason() && requestId != null) {
                 replaySamples.add(requestId);
             }
             replayPipelines.add(key(org, pipeline));
         }
-        switch (d) {
-            case ALLOW -> vend(t, requestId, org, pipeline, string(record, "binding"), string(record, "role_arn"));
-            case DENY -> refusals.add(reason == null ? "unknown" : reason, requestId);
-            case ERROR -> errors.add(reason == null ? "unknown" : reason, requestId);
+        String binding = string(record, "binding");
+        switch (kind) {
+            case KIND_ADMIN -> {
+                adminRecords++;
+                adminByAction.add(key(nonNull(string(record, "action")), DECISION_CODES[d]));
+                adminByPrincipal.add(key(nonNull(string(record, "principal")), DECISION_CODES[d]));
+                if (adminChanges.size() < options.maxAdminChanges()) {
+                    adminChanges.add(adminEntry(record));
+                }
+            }
+            case KIND_SECRETS -> {
+                secretsByBinding.add(key(binding == null ? "" : org, binding) + SEP + DECISION_CODES[d]);
+                if (d == ALLOW && org != null && binding != null) {
+                    lastUsed.merge(new BindingKey(org, binding), t, Math::max);
+                }
+            }
+            case KIND_VEND -> {
+                if (record.get("latency_ms") instanceof Number n) {
+                    latency.record(n.longValue());
+                }
+                if (d == ALLOW) {
+                    vend(t, requestId, org, pipeline, binding, string(record, "role_arn"));
+                }
+            }
             default -> {}
         }
+    }
+
+    /** {@code kind}, or {@link #OTHER_KINDS} once {@link #MAX_KINDS} kinds are counted apart. */
+    private String countedKind(String kind) {
+        if (!kinds.containsKey(kind)) {
+            if (kinds.size() >= MAX_KINDS - 1) {
+                kinds.computeIfAbsent(OTHER_KINDS, k -> new long[4]);
+                return OTHER_KINDS;
+            }
+            kinds.put(kind, new long[4]);
+        }
+        return kind;
     }
 
     private void vend(long t, String requestId, String org, String pipeline, String binding, String role) {
@@ -254,8 +314,8 @@ public final class ReportBuilder {
 
     /** The report, judging {@code bindings} as they are at the end of the window. */
     public AuditReport finish(List<Binding> bindings, Instant generatedAt) {
-        List<Count> byKind =
-                kinds.entries().stream().map(e -> new Count(e.key(), e.count())).toList();
+        Map<String, Decisions> byKind = new LinkedHashMap<>();
+        kinds.forEach((kind, d) -> byKind.put(kind, decisions(d)));
         List<TimeBucket> buckets = new ArrayList<>(timeline.length);
         for (int i = 0; i < timeline.length; i++) {
             long[] b = timeline[i];
@@ -298,29 +358,44 @@ public final class ReportBuilder {
                     return new PipelineCount(k[0], k[1], e.count());
                 })
                 .toList();
+        Map<String, Decisions> secretsRows = byDecision(secretsByBinding, 3);
+        List<BindingRequests> secretsByBindingList = new ArrayList<>();
+        secretsRows.forEach((key, d) -> {
+            String[] k = split(key, 2);
+            secretsByBindingList.add(
+                    new BindingRequests(k[1].isEmpty() ? null : k[0], k[1].isEmpty() ? null : k[1], d));
+        });
+        secretsByBindingList.sort(
+                Comparator.comparingLong((BindingRequests b) -> -b.requests().total())
+                        .thenComparing(b -> nz(b.organization()))
+                        .thenComparing(b -> nz(b.binding())));
+        Decisions secrets = byKind.get(KIND_SECRETS);
+        Decisions admin = byKind.get(KIND_ADMIN);
         return new AuditReport(
                 generatedAt,
                 window,
                 history,
                 new AuditReport.Source(recordsRead, outside, malformed),
-                new AuditReport.Totals(
-                        records, decisions[ALLOW], decisions[DENY], decisions[ERROR], decisions[OTHER], byKind),
+                new AuditReport.Totals(records, decisions(decisions), byKind),
                 Duration.ofMillis(bucketMs),
                 buckets,
-                new AuditReport.Vends(
-                        vends, byPipeline, byBinding, vendsByPipeline.truncated() || vendsByBinding.truncated()),
-                reasons(refusals),
-                reasons(errors),
+                new AuditReport.Vends(vends, byPipeline, byBinding, vendsByPipeline.other(), vendsByBinding.other()),
+                new AuditReport.Secrets(secrets.total(), secrets, secretsByBindingList, secretsByBinding.other()),
+                reasons(refusals, byKind, DENY),
+                reasons(errors, byKind, ERROR),
                 new NewPairs(newPairs, windowPairs.size(), windowPairsTruncated),
                 reviewBindings(bindings),
                 new Admin(
+                        admin.total(),
                         admin,
-                        adminDecisions[ALLOW],
-                        adminDecisions[DENY],
-                        adminDecisions[ERROR],
+                        keyRequests(adminByAction),
+                        keyRequests(adminByPrincipal),
+                        adminByAction.other(),
+                        adminByPrincipal.other(),
                         List.copyOf(adminChanges),
-                        admin > adminChanges.size()),
-                new AuditReport.Replays(replays, List.copyOf(replaySamples), replayByPipeline),
+                        adminRecords > adminChanges.size()),
+                new AuditReport.Replays(
+                        replays, replayKinds(), List.copyOf(replaySamples), replayByPipeline, replayPipelines.other()),
                 new Latency(
                         latency.count(),
                         latency.quantile(0.5),
@@ -394,13 +469,76 @@ public final class ReportBuilder {
         return new ReportState(history.since(), through, pairs, used);
     }
 
-    private static Reasons reasons(CappedCounter counter) {
-        return new Reasons(
-                counter.total(),
-                counter.entries().stream()
-                        .map(e -> new ReasonCount(e.key(), e.count(), e.samples()))
-                        .toList(),
-                counter.truncated());
+    private static Decisions decisions(long[] d) {
+        return new Decisions(d[ALLOW], d[DENY], d[ERROR], d[OTHER]);
+    }
+
+    /** Replays by kind, in the order of the totals' kinds. */
+    private Map<String, Long> replayKinds() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        kinds.keySet().forEach(kind -> out.put(kind, replayKinds.getOrDefault(kind, 0L)));
+        return out;
+    }
+
+    /**
+     * Refusals or errors by reason: the counter's (reason, kind) keys grouped by reason, each with
+     * its count per kind and samples of any kind; most frequent first.
+     */
+    private Reasons reasons(CappedCounter counter, Map<String, Decisions> byKind, int decision) {
+        Map<String, Map<String, Long>> perReason = new LinkedHashMap<>();
+        Map<String, List<String>> samples = new HashMap<>();
+        for (CappedCounter.Entry e : counter.entries()) {
+            String[] k = split(e.key(), 2);
+            Map<String, Long> kindCounts = perReason.computeIfAbsent(k[0], r -> {
+                Map<String, Long> m = new LinkedHashMap<>();
+                kinds.keySet().forEach(kind -> m.put(kind, 0L));
+                return m;
+            });
+            kindCounts.merge(k[1], e.count(), Long::sum);
+            List<String> ids = samples.computeIfAbsent(k[0], r -> new ArrayList<>());
+            for (String id : e.samples()) {
+                if (ids.size() < options.samplesPerReason()) {
+                    ids.add(id);
+                }
+            }
+        }
+        List<ReasonCount> list = new ArrayList<>();
+        perReason.forEach((reason, counts) -> list.add(new ReasonCount(
+                reason,
+                counts.values().stream().mapToLong(Long::longValue).sum(),
+                counts,
+                List.copyOf(samples.get(reason)))));
+        list.sort(Comparator.comparingLong(ReasonCount::count).reversed().thenComparing(ReasonCount::reason));
+        Map<String, Long> totalByKind = new LinkedHashMap<>();
+        byKind.forEach((kind, d) -> totalByKind.put(kind, decision == DENY ? d.deny() : d.error()));
+        return new Reasons(counter.total(), totalByKind, list, counter.other());
+    }
+
+    /** A counter whose keys end with a decision code, as the rest of the key to its requests by decision. */
+    private static Map<String, Decisions> byDecision(CappedCounter counter, int parts) {
+        Map<String, long[]> grouped = new LinkedHashMap<>();
+        for (CappedCounter.Entry e : counter.entries()) {
+            int cut = e.key().lastIndexOf(SEP);
+            split(e.key(), parts);
+            long[] d = grouped.computeIfAbsent(e.key().substring(0, cut), k -> new long[4]);
+            d[List.of(DECISION_CODES).indexOf(e.key().substring(cut + 1))] += e.count();
+        }
+        Map<String, Decisions> out = new LinkedHashMap<>();
+        grouped.forEach((k, d) -> out.put(k, decisions(d)));
+        return out;
+    }
+
+    /** Admin requests by one key (action or principal), most first. */
+    private static List<KeyRequests> keyRequests(CappedCounter counter) {
+        List<KeyRequests> out = new ArrayList<>();
+        byDecision(counter, 2).forEach((key, d) -> out.add(new KeyRequests(key, d)));
+        out.sort(Comparator.comparingLong((KeyRequests k) -> -k.requests().total())
+                .thenComparing(KeyRequests::key));
+        return out;
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? UNKNOWN : nz(s);
     }
 
     private static Map<String, Object> adminEntry(Map<String, Object> record) {
@@ -439,8 +577,9 @@ public final class ReportBuilder {
         return record.get(field) instanceof String s ? s : null;
     }
 
+    /** A key part: never null, and never the separator (which would split a key in the wrong place). */
     private static String nz(String s) {
-        return s == null ? "" : s;
+        return s == null ? "" : s.replace(SEP, '\uFFFD');
     }
 
     private static String key(String a, String b) {

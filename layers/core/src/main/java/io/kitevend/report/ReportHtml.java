@@ -5,8 +5,10 @@ import io.kitevend.report.AuditReport.PipelineCount;
 import io.kitevend.report.AuditReport.ReasonCount;
 import io.kitevend.report.AuditReport.TimeBucket;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +18,11 @@ import java.util.Map;
  * three inline SVG charts (decisions over time, top pipelines, refusals by reason) and tables.
  * The markup is well-formed XML (XHTML in the HTML syntax), and every value from the audit trail
  * is escaped, with characters XML cannot carry replaced.
+ *
+ * <p>Every number that counts requests is shown with its breakdown, and the breakdown adds up:
+ * each card lists its parts, each table ends with its total (and a "not listed" row when the
+ * report kept only the first keys), and each bar chart ends with a bar for everything after its
+ * top bars. Identifiers (ARNs, reason codes, request ids) may wrap only after their separators.
  */
 public final class ReportHtml {
     public static final String CHART_DECISIONS = "chart-decisions";
@@ -27,8 +34,21 @@ public final class ReportHtml {
     private static final String ERROR_COLOR = "#c53030";
     private static final String OTHER_COLOR = "#a0aec0";
     private static final String VEND_COLOR = "#2b6cb0";
+    /** Bar colours of the request kinds, in the totals' order (vend, secrets, admin); other kinds grey. */
+    private static final List<String> KIND_COLORS = List.of(VEND_COLOR, "#805ad5", "#2c7a7b");
+    /**
+     * The advance of one character of a chart label (monospace, 12 px): 0.6 em in the usual
+     * monospace fonts (DejaVu Sans Mono, Menlo, Consolas is narrower), with a margin, so a label
+     * cut to fit is known to fit.
+     */
+    private static final double CHAR_PX = 7.4;
+
+    private static final String NOT_LISTED = "(not listed)";
+    private static final String BREAK_AFTER = ":/_-.@#,=+";
     private static final DateTimeFormatter MINUTE =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SECOND =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter HOUR_LABEL =
             DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY_LABEL =
@@ -40,34 +60,42 @@ public final class ReportHtml {
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);margin:0 auto;max-width:1100px;padding:24px;line-height:1.45}
             h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.15rem;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
             .muted{color:var(--muted)}.note{background:#fffbea;border:1px solid #f6e05e;padding:8px 12px;border-radius:6px}
-            .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;margin-top:16px}
+            .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:10px;margin-top:16px}
             .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
             .card .v{font-size:1.5rem;font-weight:600}.card .k{color:var(--muted);font-size:.85rem}
+            .card .parts{list-style:none;margin:4px 0 0;padding:4px 0 0;border-top:1px solid var(--line);font-size:.8rem;color:var(--muted)}
+            .card .parts .n{font-weight:600;color:var(--fg);font-variant-numeric:tabular-nums}
             .card.warn{border-color:#f6ad55;background:#fffaf0}.card.bad{border-color:#fc8181;background:#fff5f5}
             .two{display:grid;grid-template-columns:1fr 1fr;gap:24px}@media(max-width:800px){.two{grid-template-columns:1fr}}
+            .scroll{overflow-x:auto}
             table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
             th{background:var(--card);font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-            code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em;word-break:break-all}
-            .tag{display:inline-block;border-radius:4px;padding:0 6px;margin:1px 2px;font-size:.8rem;background:#fed7d7;color:#822727}
-            pre{white-space:pre-wrap;word-break:break-all;background:var(--card);padding:6px;border-radius:4px;margin:4px 0}
+            tfoot td{font-weight:600;border-top:2px solid var(--line)}
+            code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em}
+            .nowrap{white-space:nowrap}
+            .tag{display:inline-block;white-space:nowrap;border-radius:4px;padding:0 6px;margin:1px 2px;font-size:.8rem;background:#fed7d7;color:#822727}
+            pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--card);padding:6px;border-radius:4px;margin:4px 0}
             svg{display:block;max-width:100%;height:auto}svg text{font-family:system-ui,sans-serif;font-size:12px;fill:#4a5568}
+            svg text.mono{font-family:ui-monospace,SFMono-Regular,Menlo,"DejaVu Sans Mono",monospace}
             footer{margin-top:32px;font-size:.85rem;color:var(--muted)}
             """;
 
     private final StringBuilder out = new StringBuilder(64 * 1024);
     private final AuditReport r;
     private final int top;
+    private final List<String> kinds;
 
     private ReportHtml(AuditReport r, int top) {
         this.r = r;
         this.top = top;
+        this.kinds = List.copyOf(r.totals().byKind().keySet());
     }
 
     public static String render(AuditReport report) {
         return render(report, ReportOptions.DEFAULTS.chartTop());
     }
 
-    /** {@code top}: bars in the top-pipelines and refusals charts. */
+    /** {@code top}: bars in the top-pipelines and refusals charts (before the bar for the rest). */
     public static String render(AuditReport report, int top) {
         ReportHtml page = new ReportHtml(report, top);
         page.page();
@@ -98,28 +126,13 @@ public final class ReportHtml {
                     .raw(" days long.</p>\n");
         }
         cards();
+        requestsByKind();
         raw("<section><h2>Decisions over time</h2>\n");
         decisionsChart();
         raw("</section>\n<div class=\"two\">\n<section><h2>Top pipelines by vends</h2>\n");
-        barChart(
-                CHART_PIPELINES,
-                "Top pipelines by vends",
-                r.vends().byPipeline().stream()
-                        .limit(top)
-                        .map(p -> new Bar(p.organization() + "/" + p.pipeline(), p.count()))
-                        .toList(),
-                VEND_COLOR,
-                "No vends in this window");
+        pipelinesChart();
         raw("</section>\n<section><h2>Refusals by reason</h2>\n");
-        barChart(
-                CHART_REFUSALS,
-                "Refusals by reason",
-                r.refusals().byReason().stream()
-                        .limit(top)
-                        .map(c -> new Bar(c.reason(), c.count()))
-                        .toList(),
-                DENY_COLOR,
-                "No refusals in this window");
+        refusalsChart();
         raw("</section>\n</div>\n");
         newPairs();
         risky();
@@ -127,8 +140,19 @@ public final class ReportHtml {
         reasons("Refusals", r.refusals(), "No refusals.");
         reasons("Errors", r.errors(), "No errors.");
         replays();
-        admin();
         vendsByBinding();
+        secretsByBinding();
+        adminBy(
+                "Admin requests by action",
+                "Action",
+                r.admin().byAction(),
+                r.admin().byActionNotListed());
+        adminBy(
+                "Admin requests by principal",
+                "Principal",
+                r.admin().byPrincipal(),
+                r.admin().byPrincipalNotListed());
+        admin();
         raw("<footer>Schema version ")
                 .text(Integer.toString(AuditReport.SCHEMA_VERSION))
                 .raw(" · records read ")
@@ -145,44 +169,126 @@ public final class ReportHtml {
         raw("</body>\n</html>\n");
     }
 
+    // ------------------------------------------------------------------ cards
+
+    /** One line of a card's breakdown. */
+    private record Part(String label, long count) {}
+
+    private List<Part> perKind(java.util.function.ToLongFunction<AuditReport.Decisions> which) {
+        List<Part> parts = new ArrayList<>();
+        r.totals().byKind().forEach((kind, d) -> parts.add(new Part(kind, which.applyAsLong(d))));
+        return parts;
+    }
+
     private void cards() {
+        AuditReport.Totals t = r.totals();
         raw("<section class=\"cards\">\n");
-        card("Requests", n(r.totals().records()), "");
-        card("Allowed", n(r.totals().allow()), "");
-        card("Refused", n(r.totals().deny()), "");
-        card("Errors", n(r.totals().error()), r.totals().error() > 0 ? "warn" : "");
-        card("Replays detected", n(r.replays().total()), r.replays().total() > 0 ? "bad" : "");
+        card("Requests", n(t.records()), "", perKind(AuditReport.Decisions::total));
+        card("Allowed", n(t.allow()), "", perKind(AuditReport.Decisions::allow));
+        card("Refused", n(t.deny()), "", perKind(AuditReport.Decisions::deny));
+        card("Errors", n(t.error()), t.error() > 0 ? "warn" : "", perKind(AuditReport.Decisions::error));
+        if (t.other() > 0) {
+            card("Unreadable decision", n(t.other()), "warn", perKind(AuditReport.Decisions::other));
+        }
+        List<Part> replayParts = new ArrayList<>();
+        r.replays().byKind().forEach((kind, count) -> replayParts.add(new Part(kind, count)));
+        card("Replays detected", n(r.replays().total()), r.replays().total() > 0 ? "bad" : "", replayParts);
+        List<Part> actions = new ArrayList<>();
+        long listed = 0;
+        for (AuditReport.KeyRequests a : r.admin().byAction()) {
+            actions.add(new Part(a.key(), a.requests().allow()));
+            listed += a.requests().allow();
+        }
+        actions.add(new Part(NOT_LISTED, r.admin().changesMade() - listed));
+        card("Admin changes", n(r.admin().changesMade()), "", actions);
         card(
                 "New pipeline → role pairs",
                 n(r.newPairs().pairs().size()),
-                r.newPairs().pairs().isEmpty() ? "" : "warn");
+                r.newPairs().pairs().isEmpty() ? "" : "warn",
+                null);
         card(
                 "Risky bindings",
                 n(r.bindings().risky().size()),
-                r.bindings().risky().isEmpty() ? "" : "warn");
+                r.bindings().risky().isEmpty() ? "" : "warn",
+                null);
         card(
                 "Stale bindings",
                 n(r.bindings().stale().size()),
-                r.bindings().stale().isEmpty() ? "" : "warn");
-        card("Admin changes", n(r.admin().total()), "");
+                r.bindings().stale().isEmpty() ? "" : "warn",
+                null);
         card(
                 "Vend latency median / p99",
                 r.latency().count() == 0
                         ? "–"
                         : r.latency().medianMs() + " / " + r.latency().p99Ms() + " ms",
-                "");
+                "",
+                null);
         raw("</section>\n");
     }
 
-    private void card(String label, String value, String cls) {
+    /** {@code parts} null: a card that is not a count of requests; otherwise its non-zero parts are listed. */
+    private void card(String label, String value, String cls, List<Part> parts) {
         raw("<div class=\"card")
                 .raw(cls.isEmpty() ? "" : " " + cls)
                 .raw("\"><div class=\"v\">")
                 .text(value)
                 .raw("</div><div class=\"k\">")
                 .text(label)
-                .raw("</div></div>\n");
+                .raw("</div>");
+        if (parts != null && parts.stream().anyMatch(p -> p.count() > 0)) {
+            raw("<ul class=\"parts\">");
+            for (Part p : parts) {
+                if (p.count() > 0) {
+                    raw("<li class=\"part\"><span class=\"n\">")
+                            .text(n(p.count()))
+                            .raw("</span> <span class=\"part-label\">")
+                            .text(p.label())
+                            .raw("</span></li>");
+                }
+            }
+            raw("</ul>");
+        }
+        raw("</div>\n");
     }
+
+    /** The table every card's breakdown comes from: kinds by decision, with totals both ways. */
+    private void requestsByKind() {
+        boolean other = r.totals().other() > 0;
+        raw("<section><h2>Requests by kind</h2>\n<div class=\"scroll\"><table><thead><tr><th>Kind</th>");
+        raw("<th class=\"n\">Allowed</th><th class=\"n\">Refused</th><th class=\"n\">Errors</th>");
+        if (other) {
+            raw("<th class=\"n\">Unreadable</th>");
+        }
+        raw("<th class=\"n\">Requests</th></tr></thead><tbody>\n");
+        r.totals().byKind().forEach((kind, d) -> {
+            raw("<tr><td>").text(kind).raw("</td>");
+            decisionCells(d, other);
+            raw("</tr>\n");
+        });
+        raw("</tbody><tfoot><tr><td>Total</td>");
+        decisionCells(r.totals().byDecision(), other);
+        raw("</tr></tfoot></table></div>\n");
+        raw("<p class=\"muted\">A request is one audited call: a <b>vend</b> (<code>POST /v1/credentials</code>), a"
+                + " <b>secrets</b> request (<code>POST /v1/secrets</code>) or an <b>admin</b> request (a change of a"
+                + " binding, or a refused attempt; allowed reads are not audited). <b>Allowed</b>: credentials or"
+                + " secrets handed out, or a binding changed. <b>Refused</b>: kitevend said no (the reasons are"
+                + " below). <b>Errors</b>: kitevend could not answer: a service it depends on was unavailable"
+                + " (503), or it failed (500). A <b>replay</b> is a refusal of a token used before. In the"
+                + " tables and charts below, a <b>vend</b> is an allowed vend request.</p>\n");
+        raw("</section>\n");
+    }
+
+    private void decisionCells(AuditReport.Decisions d, boolean other) {
+        raw("<td class=\"n\">").text(n(d.allow())).raw("</td>");
+        raw("<td class=\"n\">").text(n(d.deny())).raw("</td>");
+        raw("<td class=\"n\">").text(n(d.error())).raw("</td>");
+        if (other) {
+            raw("<td class=\"n\">").text(n(d.other())).raw("</td>");
+        }
+        raw("<td class=\"n\">").text(n(d.total())).raw("</td>");
+    }
+
+    // ------------------------------------------------------------------ charts
 
     private void decisionsChart() {
         List<TimeBucket> buckets = r.timeline();
@@ -210,8 +316,9 @@ public final class ReportHtml {
             raw("<text x=\"").num(lx + 16).raw("\" y=\"16\">").text(item[0]).raw("</text>\n");
             lx += 70;
         }
-        // Grid and y labels.
-        for (int i = 0; i <= 4; i++) {
+        // Grid and y labels: a quarter of the axis top each; an empty chart has only its base line.
+        int gridLines = scale == 0 ? 0 : 4;
+        for (int i = 0; i <= gridLines; i++) {
             double y = topPad + plotH - plotH * i / 4;
             long value = scale * i / 4;
             raw("<line x1=\"")
@@ -223,7 +330,7 @@ public final class ReportHtml {
                     .raw("\" y2=\"")
                     .num(y)
                     .raw("\" stroke=\"#e2e8f0\"/>");
-            raw("<text x=\"")
+            raw("<text class=\"y-label\" x=\"")
                     .num(left - 6)
                     .raw("\" y=\"")
                     .num(y + 4)
@@ -284,14 +391,76 @@ public final class ReportHtml {
         raw("</svg>\n");
     }
 
-    private record Bar(String label, long value) {}
+    /** A series of a bar chart: its name (for the legend and titles) and colour. */
+    private record Series(String name, String color) {}
 
-    private void barChart(String id, String title, List<Bar> bars, String color, String empty) {
+    /** One bar: its label and its value in each series (stacked). */
+    private record Bar(String label, long[] values) {
+        long total() {
+            long t = 0;
+            for (long v : values) {
+                t += v;
+            }
+            return t;
+        }
+    }
+
+    private void pipelinesChart() {
+        List<Bar> bars = new ArrayList<>();
+        long shown = 0;
+        for (PipelineCount p : r.vends().byPipeline().stream().limit(top).toList()) {
+            bars.add(new Bar(p.organization() + "/" + p.pipeline(), new long[] {p.count()}));
+            shown += p.count();
+        }
+        if (r.vends().total() > shown) {
+            bars.add(new Bar("all other pipelines", new long[] {r.vends().total() - shown}));
+        }
+        barChart(
+                CHART_PIPELINES,
+                "Top pipelines by vends",
+                List.of(new Series("vends", VEND_COLOR)),
+                bars,
+                "No vends in this window");
+    }
+
+    /** Refusals of the top reasons, each bar stacked by kind, then one bar for every other reason. */
+    private void refusalsChart() {
+        List<Series> series = new ArrayList<>();
+        for (int k = 0; k < kinds.size(); k++) {
+            series.add(new Series(kinds.get(k), k < KIND_COLORS.size() ? KIND_COLORS.get(k) : OTHER_COLOR));
+        }
+        List<Bar> bars = new ArrayList<>();
+        long[] rest = new long[kinds.size()];
+        for (int k = 0; k < kinds.size(); k++) {
+            rest[k] = r.refusals().byKind().getOrDefault(kinds.get(k), 0L);
+        }
+        for (ReasonCount c : r.refusals().byReason().stream().limit(top).toList()) {
+            long[] values = new long[kinds.size()];
+            for (int k = 0; k < kinds.size(); k++) {
+                values[k] = c.byKind().getOrDefault(kinds.get(k), 0L);
+                rest[k] -= values[k];
+            }
+            bars.add(new Bar(c.reason(), values));
+        }
+        Bar others = new Bar("all other reasons", rest);
+        if (others.total() > 0) {
+            bars.add(others);
+        }
+        barChart(CHART_REFUSALS, "Refusals by reason", series, bars, "No refusals in this window");
+    }
+
+    /**
+     * A horizontal bar chart: each bar's label on its own line above the bar (so a long label never
+     * runs into the bar or out of the chart; it is cut to the chart's width, whole in the bar's
+     * title), the bar stacked by series, its total after it. A legend names the series when
+     * there are several.
+     */
+    private void barChart(String id, String title, List<Series> series, List<Bar> bars, String empty) {
         int width = 520;
-        int rowH = 24;
-        int labelW = 190;
-        int valueW = 60;
-        int height = Math.max(60, 16 + rowH * bars.size());
+        int rowH = 36;
+        boolean legend = series.size() > 1 && !bars.isEmpty();
+        int top = legend ? 26 : 4;
+        int height = Math.max(60, top + rowH * bars.size() + 4);
         svgOpen(id, title, width, height);
         if (bars.isEmpty()) {
             raw("<text x=\"")
@@ -300,37 +469,69 @@ public final class ReportHtml {
                     .text(empty)
                     .raw("</text>\n");
         }
-        long max = bars.stream().mapToLong(Bar::value).max().orElse(1);
-        double plotW = width - labelW - valueW;
+        if (legend) {
+            double lx = 0;
+            for (Series s : series) {
+                raw("<rect x=\"")
+                        .num(lx)
+                        .raw("\" y=\"4\" width=\"12\" height=\"12\" fill=\"")
+                        .raw(s.color())
+                        .raw("\"/>");
+                raw("<text class=\"mono\" x=\"")
+                        .num(lx + 16)
+                        .raw("\" y=\"14\">")
+                        .text(s.name())
+                        .raw("</text>\n");
+                lx += 16 + s.name().length() * CHAR_PX + 18;
+            }
+        }
+        long max = bars.stream().mapToLong(Bar::total).max().orElse(1);
+        int valueChars =
+                bars.stream().mapToInt(b -> n(b.total()).length()).max().orElse(1);
+        double plotW = width - 8 - valueChars * CHAR_PX;
+        int labelChars = (int) Math.floor(width / CHAR_PX) - 1;
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
-            double y = 8 + rowH * i;
-            double w = Math.max(1, plotW * b.value() / Math.max(1, max));
-            raw("<g><title>").text(b.label() + ": " + n(b.value())).raw("</title>");
-            raw("<text x=\"")
-                    .num(labelW - 8)
-                    .raw("\" y=\"")
-                    .num(y + 15)
-                    .raw("\" text-anchor=\"end\">")
-                    .text(cut(b.label(), 28))
-                    .raw("</text>");
-            raw("<rect x=\"")
-                    .num(labelW)
-                    .raw("\" y=\"")
-                    .num(y + 3)
-                    .raw("\" width=\"")
-                    .num(w)
-                    .raw("\" height=\"")
-                    .num(rowH - 6)
-                    .raw("\" rx=\"2\" fill=\"")
-                    .raw(color)
-                    .raw("\"/>");
-            raw("<text x=\"")
-                    .num(labelW + w + 6)
-                    .raw("\" y=\"")
-                    .num(y + 15)
+            double y = top + rowH * i;
+            StringBuilder tip = new StringBuilder(b.label()).append(": ").append(n(b.total()));
+            if (series.size() > 1) {
+                List<String> split = new ArrayList<>();
+                for (int k = 0; k < series.size(); k++) {
+                    if (b.values()[k] > 0) {
+                        split.add(series.get(k).name() + " " + n(b.values()[k]));
+                    }
+                }
+                tip.append(" (").append(String.join(", ", split)).append(')');
+            }
+            raw("<g class=\"bar\"><title>").text(tip.toString()).raw("</title>");
+            raw("<text class=\"mono bar-label\" x=\"0\" y=\"")
+                    .num(y + 12)
                     .raw("\">")
-                    .text(n(b.value()))
+                    .text(cut(b.label(), labelChars))
+                    .raw("</text>");
+            double x = 0;
+            for (int k = 0; k < series.size(); k++) {
+                if (b.values()[k] <= 0) {
+                    continue;
+                }
+                double w = Math.max(1, plotW * b.values()[k] / Math.max(1, max));
+                raw("<rect x=\"")
+                        .num(x)
+                        .raw("\" y=\"")
+                        .num(y + 17)
+                        .raw("\" width=\"")
+                        .num(w)
+                        .raw("\" height=\"13\" fill=\"")
+                        .raw(series.get(k).color())
+                        .raw("\"/>");
+                x += w;
+            }
+            raw("<text class=\"mono bar-value\" x=\"")
+                    .num(x + 6)
+                    .raw("\" y=\"")
+                    .num(y + 28)
+                    .raw("\">")
+                    .text(n(b.total()))
                     .raw("</text></g>\n");
         }
         raw("</svg>\n");
@@ -362,24 +563,18 @@ public final class ReportHtml {
             raw(
                     "<p class=\"muted\">None: every role vended in this window had been vended to the same pipeline before.</p>\n");
         } else {
-            raw(
-                    "<table><thead><tr><th>Pipeline</th><th>Role</th><th>Binding</th><th>First seen (UTC)</th><th>Request</th><th class=\"n\">Vends</th></tr></thead><tbody>\n");
-            r.newPairs()
-                    .pairs()
-                    .forEach(p -> raw("<tr><td>")
-                            .text(p.organization() + "/" + p.pipeline())
-                            .raw("</td><td><code>")
-                            .text(p.roleArn())
-                            .raw("</code></td><td>")
-                            .text(p.binding())
-                            .raw("</td><td>")
-                            .text(MINUTE.format(p.firstSeen()))
-                            .raw("</td><td><code>")
-                            .text(p.requestId())
-                            .raw("</code></td><td class=\"n\">")
-                            .text(n(p.vends()))
-                            .raw("</td></tr>\n"));
-            raw("</tbody></table>\n");
+            tableOpen("<th>Pipeline</th><th>Role</th><th>Binding</th><th>First seen (UTC)</th><th>Request</th>"
+                    + "<th class=\"n\">Vends</th>");
+            r.newPairs().pairs().forEach(p -> {
+                raw("<tr><td>").text(p.organization() + "/" + p.pipeline()).raw("</td><td>");
+                code(p.roleArn()).raw("</td><td>").text(p.binding()).raw("</td><td class=\"nowrap\">");
+                text(MINUTE.format(p.firstSeen())).raw("</td><td>");
+                code(p.requestId())
+                        .raw("</td><td class=\"n\">")
+                        .text(n(p.vends()))
+                        .raw("</td></tr>\n");
+            });
+            tableClose(null);
         }
         truncatedNote(r.newPairs().truncated());
         raw("</section>\n");
@@ -392,25 +587,19 @@ public final class ReportHtml {
                     .text(n(r.bindings().enabled()))
                     .raw(" enabled bindings.</p>\n");
         } else {
-            raw(
-                    "<table><thead><tr><th>Binding</th><th>Pipeline</th><th>Role</th><th class=\"n\">Max session</th><th>Why</th></tr></thead><tbody>\n");
+            tableOpen("<th>Binding</th><th>Pipeline</th><th>Role</th><th class=\"n\">Max session</th><th>Why</th>");
             r.bindings().risky().forEach(b -> {
-                raw("<tr><td>")
-                        .text(b.organization() + "/" + b.name())
-                        .raw("</td><td><code>")
-                        .text(b.pipeline())
-                        .raw("</code></td><td><code>")
-                        .text(b.roleArn())
-                        .raw("</code></td><td class=\"n\">")
-                        .text(duration(b.maxDurationSeconds()))
-                        .raw("</td><td>");
+                raw("<tr><td>").text(b.organization() + "/" + b.name()).raw("</td><td>");
+                code(b.pipeline()).raw("</td><td>");
+                code(b.roleArn()).raw("</td><td class=\"n nowrap\">");
+                text(duration(b.maxDurationSeconds())).raw("</td><td>");
                 b.reasons()
                         .forEach(reason -> raw("<span class=\"tag\">")
                                 .text(reason.replace('_', ' '))
                                 .raw("</span>"));
                 raw("</td></tr>\n");
             });
-            raw("</tbody></table>\n");
+            tableClose(null);
         }
         raw("<p class=\"muted\">Risky: a glob pipeline; no condition on branch, tag, step, build source or queue; a maximum session over ")
                 .text(duration(r.bindings().longDurationSeconds()))
@@ -424,92 +613,186 @@ public final class ReportHtml {
                     .text(n(r.bindings().staleAfterDays()))
                     .raw(" days, is newer than that, or history is shorter.</p>\n");
         } else {
-            raw(
-                    "<table><thead><tr><th>Binding</th><th>Pipeline</th><th>Role</th><th>Last used (UTC)</th><th class=\"n\">Unused for</th></tr></thead><tbody>\n");
-            r.bindings()
-                    .stale()
-                    .forEach(s -> raw("<tr><td>")
-                            .text(s.organization() + "/" + s.name())
-                            .raw("</td><td><code>")
-                            .text(s.pipeline())
-                            .raw("</code></td><td><code>")
-                            .text(s.roleArn())
-                            .raw("</code></td><td>")
-                            .text(
-                                    s.lastUsed() != null
-                                            ? MINUTE.format(s.lastUsed())
-                                            : BindingReview.BASIS_CREATED.equals(s.basis())
-                                                    ? "never (created " + MINUTE.format(s.since()) + ")"
-                                                    : "not since " + MINUTE.format(s.since()))
-                            .raw("</td><td class=\"n\">")
-                            .text(s.unusedDays() + " days")
-                            .raw("</td></tr>\n"));
-            raw("</tbody></table>\n");
+            tableOpen("<th>Binding</th><th>Pipeline</th><th>Role</th><th>Last used (UTC)</th>"
+                    + "<th class=\"n\">Unused for</th>");
+            r.bindings().stale().forEach(s -> {
+                raw("<tr><td>").text(s.organization() + "/" + s.name()).raw("</td><td>");
+                code(s.pipeline()).raw("</td><td>");
+                code(s.roleArn()).raw("</td><td>");
+                text(s.lastUsed() != null
+                                ? MINUTE.format(s.lastUsed())
+                                : BindingReview.BASIS_CREATED.equals(s.basis())
+                                        ? "never (created " + MINUTE.format(s.since()) + ")"
+                                        : "not since " + MINUTE.format(s.since()))
+                        .raw("</td><td class=\"n nowrap\">")
+                        .text(s.unusedDays() + " days")
+                        .raw("</td></tr>\n");
+            });
+            tableClose(null);
         }
         raw("</section>\n");
     }
 
+    /** Refusals or errors: a row per reason with its count per kind, then what is not listed, then the totals. */
     private void reasons(String heading, AuditReport.Reasons reasons, String none) {
         raw("<section><h2>").text(heading).raw("</h2>\n");
-        if (reasons.byReason().isEmpty()) {
-            raw("<p class=\"muted\">").text(none).raw("</p>\n");
-        } else {
-            raw(
-                    "<table><thead><tr><th>Reason</th><th class=\"n\">Requests</th><th>Example request ids</th></tr></thead><tbody>\n");
-            for (ReasonCount c : reasons.byReason()) {
-                raw("<tr><td><code>")
-                        .text(c.reason())
-                        .raw("</code></td><td class=\"n\">")
-                        .text(n(c.count()))
-                        .raw("</td><td>");
-                c.sampleRequestIds().forEach(id -> raw("<code>").text(id).raw("</code> "));
-                raw("</td></tr>\n");
-            }
-            raw("</tbody></table>\n");
+        if (reasons.total() == 0) {
+            raw("<p class=\"muted\">").text(none).raw("</p>\n</section>\n");
+            return;
         }
+        StringBuilder header = new StringBuilder("<th>Reason</th>");
+        kinds.forEach(k -> header.append("<th class=\"n\">").append(escape(k)).append("</th>"));
+        header.append("<th class=\"n\">Requests</th><th>Example request ids</th>");
+        tableOpen(header.toString());
+        long[] listed = new long[kinds.size()];
+        for (ReasonCount c : reasons.byReason()) {
+            raw("<tr><td>");
+            code(c.reason()).raw("</td>");
+            for (int k = 0; k < kinds.size(); k++) {
+                long v = c.byKind().getOrDefault(kinds.get(k), 0L);
+                listed[k] += v;
+                raw("<td class=\"n\">").text(v == 0 ? "" : n(v)).raw("</td>");
+            }
+            raw("<td class=\"n\">").text(n(c.count())).raw("</td><td>");
+            c.sampleRequestIds().forEach(id -> code(id).raw(" "));
+            raw("</td></tr>\n");
+        }
+        if (reasons.notListed() > 0) {
+            raw("<tr><td>").text(NOT_LISTED).raw("</td>");
+            for (int k = 0; k < kinds.size(); k++) {
+                long v = reasons.byKind().getOrDefault(kinds.get(k), 0L) - listed[k];
+                raw("<td class=\"n\">").text(v == 0 ? "" : n(v)).raw("</td>");
+            }
+            raw("<td class=\"n\">").text(n(reasons.notListed())).raw("</td><td></td></tr>\n");
+        }
+        StringBuilder total = new StringBuilder("<td>Total</td>");
+        kinds.forEach(k -> total.append("<td class=\"n\">")
+                .append(n(reasons.byKind().getOrDefault(k, 0L)))
+                .append("</td>"));
+        total.append("<td class=\"n\">").append(n(reasons.total())).append("</td><td></td>");
+        tableClose(total.toString());
         truncatedNote(reasons.truncated());
         raw("</section>\n");
     }
 
     private void replays() {
         raw("<section><h2>Replays detected</h2>\n");
-        if (r.replays().total() == 0) {
-            raw("<p class=\"muted\">No token was presented twice.</p>\n");
-        } else {
-            raw("<p>")
-                    .text(n(r.replays().total()))
-                    .raw(" requests presented a token that had already been used. Examples: ");
-            r.replays().sampleRequestIds().forEach(id -> raw("<code>").text(id).raw("</code> "));
-            raw("</p>\n<table><thead><tr><th>Pipeline</th><th class=\"n\">Replays</th></tr></thead><tbody>\n");
-            for (PipelineCount p : r.replays().byPipeline()) {
-                raw("<tr><td>")
-                        .text(p.organization().isEmpty() ? "(unknown)" : p.organization() + "/" + p.pipeline())
-                        .raw("</td><td class=\"n\">")
-                        .text(n(p.count()))
-                        .raw("</td></tr>\n");
-            }
-            raw("</tbody></table>\n");
+        AuditReport.Replays replays = r.replays();
+        if (replays.total() == 0) {
+            raw("<p class=\"muted\">No token was presented twice.</p>\n</section>\n");
+            return;
         }
+        List<String> perKind = new ArrayList<>();
+        replays.byKind().forEach((kind, count) -> {
+            if (count > 0) {
+                perKind.add(n(count) + " " + kind);
+            }
+        });
+        raw("<p>")
+                .text(n(replays.total()))
+                .raw(" requests presented a token that had already been used (")
+                .text(String.join(", ", perKind))
+                .raw("); they are counted among the refusals. Examples: ");
+        replays.sampleRequestIds().forEach(id -> code(id).raw(" "));
+        raw("</p>\n");
+        tableOpen("<th>Pipeline</th><th class=\"n\">Replays</th>");
+        for (PipelineCount p : replays.byPipeline()) {
+            raw("<tr><td>")
+                    .text(p.organization().isEmpty() ? "(unknown)" : p.organization() + "/" + p.pipeline())
+                    .raw("</td><td class=\"n\">")
+                    .text(n(p.count()))
+                    .raw("</td></tr>\n");
+        }
+        notListedRow(replays.byPipelineNotListed(), 2);
+        tableClose("<td>Total</td><td class=\"n\">" + n(replays.total()) + "</td>");
+        raw("</section>\n");
+    }
+
+    private void vendsByBinding() {
+        raw("<section><h2>Vends by binding</h2>\n");
+        if (r.vends().total() == 0) {
+            raw("<p class=\"muted\">No vends in this window.</p>\n</section>\n");
+            return;
+        }
+        tableOpen("<th>Binding</th><th>Role</th><th class=\"n\">Vends</th>");
+        r.vends().byBinding().forEach(b -> {
+            raw("<tr><td>").text(b.organization() + "/" + b.binding()).raw("</td><td>");
+            code(b.roleArn()).raw("</td><td class=\"n\">").text(n(b.count())).raw("</td></tr>\n");
+        });
+        notListedRow(r.vends().byBindingNotListed(), 3);
+        tableClose("<td>Total</td><td></td><td class=\"n\">" + n(r.vends().total()) + "</td>");
+        raw("</section>\n");
+    }
+
+    private void secretsByBinding() {
+        raw("<section><h2>Secrets requests by binding</h2>\n");
+        AuditReport.Secrets secrets = r.secrets();
+        if (secrets.total() == 0) {
+            raw("<p class=\"muted\">No secrets requests in this window.</p>\n</section>\n");
+            return;
+        }
+        boolean other = secrets.byDecision().other() > 0;
+        tableOpen("<th>Binding</th>" + decisionHeaders(other));
+        long[] listed = new long[4];
+        for (AuditReport.BindingRequests b : secrets.byBinding()) {
+            raw("<tr><td>")
+                    .text(b.binding() == null ? "(no binding)" : b.organization() + "/" + b.binding())
+                    .raw("</td>");
+            decisionCells(b.requests(), other);
+            raw("</tr>\n");
+            add(listed, b.requests());
+        }
+        if (secrets.byBindingNotListed() > 0) {
+            raw("<tr><td>").text(NOT_LISTED).raw("</td>");
+            decisionCells(minus(secrets.byDecision(), listed), other);
+            raw("</tr>\n");
+        }
+        tableClose(footer(secrets.byDecision(), other));
+        raw("<p class=\"muted\">Refused and failed secrets requests are also in the Refusals and Errors tables,"
+                + " by reason.</p>\n");
+        raw("</section>\n");
+    }
+
+    /** Admin requests by action or by principal: changes made (allowed), refused and failed. */
+    private void adminBy(String heading, String keyHeader, List<AuditReport.KeyRequests> rows, long notListed) {
+        raw("<section><h2>").text(heading).raw("</h2>\n");
+        if (r.admin().total() == 0) {
+            raw("<p class=\"muted\">No admin requests in this window.</p>\n</section>\n");
+            return;
+        }
+        boolean other = r.admin().byDecision().other() > 0;
+        tableOpen("<th>" + escape(keyHeader) + "</th>" + decisionHeaders(other));
+        long[] listed = new long[4];
+        for (AuditReport.KeyRequests k : rows) {
+            raw("<tr><td>");
+            code(k.key()).raw("</td>");
+            decisionCells(k.requests(), other);
+            raw("</tr>\n");
+            add(listed, k.requests());
+        }
+        if (notListed > 0) {
+            raw("<tr><td>").text(NOT_LISTED).raw("</td>");
+            decisionCells(minus(r.admin().byDecision(), listed), other);
+            raw("</tr>\n");
+        }
+        tableClose(footer(r.admin().byDecision(), other));
         raw("</section>\n");
     }
 
     private void admin() {
-        raw("<section><h2>Admin changes</h2>\n");
+        raw("<section><h2>Admin requests</h2>\n");
         if (r.admin().total() == 0) {
-            raw("<p class=\"muted\">No admin changes in this window.</p>\n");
+            raw("<p class=\"muted\">No admin requests in this window.</p>\n");
         } else {
-            raw(
-                    "<table><thead><tr><th>Time (UTC)</th><th>Principal</th><th>Action</th><th>Decision</th><th>Details</th></tr></thead><tbody>\n");
+            tableOpen("<th>Time (UTC)</th><th>Principal</th><th>Action</th><th>Decision</th><th>Details</th>");
             for (Map<String, Object> c : r.admin().changes()) {
-                raw("<tr><td>")
-                        .text(str(c.get("time")))
-                        .raw("</td><td><code>")
-                        .text(str(c.get("principal")))
-                        .raw("</code></td><td>")
-                        .text(str(c.get("action")))
-                        .raw("</td><td>")
-                        .text(str(c.get("decision")))
+                long t = AuditTimes.parseMillis(c.get("time"));
+                raw("<tr><td class=\"nowrap\">")
+                        .text(t == AuditTimes.INVALID ? str(c.get("time")) : SECOND.format(Instant.ofEpochMilli(t)))
                         .raw("</td><td>");
+                code(str(c.get("principal"))).raw("</td><td>");
+                text(str(c.get("action"))).raw("</td><td>");
+                text(str(c.get("decision"))).raw("</td><td>");
                 Object target = c.containsKey("binding") ? c.get("binding") : c.get("name");
                 if (target != null) {
                     raw("<div>").text(str(target)).raw("</div>");
@@ -525,37 +808,84 @@ public final class ReportHtml {
                 }
                 raw("</td></tr>\n");
             }
-            raw("</tbody></table>\n");
-            truncatedNote(r.admin().truncated());
+            tableClose(null);
+            if (r.admin().changesTruncated()) {
+                raw("<p class=\"muted\">Only the first ")
+                        .text(n(r.admin().changes().size()))
+                        .raw(" admin requests are listed; the counts above include the rest.</p>\n");
+            }
         }
         raw("</section>\n");
     }
 
-    private void vendsByBinding() {
-        raw("<section><h2>Vends by binding</h2>\n");
-        if (r.vends().byBinding().isEmpty()) {
-            raw("<p class=\"muted\">No vends in this window.</p>\n");
-        } else {
-            raw("<table><thead><tr><th>Binding</th><th>Role</th><th class=\"n\">Vends</th></tr></thead><tbody>\n");
-            r.vends()
-                    .byBinding()
-                    .forEach(b -> raw("<tr><td>")
-                            .text(b.organization() + "/" + b.binding())
-                            .raw("</td><td><code>")
-                            .text(b.roleArn())
-                            .raw("</code></td><td class=\"n\">")
-                            .text(n(b.count()))
-                            .raw("</td></tr>\n"));
-            raw("</tbody></table>\n");
+    private static String decisionHeaders(boolean other) {
+        return "<th class=\"n\">Allowed</th><th class=\"n\">Refused</th><th class=\"n\">Errors</th>"
+                + (other ? "<th class=\"n\">Unreadable</th>" : "") + "<th class=\"n\">Requests</th>";
+    }
+
+    private static String footer(AuditReport.Decisions d, boolean other) {
+        return "<td>Total</td><td class=\"n\">" + n(d.allow()) + "</td><td class=\"n\">" + n(d.deny())
+                + "</td><td class=\"n\">" + n(d.error()) + "</td>"
+                + (other ? "<td class=\"n\">" + n(d.other()) + "</td>" : "") + "<td class=\"n\">" + n(d.total())
+                + "</td>";
+    }
+
+    private static void add(long[] sums, AuditReport.Decisions d) {
+        sums[0] += d.allow();
+        sums[1] += d.deny();
+        sums[2] += d.error();
+        sums[3] += d.other();
+    }
+
+    private static AuditReport.Decisions minus(AuditReport.Decisions d, long[] listed) {
+        return new AuditReport.Decisions(
+                d.allow() - listed[0], d.deny() - listed[1], d.error() - listed[2], d.other() - listed[3]);
+    }
+
+    /** The row of what a count table of {@code columns} columns did not list, its count in the last column. */
+    private void notListedRow(long count, int columns) {
+        if (count > 0) {
+            raw("<tr><td>").text(NOT_LISTED).raw("</td>");
+            for (int i = 2; i < columns; i++) {
+                raw("<td></td>");
+            }
+            raw("<td class=\"n\">").text(n(count)).raw("</td></tr>\n");
         }
-        truncatedNote(r.vends().truncated());
-        raw("</section>\n");
+    }
+
+    /** A table that may scroll sideways on a narrow screen rather than widen the page. */
+    private void tableOpen(String headerCells) {
+        raw("<div class=\"scroll\"><table><thead><tr>").raw(headerCells).raw("</tr></thead><tbody>\n");
+    }
+
+    /** {@code footerCells} null: no total row. */
+    private void tableClose(String footerCells) {
+        raw("</tbody>");
+        if (footerCells != null) {
+            raw("<tfoot><tr>").raw(footerCells).raw("</tr></tfoot>");
+        }
+        raw("</table></div>\n");
     }
 
     private void truncatedNote(boolean truncated) {
         if (truncated) {
             raw("<p class=\"muted\">Only the first entries are listed; the totals include the rest.</p>\n");
         }
+    }
+
+    /** An identifier in {@code code}, which may wrap only after one of its separators, never inside a word. */
+    private ReportHtml code(String s) {
+        raw("<code>");
+        String value = s == null ? "" : s;
+        int from = 0;
+        for (int i = 0; i < value.length(); i++) {
+            if (BREAK_AFTER.indexOf(value.charAt(i)) >= 0 && i + 1 < value.length()) {
+                out.append(escape(value.substring(from, i + 1))).append("<wbr/>");
+                from = i + 1;
+            }
+        }
+        out.append(escape(value.substring(from)));
+        return raw("</code>");
     }
 
     private ReportHtml raw(String s) {

@@ -47,13 +47,9 @@ public final class ReportJson {
 
         ObjectNode totals = root.putObject("totals");
         totals.put("records", r.totals().records());
-        totals.putObject("by_decision")
-                .put("allow", r.totals().allow())
-                .put("deny", r.totals().deny())
-                .put("error", r.totals().error())
-                .put("other", r.totals().other());
+        decisions(totals.putObject("by_decision"), r.totals().byDecision());
         ObjectNode kinds = totals.putObject("by_kind");
-        r.totals().byKind().forEach(c -> kinds.put(c.key(), c.count()));
+        r.totals().byKind().forEach((kind, d) -> decisions(kinds.putObject(kind).put("total", d.total()), d));
 
         ObjectNode timeline = root.putObject("timeline");
         timeline.put("bucket_seconds", r.bucket().toSeconds());
@@ -69,6 +65,9 @@ public final class ReportJson {
         ObjectNode vends = root.putObject("vends");
         vends.put("total", r.vends().total());
         vends.put("truncated", r.vends().truncated());
+        vends.putObject("not_listed")
+                .put("by_pipeline", r.vends().byPipelineNotListed())
+                .put("by_binding", r.vends().byBindingNotListed());
         ArrayNode byPipeline = vends.putArray("by_pipeline");
         r.vends().byPipeline().forEach(p -> pipeline(byPipeline.addObject(), p));
         ArrayNode byBinding = vends.putArray("by_binding");
@@ -80,6 +79,21 @@ public final class ReportJson {
                         .put("binding", b.binding())
                         .put("role_arn", b.roleArn())
                         .put("count", b.count()));
+
+        ObjectNode secrets = root.putObject("secrets");
+        secrets.put("total", r.secrets().total());
+        decisions(secrets.putObject("by_decision"), r.secrets().byDecision());
+        secrets.put("truncated", r.secrets().truncated());
+        secrets.putObject("not_listed").put("by_binding", r.secrets().byBindingNotListed());
+        ArrayNode secretsByBinding = secrets.putArray("by_binding");
+        r.secrets()
+                .byBinding()
+                .forEach(b -> requests(
+                        secretsByBinding
+                                .addObject()
+                                .put("organization", b.organization())
+                                .put("binding", b.binding()),
+                        b.requests()));
 
         reasons(root.putObject("refusals"), r.refusals());
         reasons(root.putObject("errors"), r.errors());
@@ -130,16 +144,23 @@ public final class ReportJson {
 
         ObjectNode admin = root.putObject("admin");
         admin.put("total", r.admin().total());
-        admin.putObject("by_decision")
-                .put("allow", r.admin().allow())
-                .put("deny", r.admin().deny())
-                .put("error", r.admin().error());
-        admin.put("truncated", r.admin().truncated());
+        decisions(admin.putObject("by_decision"), r.admin().byDecision());
+        ArrayNode byAction = admin.putArray("by_action");
+        r.admin().byAction().forEach(a -> requests(byAction.addObject().put("action", a.key()), a.requests()));
+        ArrayNode byPrincipal = admin.putArray("by_principal");
+        r.admin().byPrincipal().forEach(p -> requests(byPrincipal.addObject().put("principal", p.key()), p.requests()));
+        admin.putObject("not_listed")
+                .put("by_action", r.admin().byActionNotListed())
+                .put("by_principal", r.admin().byPrincipalNotListed());
+        admin.put("changes_truncated", r.admin().changesTruncated());
         ArrayNode changes = admin.putArray("changes");
         r.admin().changes().forEach(c -> changes.add(adminChange(c)));
 
         ObjectNode replays = root.putObject("replays");
         replays.put("total", r.replays().total());
+        ObjectNode replayKinds = replays.putObject("by_kind");
+        r.replays().byKind().forEach(replayKinds::put);
+        replays.putObject("not_listed").put("by_pipeline", r.replays().byPipelineNotListed());
         strings(replays.putArray("sample_request_ids"), r.replays().sampleRequestIds());
         ArrayNode replayPipelines = replays.putArray("by_pipeline");
         r.replays().byPipeline().forEach(p -> pipeline(replayPipelines.addObject(), p));
@@ -160,12 +181,26 @@ public final class ReportJson {
 
     private static void reasons(ObjectNode n, AuditReport.Reasons r) {
         n.put("total", r.total());
+        ObjectNode kinds = n.putObject("by_kind");
+        r.byKind().forEach(kinds::put);
         n.put("truncated", r.truncated());
+        n.putObject("not_listed").put("by_reason", r.notListed());
         ArrayNode list = n.putArray("by_reason");
         r.byReason().forEach(c -> {
             ObjectNode e = list.addObject().put("reason", c.reason()).put("count", c.count());
+            ObjectNode byKind = e.putObject("by_kind");
+            c.byKind().forEach(byKind::put);
             strings(e.putArray("sample_request_ids"), c.sampleRequestIds());
         });
+    }
+
+    private static void decisions(ObjectNode n, AuditReport.Decisions d) {
+        n.put("allow", d.allow()).put("deny", d.deny()).put("error", d.error()).put("other", d.other());
+    }
+
+    /** A row of requests by decision: its total, then each decision. */
+    private static void requests(ObjectNode n, AuditReport.Decisions d) {
+        decisions(n.put("total", d.total()), d);
     }
 
     /** An admin record's fields; {@code before} and {@code after} written as JSON text become JSON again. */

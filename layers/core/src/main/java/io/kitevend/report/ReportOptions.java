@@ -52,4 +52,9 @@ public record ReportOptions(
         return new ReportOptions(
                 staleDays, longDurationSeconds, bootstrapDays, v, samplesPerReason, maxAdminChanges, chartTop);
     }
+
+    public ReportOptions withChartTop(int v) {
+        return new ReportOptions(
+                staleDays, longDurationSeconds, bootstrapDays, maxKeys, samplesPerReason, maxAdminChanges, v);
+    }
 }

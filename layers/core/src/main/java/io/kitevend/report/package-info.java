@@ -19,6 +19,17 @@
  * a directory locally ({@code AuditReportService.of(source, bindings, new DirectoryReportStore(dir))
  * .run(from, to)}).
  *
+ * <h2>Numbers that add up</h2>
+ * Every audit record of the window is one <em>request</em>, of a kind: {@code vend}, {@code secrets}
+ * or {@code admin} (a change of a binding, or a refused attempt). Its decision is allow, deny
+ * (refused), error (a dependency unavailable, 503, or an internal error, 500) or other (unreadable).
+ * Each count is shown with its breakdown, and the breakdown adds up: requests = the kinds = the
+ * decisions = the time line; refusals (errors) = their reasons, each reason split by kind; vends
+ * (allowed vend requests) = their pipelines = their bindings; secrets requests = their bindings;
+ * admin requests = their actions = their principals; replays (refusals of reason
+ * {@code token_replayed}, of any kind) = their kinds = their pipelines. A count table that reached
+ * its key limit says how many records it did not list, so that it still adds up.
+ *
  * <h2>Reading only the window</h2>
  * {@code io.kitevend.aws.DynamoAuditReader} queries each {@code day#YYYY-MM-DD#shard} partition of
  * the days the window touches with {@code sk BETWEEN from AND to}, paginated and lazily, never a scan.

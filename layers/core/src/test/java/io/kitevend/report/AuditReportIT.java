@@ -454,10 +454,11 @@ class AuditReportIT {
             assertThat(json.at("/totals/by_decision/" + d).asLong()).as(d).isEqualTo(byDecision.getOrDefault(d, 0L));
         }
         Map<String, Long> byKind = count(in, Gen::kind);
-        assertThat(json.at("/totals/by_kind/admin").asLong())
+        assertThat(json.at("/totals/by_kind/admin/total").asLong())
                 .isEqualTo(byKind.get("admin"))
                 .isEqualTo(3);
-        assertThat(json.at("/totals/by_kind/vend").asLong()).isEqualTo(byKind.get("vend"));
+        assertThat(json.at("/totals/by_kind/vend/total").asLong()).isEqualTo(byKind.get("vend"));
+        assertThat(ReportChecks.reconciliationProblems(json)).isEmpty();
 
         // Vends per pipeline and per binding.
         Map<String, Long> perPipeline = count(allowed, g -> g.org() + "/" + g.pipeline());
@@ -589,8 +590,8 @@ class AuditReportIT {
                         entry(ReportHtml.CHART_DECISIONS, "Decisions over time"),
                         entry(ReportHtml.CHART_PIPELINES, "Top pipelines by vends"),
                         entry(ReportHtml.CHART_REFUSALS, "Refusals by reason"));
-        assertThat(ReportChecks.rects(page, ReportHtml.CHART_PIPELINES)).isEqualTo(Math.min(10, perPipeline.size()));
-        assertThat(ReportChecks.rects(page, ReportHtml.CHART_REFUSALS)).isEqualTo(DENY_REASONS.length);
+        assertThat(ReportChecks.bars(page, ReportHtml.CHART_PIPELINES)).isEqualTo(Math.min(10, perPipeline.size()));
+        assertThat(ReportChecks.bars(page, ReportHtml.CHART_REFUSALS)).isEqualTo(DENY_REASONS.length);
         assertThat(ReportChecks.externalReferences(page)).isEmpty();
 
         assertThat(outcome.written().json()).isEqualTo("s3://" + bucket + "/reports/2025/05/12/report.json");

@@ -249,9 +249,11 @@ class ReportBuilderTest {
         }
         AuditReport r = b.finish(List.of(), TO);
         assertThat(r.admin().total()).isEqualTo(3);
-        assertThat(r.admin().allow()).isEqualTo(2);
-        assertThat(r.admin().deny()).isEqualTo(1);
-        assertThat(r.admin().truncated()).isTrue();
+        assertThat(r.admin().byDecision()).isEqualTo(new AuditReport.Decisions(2, 1, 0, 0));
+        assertThat(r.admin().changesMade()).isEqualTo(2);
+        assertThat(r.admin().byAction())
+                .containsExactly(new AuditReport.KeyRequests("put_binding", new AuditReport.Decisions(2, 1, 0, 0)));
+        assertThat(r.admin().changesTruncated()).isTrue();
         assertThat(r.admin().changes()).hasSize(2);
         assertThat(r.admin().changes().get(0))
                 .containsEntry("principal", "arn:aws:sts::123456789012:assumed-role/admin/alice")
@@ -278,6 +280,9 @@ class ReportBuilderTest {
         assertThat(r.vends().byPipeline())
                 .extracting(AuditReport.PipelineCount::pipeline)
                 .containsExactly("p1", "p2");
+        assertThat(r.vends().byPipelineNotListed())
+                .as("p3, beyond the key limit")
+                .isEqualTo(1);
         assertThat(r.newPairs().truncated()).isTrue();
         assertThat(r.newPairs().pairs()).hasSize(2);
     }
@@ -310,6 +315,27 @@ class ReportBuilderTest {
                 .containsExactly("glob");
         assertThat(b.nextState(List.of(disabled, kept, glob)).lastUsed())
                 .containsOnlyKeys(new BindingKey("acme", "kept"));
+    }
+
+    @Test
+    void aBindingThatHandsOutOnlySecretsIsInUseNotStale() {
+        ReportState previous = new ReportState(
+                FROM.minus(Duration.ofDays(100)),
+                FROM,
+                Map.of(),
+                Map.of(new BindingKey("acme", "vault"), FROM.minus(Duration.ofDays(50))));
+        ReportBuilder b = new ReportBuilder(DAY, ReportOptions.DEFAULTS, Optional.of(previous));
+        Map<String, Object> secrets = allow(at("09:30"), "deploy", "vault", null);
+        secrets.put("kind", "secrets");
+        b.accept(secrets);
+        Binding vault = binding("vault", "deploy", ROLE_A);
+        AuditReport r = b.finish(List.of(vault), TO);
+        assertThat(r.bindings().stale()).isEmpty();
+        assertThat(r.vends().total()).as("a secrets request is not a vend").isZero();
+        assertThat(r.secrets().byBinding())
+                .containsExactly(
+                        new AuditReport.BindingRequests("acme", "vault", new AuditReport.Decisions(1, 0, 0, 0)));
+        assertThat(b.nextState(List.of(vault)).lastUsed()).containsEntry(new BindingKey("acme", "vault"), at("09:30"));
     }
 
     static Stream<Arguments> bucketCases() {

@@ -78,8 +78,8 @@ class ReportOutputTest {
         assertThat(ReportChecks.externalReferences(page)).isEmpty();
         assertThat(ReportChecks.charts(page))
                 .containsOnlyKeys(ReportHtml.CHART_DECISIONS, ReportHtml.CHART_PIPELINES, ReportHtml.CHART_REFUSALS);
-        assertThat(ReportChecks.rects(page, ReportHtml.CHART_PIPELINES)).isEqualTo(1);
-        assertThat(ReportChecks.rects(page, ReportHtml.CHART_REFUSALS)).isEqualTo(2);
+        assertThat(ReportChecks.bars(page, ReportHtml.CHART_PIPELINES)).isEqualTo(1);
+        assertThat(ReportChecks.bars(page, ReportHtml.CHART_REFUSALS)).isEqualTo(2);
     }
 
     @Test
@@ -88,7 +88,7 @@ class ReportOutputTest {
         String json = ReportJson.write(report);
         assertThat(ReportChecks.schemaErrors(json)).isEmpty();
         JsonNode tree = Json.readTree(json);
-        assertThat(tree.at("/schema_version").asInt()).isEqualTo(1);
+        assertThat(tree.at("/schema_version").asInt()).isEqualTo(2);
         assertThat(tree.at("/vends/by_pipeline/0/pipeline").asText()).isEqualTo("deploy" + HOSTILE);
         assertThat(tree.at("/admin/changes/0/principal").asText()).isEqualTo(HOSTILE);
         assertThat(tree.at("/bindings/risky/0/reasons"))
@@ -105,7 +105,7 @@ class ReportOutputTest {
         Document page = ReportChecks.parseXhtml(ReportHtml.render(empty));
         assertThat(ReportChecks.charts(page))
                 .containsOnlyKeys(ReportHtml.CHART_DECISIONS, ReportHtml.CHART_PIPELINES, ReportHtml.CHART_REFUSALS);
-        assertThat(ReportChecks.rects(page, ReportHtml.CHART_PIPELINES)).isZero();
+        assertThat(ReportChecks.bars(page, ReportHtml.CHART_PIPELINES)).isZero();
         assertThat(page.getDocumentElement().getTextContent())
                 .contains("No requests in this window", "No vends in this window");
     }
@@ -113,7 +113,7 @@ class ReportOutputTest {
     @Test
     void theSchemaRefusesWhatItShould() throws Exception {
         String valid = ReportJson.write(hostileReport());
-        assertThat(ReportChecks.schemaErrors(valid.replace("\"schema_version\" : 1", "\"schema_version\" : 2")))
+        assertThat(ReportChecks.schemaErrors(valid.replace("\"schema_version\" : 2", "\"schema_version\" : 1")))
                 .isNotEmpty();
         com.fasterxml.jackson.databind.node.ObjectNode tree =
                 (com.fasterxml.jackson.databind.node.ObjectNode) Json.readTree(valid);
@@ -122,6 +122,35 @@ class ReportOutputTest {
         tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.readTree(valid);
         ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("totals")).put("records", -1);
         assertThat(ReportChecks.schemaErrors(Json.write(tree))).isNotEmpty();
+    }
+
+    @Test
+    void anEmptyReportsAxisShowsZeroOnce() {
+        AuditReport empty = new ReportBuilder(new ReportWindow(FROM, TO), ReportOptions.DEFAULTS, Optional.empty())
+                .finish(List.of(), TO);
+        assertThat(yAxis(ReportChecks.parseXhtml(ReportHtml.render(empty)))).containsExactly("0");
+    }
+
+    @Test
+    void theAxisLabelsAreDistinctAndRiseFromZero() {
+        ReportBuilder b = new ReportBuilder(new ReportWindow(FROM, TO), ReportOptions.DEFAULTS, Optional.empty());
+        b.accept(record("r1", "allow", "issued", "deploy", "deploy-main"));
+        b.accept(record("r2", "deny", "no_matching_binding", "deploy", null));
+        List<String> labels = yAxis(ReportChecks.parseXhtml(ReportHtml.render(b.finish(List.of(), TO))));
+        assertThat(labels).containsExactly("0", "1", "2", "3", "4");
+    }
+
+    /** The y-axis labels of the decisions chart (right-aligned text), bottom up. */
+    private static List<String> yAxis(Document page) {
+        List<String> out = new java.util.ArrayList<>();
+        var texts = ReportChecks.svg(page, ReportHtml.CHART_DECISIONS).getElementsByTagNameNS(ReportChecks.SVG, "text");
+        for (int i = 0; i < texts.getLength(); i++) {
+            var t = (org.w3c.dom.Element) texts.item(i);
+            if (t.getAttribute("text-anchor").equals("end")) {
+                out.add(t.getTextContent());
+            }
+        }
+        return out;
     }
 
     @Test
