@@ -11,7 +11,6 @@ import io.kitevend.DependencyUnavailableException;
 import io.kitevend.assembly.AdminAssembly;
 import io.kitevend.assembly.DynamoJobPorts;
 import io.kitevend.assembly.SecretsAssembly;
-import io.kitevend.audit.AuditStore;
 import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.AwsSettings;
@@ -103,7 +102,12 @@ public final class LocalRunner implements AutoCloseable {
     private final IamAuthorizer.AccessKey generatedAdminKey;
 
     private final DevIssuer devIssuer;
-    private final RecentAudit audit = new RecentAudit();
+    /**
+     * The newest audit records the runner's store accepted, for {@code GET /dev/audit} whichever
+     * store it uses: the embedded store itself, or a bounded copy beside DynamoDB.
+     */
+    private final InMemoryAuditStore recentAudit;
+
     private final BindingStore bindingStore;
     private final VendConfig config;
     private final Mode mode;
@@ -175,14 +179,14 @@ public final class LocalRunner implements AutoCloseable {
             seed.forEach(store::put);
             bindingStore = store;
             InMemoryAuditStore memory = new InMemoryAuditStore();
-            AuditStore kept = audit.over(memory);
-            ports = JobPorts.inMemory(config.job(), store, kept, clock, out);
+            recentAudit = memory;
+            ports = JobPorts.inMemory(config.job(), store, memory, clock, out);
             issuer = new SimulatedCredentialIssuer(clock);
             // The file is read once, here, so there is nothing to cache: --secrets-cache applies to Secrets Manager.
             FileSecretSource file =
                     options.secretsFile != null ? FileSecretSource.read(options.secretsFile) : FileSecretSource.empty();
             secrets = new SecretsService(ports, file, clock);
-            admin = AdminAssembly.create(adminConfig, store, kept, memory, ports.verifier(), clock, out);
+            admin = AdminAssembly.create(adminConfig, store, memory, memory, ports.verifier(), clock, out);
         } else {
             AwsClients aws = new AwsClients(localSettings(config.region(), config.awsEndpoint()));
             DynamoDbClient dynamo = aws.dynamo();
@@ -194,7 +198,12 @@ public final class LocalRunner implements AutoCloseable {
                 store.put(b);
             }
             bindingStore = store;
-            ports = DynamoJobPorts.create(config, dynamo, clock, out, audit::over);
+            InMemoryAuditStore recent = new InMemoryAuditStore();
+            recentAudit = recent;
+            ports = DynamoJobPorts.create(config, dynamo, clock, out, durable -> record -> {
+                durable.put(record);
+                recent.put(record);
+            });
             issuer = new StsCredentialIssuer(aws.sts());
             secrets = SecretsAssembly.create(secretsConfig, aws, ports, clock).service();
             admin = AdminAssembly.create(adminConfig, aws, clock, out);
@@ -324,7 +333,7 @@ public final class LocalRunner implements AutoCloseable {
     }
 
     public List<Map<String, Object>> auditRecords() {
-        return audit.records();
+        return recentAudit.records();
     }
 
     private void handle(HttpExchange exchange, Routes api) throws IOException {
@@ -428,7 +437,7 @@ public final class LocalRunner implements AutoCloseable {
             return sendJson(exchange, 200, allBindingsJson());
         }
         if (method.equals("GET") && path.equals("/dev/audit")) {
-            return sendJson(exchange, 200, Json.write(Map.of("records", audit.records())));
+            return sendJson(exchange, 200, Json.write(Map.of("records", recentAudit.records())));
         }
         return null;
     }
