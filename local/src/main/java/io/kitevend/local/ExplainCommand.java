@@ -8,6 +8,7 @@ import io.kitevend.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,11 +94,38 @@ final class ExplainCommand extends AdminCommand {
                             ? ", selected " + result.get("selected").asText()
                             : "")
                     + (result.hasNonNull("reason") ? " (" + result.get("reason").asText() + ")" : ""));
+            notes(result).forEach(out()::println);
             out().flush();
         } else {
             printJson(result);
+            notes(result).forEach(line -> err().println("kitevend: " + line));
+            err().flush();
         }
         return 0;
+    }
+
+    /** What the answer assumed about the job, and the claims it would have to request. */
+    static List<String> notes(JsonNode result) {
+        List<String> notes = new ArrayList<>();
+        List<String> assumed = new ArrayList<>();
+        result.path("assumed_claims")
+                .properties()
+                .forEach(e -> assumed.add(e.getKey() + "="
+                        + (e.getValue().isNull() ? "null" : e.getValue().asText())));
+        if (!assumed.isEmpty()) {
+            notes.add("assumed " + String.join(", ", assumed)
+                    + " (every real token carries these claims; give them with --branch, --tag, --step-key,"
+                    + " --build-source or --claim NAME=VALUE)");
+        }
+        List<String> missing = new ArrayList<>();
+        result.path("missing_claims").forEach(c -> missing.add(c.asText()));
+        if (!missing.isEmpty()) {
+            notes.add("missing " + String.join(", ", missing) + ": a binding needs "
+                    + (missing.size() == 1 ? "this claim" : "these claims")
+                    + ", which a job carries only when it asks (buildkite-agent oidc request-token --claim "
+                    + String.join(" --claim ", missing) + "); here: --claim NAME=VALUE");
+        }
+        return notes;
     }
 
     ObjectNode request() throws IOException {
