@@ -70,6 +70,60 @@ final class BindingsCommand implements Runnable {
         }
     }
 
+    /**
+     * A 409 or 412 of a change, in the CLI's terms (--if-match, --replace) rather than HTTP's, with
+     * the version stored now; any other problem as the API put it.
+     */
+    static void printConflict(
+            AdminCommand command,
+            AdminClient client,
+            List<String> path,
+            AdminClient.Response r,
+            Long triedVersion,
+            boolean replacing)
+            throws IOException {
+        String code;
+        try {
+            code = Json.readTree(r.body()).path("code").asText("");
+        } catch (JsonProcessingException notJson) {
+            code = "";
+        }
+        String ref = path.get(3) + "/" + path.get(4);
+        var stored = client.get(path, Map.of());
+        boolean deleted = stored.status() == 404;
+        Long current = null;
+        if (stored.status() == 200) {
+            try {
+                current = PutBinding.currentVersion(stored);
+            } catch (IOException noVersion) {
+                // said without it
+            }
+        }
+        String now = current == null ? "VERSION" : Long.toString(current);
+        var err = command.err();
+        switch (code) {
+            case "binding_exists" ->
+                err.println(r.status() + " " + code + ": " + ref + " exists already"
+                        + (current == null ? "" : ", at version " + current)
+                        + ". To replace it, run again with --if-match " + now
+                        + " (replaces that version only) or --replace (replaces whatever is stored).");
+            case "version_mismatch" ->
+                err.println(r.status() + " " + code + ": " + ref + " is no longer at version " + triedVersion
+                        + (deleted
+                                ? " (it has been deleted)"
+                                : current == null ? "" : " (it is at version " + current + " now)")
+                        + (deleted
+                                ? (replacing ? ". Create it again without --if-match." : ". Nothing to delete.")
+                                : ". See what changed with 'kitevend bindings get " + ref + "', then run again with"
+                                        + " --if-match " + now + (replacing ? " (or --replace)." : ".")));
+            case "if_match_required" ->
+                err.println(r.status() + " " + code + ": say which version of " + ref + " you mean: --if-match " + now
+                        + (replacing ? " or --replace." : "."));
+            default -> command.printProblem(r);
+        }
+        err.flush();
+    }
+
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
@@ -200,7 +254,7 @@ final class BindingsCommand implements Runnable {
                 if (current.status() == 200) {
                     version = currentVersion(current);
                 } else if (current.status() != 404) {
-                    printProblem(err(), current);
+                    printProblem(current);
                     return 1;
                 }
             }
@@ -211,6 +265,10 @@ final class BindingsCommand implements Runnable {
             }
             var r = client.send(
                     "PUT", path, Map.of(), headers, Json.write(binding).getBytes(StandardCharsets.UTF_8));
+            if (r.status() == 409 || r.status() == 412) {
+                printConflict(this, client, path, r, version, true);
+                return 1;
+            }
             if (!succeeded(r)) {
                 return 1;
             }
@@ -222,7 +280,7 @@ final class BindingsCommand implements Runnable {
             return 0;
         }
 
-        private static long currentVersion(AdminClient.Response current) throws IOException {
+        static long currentVersion(AdminClient.Response current) throws IOException {
             String etag = current.header("etag");
             if (etag != null) {
                 try {
@@ -288,6 +346,10 @@ final class BindingsCommand implements Runnable {
         int execute(AdminClient client) throws IOException {
             List<String> path = bindingPath(ref);
             var r = client.send("DELETE", path, Map.of(), Map.of("if-match", "\"" + ifMatch + "\""), null);
+            if (r.status() == 409 || r.status() == 412) {
+                printConflict(this, client, path, r, ifMatch, false);
+                return 1;
+            }
             if (!succeeded(r)) {
                 return 1;
             }

@@ -47,6 +47,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -98,8 +99,10 @@ public final class LocalRunner implements AutoCloseable {
 
     private final Routes jwtRoutes = new Routes();
     private final JwtAuthorizer jwt;
-    /** The key made at start when none was configured (its secret is shown to the user once), else null. */
-    private final IamAuthorizer.AccessKey generatedAdminKey;
+    /** The dev admin key, accepted when no keys were configured ({@link DevAdminKey}), else null. */
+    private final IamAuthorizer.AccessKey devAdminKey;
+
+    private final Path devAdminKeyFile;
 
     private final DevIssuer devIssuer;
     /**
@@ -135,9 +138,16 @@ public final class LocalRunner implements AutoCloseable {
         SecretsConfig secretsConfig = SecretsConfig.from(new Settings(options.environment(base)));
         config = secretsConfig.vend();
         List<IamAuthorizer.AccessKey> adminKeys = options.adminKeys();
-        generatedAdminKey = adminKeys.isEmpty() ? IamAuthorizer.generateLocalAdminKey(new SecureRandom()) : null;
+        devAdminKeyFile = adminKeys.isEmpty() ? options.devAdminKeyFile : null;
+        if (!adminKeys.isEmpty()) {
+            devAdminKey = null;
+        } else if (options.devAdminKeyFile != null) {
+            devAdminKey = DevAdminKey.loadOrCreate(options.devAdminKeyFile, new SecureRandom());
+        } else {
+            devAdminKey = IamAuthorizer.generateLocalAdminKey(new SecureRandom());
+        }
         iam = new IamAuthorizer(
-                generatedAdminKey == null ? adminKeys : List.of(generatedAdminKey),
+                devAdminKey == null ? adminKeys : List.of(devAdminKey),
                 config.region().id(),
                 clock);
         BindingCompiler compiler = new BindingCompiler(config.bindingRules());
@@ -327,9 +337,14 @@ public final class LocalRunner implements AutoCloseable {
         return iam;
     }
 
-    /** The admin key made at start because none was configured. */
-    public Optional<IamAuthorizer.AccessKey> generatedAdminKey() {
-        return Optional.ofNullable(generatedAdminKey);
+    /** The dev admin key the runner accepts because no keys were configured. */
+    public Optional<IamAuthorizer.AccessKey> devAdminKey() {
+        return Optional.ofNullable(devAdminKey);
+    }
+
+    /** Where the dev admin key is kept; empty when it is this run's only, or not used. */
+    public Optional<Path> devAdminKeyFile() {
+        return Optional.ofNullable(devAdminKeyFile);
     }
 
     public List<Map<String, Object>> auditRecords() {

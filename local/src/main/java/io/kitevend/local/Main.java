@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -39,6 +40,9 @@ public final class Main implements Runnable {
     /** Credentials for the admin commands instead of the SDK's default chain (tests); null: the default chain. */
     AwsCredentialsProvider credentials;
 
+    /** The environment the commands read their variables from (tests give their own). */
+    Map<String, String> environment = System.getenv();
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -49,8 +53,19 @@ public final class Main implements Runnable {
 
     /** Runs the CLI in this JVM with these credentials and streams (for tests). */
     static int run(AwsCredentialsProvider credentials, PrintWriter out, PrintWriter err, String... args) {
+        return run(credentials, System.getenv(), out, err, args);
+    }
+
+    /** As {@link #run(AwsCredentialsProvider, PrintWriter, PrintWriter, String...)}, with this environment. */
+    static int run(
+            AwsCredentialsProvider credentials,
+            Map<String, String> environment,
+            PrintWriter out,
+            PrintWriter err,
+            String... args) {
         Main main = new Main();
         main.credentials = credentials;
+        main.environment = environment;
         return commandLine(main).setOut(out).setErr(err).execute(args);
     }
 
@@ -72,17 +87,16 @@ public final class Main implements Runnable {
         List<String> lines = new ArrayList<>();
         String cli = "./kitevend bindings list"
                 + (runner.url().toString().equals(AdminCommand.DEFAULT_URL) ? "" : " --url " + runner.url());
-        var generated = runner.generatedAdminKey();
-        if (generated.isPresent()) {
-            var key = generated.get();
+        var dev = runner.devAdminKey();
+        if (dev.isPresent()) {
+            var key = dev.get();
             lines.add(
-                    "kitevend dev: admin routes require SigV4 (IAM authorization, as API Gateway). A key was made for "
-                            + key.principalArn() + "; to use it:");
-            lines.add("  export AWS_ACCESS_KEY_ID=" + key.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
-                    + key.secretAccessKey() + " AWS_REGION="
-                    + runner.iamAuthorizer().region());
-            lines.add("  unset AWS_SESSION_TOKEN AWS_PROFILE");
-            lines.add("  " + cli);
+                    "kitevend dev: admin routes require SigV4 (IAM authorization, as API Gateway); they accept the dev"
+                            + " admin key " + key.accessKeyId() + " for " + key.principalArn()
+                            + runner.devAdminKeyFile()
+                                    .map(f -> ", kept in " + f + " (profile " + DevAdminKey.PROFILE + ")")
+                                    .orElse(", made for this run only"));
+            lines.add("kitevend dev: the CLI signs with it against this runner, nothing to set: " + cli);
         } else {
             List<String> principals = runner.iamAuthorizer().keys().stream()
                     .map(k -> k.accessKeyId() + " -> " + k.principalArn())
@@ -148,9 +162,13 @@ public final class Main implements Runnable {
         @Mixin
         RunnerOptions options;
 
+        @CommandLine.ParentCommand
+        Main main;
+
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
+            options.devAdminKeyFile = DevAdminKey.file(main.environment);
             LocalRunner runner = LocalRunner.start(options, out, System.err);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime()

@@ -298,9 +298,16 @@ class AdminCliTest {
                 e -> json(
                         412,
                         "{\"status\":412,\"code\":\"version_mismatch\",\"detail\":\"The binding is at version 5, not 3.\"}"));
+        api.then(
+                "GET /v1/admin/bindings/{organization}/{name}",
+                e -> json(200, DEPLOY_MAIN.replace("\"version\":3", "\"version\":5")));
         Run stale = cli("bindings", "put", "-f", file.toString(), "--if-match", "3");
         assertThat(stale.exit()).isEqualTo(1);
-        assertThat(stale.err()).isEqualTo("412 version_mismatch: The binding is at version 5, not 3.\n");
+        // In the CLI's terms: the version stored now and the option to use, not If-Match.
+        assertThat(stale.err())
+                .isEqualTo("412 version_mismatch: acme/deploy-main is no longer at version 3 (it is at version 5"
+                        + " now). See what changed with 'kitevend bindings get acme/deploy-main', then run again with"
+                        + " --if-match 5 (or --replace).\n");
     }
 
     @Test
