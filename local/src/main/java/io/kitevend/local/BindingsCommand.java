@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kitevend.json.Json;
+import io.kitevend.json.Yaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,8 +40,6 @@ final class BindingsCommand implements Runnable {
     /** Fields the API keeps itself; a file made from 'bindings get' has them, a request body must not. */
     static final Set<String> SERVER_FIELDS = Set.of("version", "created_at", "created_by", "updated_at", "updated_by");
 
-    private static final YAMLMapper YAML = new YAMLMapper();
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -67,6 +65,15 @@ final class BindingsCommand implements Runnable {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new AdminCommand.UsageProblem("no such file: " + file);
+        }
+    }
+
+    /** A YAML or JSON file's tree; a syntax error is the user's to fix, with the file, line and reason. */
+    static JsonNode readYaml(Path file) throws IOException {
+        try {
+            return Yaml.readTree(readFile(file));
+        } catch (Yaml.SyntaxError e) {
+            throw new AdminCommand.UsageProblem(file + " is not valid YAML or JSON: " + e.getMessage());
         }
     }
 
@@ -245,7 +252,7 @@ final class BindingsCommand implements Runnable {
 
         @Override
         int execute(AdminClient client) throws IOException {
-            ObjectNode binding = readBinding(readFile(file));
+            ObjectNode binding = readBinding(readYaml(file));
             List<String> path = bindingPath(binding.get("organization").asText() + "/"
                     + binding.get("name").asText());
             Long version = mode == null ? null : mode.ifMatch;
@@ -297,17 +304,8 @@ final class BindingsCommand implements Runnable {
             return v.asLong();
         }
 
-        /** One binding from YAML or JSON, without the fields the API keeps. */
-        static ObjectNode readBinding(String text) {
-            JsonNode node;
-            try {
-                node = YAML.readTree(text);
-            } catch (JsonProcessingException e) {
-                throw new AdminCommand.UsageProblem("the file is not valid YAML or JSON"
-                        + (e.getLocation() == null
-                                ? ""
-                                : " (line " + e.getLocation().getLineNr() + ")"));
-            }
+        /** One binding from a YAML or JSON tree, without the fields the API keeps. */
+        static ObjectNode readBinding(JsonNode node) {
             if (node == null || !node.isObject()) {
                 throw new AdminCommand.UsageProblem(
                         "the file must hold one binding (an object); use 'bindings apply' for a bindings document");
@@ -387,6 +385,7 @@ final class BindingsCommand implements Runnable {
         @Override
         int execute(AdminClient client) throws IOException {
             String text = readFile(file);
+            readYaml(file); // a syntax error is told here, with the file's name, and nothing is sent
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             String type = name.endsWith(".json") ? "application/json" : "application/yaml";
             var r = client.send(
