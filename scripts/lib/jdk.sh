@@ -56,7 +56,7 @@ kitevend_build_runner() {
   # what it builds as it goes, and how long it took; on failure, the end of Maven's log and where it is.
   local root="$1" why="$2" log started line downloads=0 status
   started=$SECONDS
-  echo "kitevend: building the local runner with the Maven wrapper ($why)." >&2
+  echo "kitevend: $why; building the local runner with the Maven wrapper." >&2
   echo "kitevend: this takes one to three minutes; the very first build also downloads Maven and the" \
     "dependencies (about 150 MB, into ~/.m2). Later runs start at once." >&2
   log="$(mktemp "${TMPDIR:-/tmp}/kitevend-build.XXXXXX")"
@@ -65,7 +65,7 @@ kitevend_build_runner() {
     case "$line" in
       "[INFO] Building "*"["*"/"*"]"*)
         line="${line#\[INFO\] Building }"
-        printf 'kitevend:   [%s] %s (%ss)\n' "$(printf '%s' "$line" | sed -n 's/.*\[\([0-9]*\/[0-9]*\)\].*/\1/p')" \
+        printf 'kitevend:   [%s] %s, at %ss\n' "$(printf '%s' "$line" | sed -n 's/.*\[\([0-9]*\/[0-9]*\)\].*/\1/p')" \
           "$(printf '%s' "$line" | sed 's/ *\[[0-9]*\/[0-9]*\].*//; s/ [0-9][0-9.]*-SNAPSHOT$//; s/ [0-9][0-9.]*$//')" \
           "$((SECONDS - started))" >&2
         ;;

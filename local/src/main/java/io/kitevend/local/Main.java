@@ -158,9 +158,9 @@ public final class Main implements Runnable {
     }
 
     /**
-     * What {@code ./kitevend dev} says about its IAM-authorized routes: with a key it made, how to
-     * use it (the secret is shown because it exists only in this process); with configured keys,
-     * only which principals may call (never a secret).
+     * What {@code ./kitevend dev} says about its IAM-authorized routes: with the dev admin key, its
+     * id and where it is kept (the CLI finds it there: nothing to export, the secret never shown);
+     * with configured keys, only which principals may call (never a secret).
      */
     static List<String> adminAccessNotice(LocalRunner runner) {
         List<String> lines = new ArrayList<>();

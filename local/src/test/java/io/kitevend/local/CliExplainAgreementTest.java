@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.json.Json;
+import io.kitevend.testing.Emulators;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -206,32 +207,46 @@ class CliExplainAgreementTest {
     }
 
     @Test
-    void theReadmeExampleSaysWhatTheRealTokenGets() throws Exception {
-        String url = runner.url().toString();
-        List<String> flags = List.of(
-                "--org",
-                "acme",
-                "--pipeline",
-                "deploy",
-                "--branch",
-                "main",
-                "--step-key",
-                "deploy",
-                "--build-source",
-                "webhook");
-        List<String> explain =
-                new ArrayList<>(List.of("explain", "--url", url, "--region", "us-east-1", "-o", "table"));
-        explain.addAll(flags);
-        Run table = cli(explain.toArray(String[]::new));
-        assertThat(table.exit()).as(table.err()).isZero();
-        assertThat(table.out())
-                .contains("decision: ambiguous (ambiguous_binding)")
-                .contains("assumed build_tag=null, runner_environment=self-hosted");
+    void theReadmesExampleSaysWhatTheRealTokenGets() throws Exception {
+        RunnerOptions options = new RunnerOptions();
+        options.port = 0;
+        options.region = "us-east-1";
+        options.bindings = Emulators.repoRoot().resolve("examples/bindings.yaml");
+        options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        try (LocalRunner examples = LocalRunner.start(options, quiet, quiet)) {
+            String url = examples.url().toString();
+            List<String> flags = List.of(
+                    "--org",
+                    "acme",
+                    "--pipeline",
+                    "deploy",
+                    "--branch",
+                    "main",
+                    "--build-source",
+                    "webhook",
+                    "--step-key",
+                    "deploy");
+            List<String> explain =
+                    new ArrayList<>(List.of("explain", "--url", url, "--region", "us-east-1", "-o", "table"));
+            explain.addAll(flags);
+            Run table = cli(explain.toArray(String[]::new));
+            assertThat(table.exit()).as(table.err()).isZero();
+            assertThat(table.out())
+                    .contains("decision: ambiguous (ambiguous_binding)")
+                    .contains("assumed build_tag=null, runner_environment=self-hosted");
 
-        List<String> token = new ArrayList<>(List.of("token", "--url", url));
-        token.addAll(flags);
-        Run minted = cli(token.toArray(String[]::new));
-        assertThat(vended(minted.out().strip(), null))
-                .isEqualTo(new Outcome("ambiguous", null, List.of("deploy-prod", "read-artifacts")));
+            List<String> token = new ArrayList<>(List.of("token", "--url", url));
+            token.addAll(flags);
+            Run minted = cli(token.toArray(String[]::new));
+            var r = LocalHttp.post(
+                    examples.url().resolve("/v1/credentials"),
+                    Map.of("authorization", "Bearer " + minted.out().strip()),
+                    null);
+            assertThat(r.status()).isEqualTo(409);
+            assertThat(Json.readTree(r.body()).get("bindings"))
+                    .extracting(JsonNode::asText)
+                    .containsExactly("deploy-prod", "read-artifacts");
+        }
     }
 }
