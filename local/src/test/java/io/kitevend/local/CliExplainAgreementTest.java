@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,10 @@ class CliExplainAgreementTest {
     private static final String[] SOURCES = {"ui", "webhook", "api", "schedule"};
     private static final String[] ENVIRONMENTS = {"self-hosted", "buildkite-hosted"};
     private static final String[] BINDING_NAMES = {"deploy-prod", "read-artifacts", "hosted-builds", "release-tags"};
+
+    /** The README's explain example: {@code ./kitevend explain FLAGS -o table}. */
+    private static final Pattern README_EXPLAIN =
+            Pattern.compile("^\\./kitevend explain (--org .+?) -o table$", Pattern.MULTILINE);
 
     private final Random random = new Random(SEED);
     private LocalRunner runner;
@@ -216,17 +222,12 @@ class CliExplainAgreementTest {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         try (LocalRunner examples = LocalRunner.start(options, quiet, quiet)) {
             String url = examples.url().toString();
-            List<String> flags = List.of(
-                    "--org",
-                    "acme",
-                    "--pipeline",
-                    "deploy",
-                    "--branch",
-                    "main",
-                    "--build-source",
-                    "webhook",
-                    "--step-key",
-                    "deploy");
+            // The job of the README's example, as the README gives it.
+            String readme = Files.readString(Emulators.repoRoot().resolve("README.md"));
+            Matcher example = README_EXPLAIN.matcher(readme);
+            assertThat(example.find()).as("the README's explain example").isTrue();
+            List<String> flags = List.of(example.group(1).split(" "));
+            assertThat(flags).contains("--org", "--pipeline").doesNotContain("--token", "--url");
             List<String> explain =
                     new ArrayList<>(List.of("explain", "--url", url, "--region", "us-east-1", "-o", "table"));
             explain.addAll(flags);
