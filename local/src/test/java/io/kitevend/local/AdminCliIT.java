@@ -2,10 +2,7 @@ package io.kitevend.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -38,12 +35,7 @@ class AdminCliIT {
 
     @BeforeAll
     void start() throws Exception {
-        RunnerOptions options = new RunnerOptions();
-        options.port = 0;
-        options.region = "us-east-1";
-        options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        runner = LocalRunner.start(options, quiet, quiet);
+        runner = InJvmCli.quietRunner(AKID + ":" + SECRET + ":" + ARN, null);
         runner.replace("GET /v1/admin/bindings", Routes.Authorization.AWS_IAM, api);
     }
 

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.json.Json;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import io.kitevend.local.InJvmCli.Run;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -54,16 +53,9 @@ class AdminCliTest {
     final EchoHandler api = new EchoHandler();
     LocalRunner runner;
 
-    record Run(int exit, String out, String err) {}
-
     @BeforeAll
     void start() throws Exception {
-        RunnerOptions options = new RunnerOptions();
-        options.port = 0;
-        options.region = "us-east-1";
-        options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        runner = LocalRunner.start(options, quiet, quiet);
+        runner = InJvmCli.quietRunner(AKID + ":" + SECRET + ":" + ARN, null);
         ROUTES.forEach(key -> runner.replace(key, Routes.Authorization.AWS_IAM, api));
     }
 
@@ -78,17 +70,13 @@ class AdminCliTest {
     }
 
     Run cli(AwsCredentialsProvider credentials, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--url", runner.url().toString(), "--region", "us-east-1"));
-        int exit = Main.run(
-                credentials, new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return InJvmCli.run(credentials, all.toArray(String[]::new));
     }
 
     Run cli(String... args) {
-        return cli(StaticCredentialsProvider.create(AwsBasicCredentials.create(AKID, SECRET)), args);
+        return cli(InJvmCli.credentials(AKID, SECRET), args);
     }
 
     static void succeeded(Run r) {

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.json.Json;
+import io.kitevend.local.InJvmCli.Run;
 import io.kitevend.testing.Emulators;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The README's loop, on generated jobs (seeded): {@code ./kitevend token FLAGS} mints a job's
@@ -89,13 +83,7 @@ class CliExplainAgreementTest {
     void start() throws Exception {
         Path bindings = Files.createTempFile("explain-agreement", ".yaml");
         Files.writeString(bindings, BINDINGS);
-        RunnerOptions options = new RunnerOptions();
-        options.port = 0;
-        options.region = "us-east-1";
-        options.bindings = bindings;
-        options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        runner = LocalRunner.start(options, quiet, quiet);
+        runner = InJvmCli.quietRunner(AKID + ":" + SECRET + ":" + ARN, bindings);
         Files.delete(bindings);
     }
 
@@ -104,17 +92,8 @@ class CliExplainAgreementTest {
         runner.close();
     }
 
-    record Run(int exit, String out, String err) {}
-
     private Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(AKID, SECRET)),
-                new PrintWriter(out, true),
-                new PrintWriter(err, true),
-                args);
-        return new Run(exit, out.toString(), err.toString());
+        return InJvmCli.run(InJvmCli.credentials(AKID, SECRET), args);
     }
 
     private <T> T pick(T[] values) {
@@ -214,13 +193,8 @@ class CliExplainAgreementTest {
 
     @Test
     void theReadmesExampleSaysWhatTheRealTokenGets() throws Exception {
-        RunnerOptions options = new RunnerOptions();
-        options.port = 0;
-        options.region = "us-east-1";
-        options.bindings = Emulators.repoRoot().resolve("examples/bindings.yaml");
-        options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        try (LocalRunner examples = LocalRunner.start(options, quiet, quiet)) {
+        try (LocalRunner examples = InJvmCli.quietRunner(
+                AKID + ":" + SECRET + ":" + ARN, Emulators.repoRoot().resolve("examples/bindings.yaml"))) {
             String url = examples.url().toString();
             // The job of the README's example, as the README gives it.
             String readme = Files.readString(Emulators.repoRoot().resolve("README.md"));

@@ -2,12 +2,10 @@ package io.kitevend.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
+import io.kitevend.local.InJvmCli.Run;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,12 +41,7 @@ class CliProblemsTest {
 
     @BeforeAll
     void start() throws Exception {
-        RunnerOptions options = new RunnerOptions();
-        options.port = 0;
-        options.region = "us-east-1";
-        options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        runner = LocalRunner.start(options, quiet, quiet);
+        runner = InJvmCli.quietRunner(AKID + ":" + SECRET + ":" + ARN, null);
     }
 
     @AfterAll
@@ -56,18 +49,8 @@ class CliProblemsTest {
         runner.close();
     }
 
-    record Run(int exit, String out, String err) {}
-
     private static Run cli(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(AKID, SECRET)),
-                env,
-                new PrintWriter(out, true),
-                new PrintWriter(err, true),
-                args);
-        return new Run(exit, out.toString(), err.toString());
+        return InJvmCli.run(InJvmCli.credentials(AKID, SECRET), env, args);
     }
 
     private Run admin(String... args) {
