@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -52,12 +53,21 @@ public final class LoadRun {
                   build_branch: [main]
                 role_arn: %s
             """.formatted(ROLE_ARN);
-    /** Asked of the dev issuer so that no token expires during a long run (it allows up to 7200). */
+    /** Asked of the dev issuer by default so that no token expires during a long phase (it allows up to 7200). */
     static final int TOKEN_LIFETIME_SECONDS = 3600;
 
-    static final String MINT_BODY =
-            "{\"organization\":\"acme\",\"pipeline\":\"deploy\",\"branch\":\"main\",\"lifetime\":"
-                    + TOKEN_LIFETIME_SECONDS + "}";
+    /** The runner's in-memory audit store keeps this many records (InMemoryAuditStore.DEFAULT_CAPACITY). */
+    static final int RUNNER_AUDIT_RECORDS = 50_000;
+
+    static String mintBody(int lifetimeSeconds) {
+        return "{\"organization\":\"acme\",\"pipeline\":\"deploy\",\"branch\":\"main\",\"lifetime\":" + lifetimeSeconds
+                + "}";
+    }
+
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    /** G1's and the serial collector's heap line in GC.heap_info: "... used 45678K". */
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
     private static final Pattern LISTENING =
             Pattern.compile("kitevend dev: listening on (http://127\\.0\\.0\\.1:\\d+)");
     private static final int CONNECT_TIMEOUT_MS = 10_000;
@@ -71,7 +81,10 @@ public final class LoadRun {
             int mintClients,
             Duration timeLimit,
             Path kitevend,
-            Duration startTimeout) {
+            Duration startTimeout,
+            int segments,
+            int chunk,
+            int lifetime) {
         static Options parse(String... args) {
             URI url = null;
             int requests = 20_000;
@@ -80,6 +93,9 @@ public final class LoadRun {
             Duration timeLimit = Duration.ofMinutes(10);
             Path kitevend = Path.of("./kitevend");
             Duration startTimeout = Duration.ofMinutes(5);
+            int segments = 1;
+            Integer chunk = null;
+            int lifetime = TOKEN_LIFETIME_SECONDS;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -90,6 +106,9 @@ public final class LoadRun {
                     case "--time-limit" -> timeLimit = Duration.ofSeconds(positive(args, ++i, a));
                     case "--kitevend" -> kitevend = Path.of(value(args, ++i, a));
                     case "--start-timeout" -> startTimeout = Duration.ofSeconds(positive(args, ++i, a));
+                    case "--segments" -> segments = positive(args, ++i, a);
+                    case "--chunk" -> chunk = positive(args, ++i, a);
+                    case "--lifetime" -> lifetime = positive(args, ++i, a);
                     default -> throw new IllegalArgumentException("unknown argument " + a + " (try --help)");
                 }
             }
@@ -100,7 +119,10 @@ public final class LoadRun {
                     mintClients == null ? clients : mintClients,
                     timeLimit,
                     kitevend,
-                    startTimeout);
+                    startTimeout,
+                    segments,
+                    chunk == null ? requests : Math.min(chunk, requests),
+                    lifetime);
         }
 
         private static String value(String[] args, int i, String name) {
@@ -131,6 +153,7 @@ public final class LoadRun {
     static final String USAGE = """
             Usage: ./bench/load [--url URL] [--requests N] [--clients C] [--mint-clients M]
                                 [--time-limit SECONDS] [--kitevend PATH] [--start-timeout SECONDS]
+                                [--segments S] [--chunk K] [--lifetime SECONDS]
               --url URL            a running `./kitevend dev` (dev issuer on); without it one is started
                                    (./kitevend dev --port 0 --bindings <a binding for acme/deploy on main>)
                                    and stopped with SIGTERM at the end
@@ -140,6 +163,10 @@ public final class LoadRun {
               --time-limit S       hard limit on each phase, in seconds (default 600)
               --kitevend PATH      the launcher to start (default ./kitevend)
               --start-timeout S    how long to wait for the started runner to listen (default 300)
+              --segments S         run S segments of N vends one after the other (a soak), each checked and
+                                   reported on its own, with the started runner's heap after a full GC
+              --chunk K            mint and send K tokens at a time (default N: mint all, then send all)
+              --lifetime SECONDS   lifetime of the minted tokens (default 3600)
             Exit status: 0 all vends 200 and one audit record each; 1 otherwise; 2 setup failed.
             """;
 
@@ -193,12 +220,31 @@ public final class LoadRun {
         Thread stopOnExit = new Thread(runner::close, "load-stop-runner");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
-            Report report = measure(runner.url());
+            List<Segment> segments = new ArrayList<>();
+            for (int s = 1; s <= options.segments(); s++) {
+                Report report = measure(runner.url(), s);
+                OptionalLong heap = runner.heapAfterGc(progress);
+                Segment segment = new Segment(s, report, heap);
+                segments.add(segment);
+                if (options.segments() > 1) {
+                    out.println(segment.line());
+                    out.flush();
+                }
+                if (report.vends().timedOut()) {
+                    break;
+                }
+            }
             runner.close();
-            out.print(report.summary(runner.description()));
+            boolean passed = segments.size() == options.segments()
+                    && segments.stream().allMatch(s -> s.report().passed());
+            if (options.segments() == 1) {
+                out.print(segments.get(0).report().summary(runner.description()));
+            } else {
+                out.print(Segment.summary(options, segments, runner.description(), passed));
+            }
             out.flush();
-            runner.logs(report.passed(), progress);
-            return report.passed() ? 0 : 1;
+            runner.logs(passed, progress);
+            return passed ? 0 : 1;
         } finally {
             runner.close();
             try {
@@ -209,29 +255,137 @@ public final class LoadRun {
         }
     }
 
-    private Report measure(URI base) throws SetupException, InterruptedException {
-        int n = options.requests();
-        if (n > 100_000) {
-            progress.println(
-                    "load: note: the runner keeps the last 100000 audit records; a larger run cannot be fully checked");
+    /** One segment of a run, and the started runner's heap after a full GC at its end (empty: not known). */
+    record Segment(int number, Report report, OptionalLong heapBytes) {
+        double throughput() {
+            return report.vends().sent() / report.vends().seconds();
         }
-        progress.printf("load: phase 1: minting %d tokens with %d clients at %s%n", n, options.mintClients(), base);
-        Minted minted = mint(base.resolve("/dev/token"), n);
+
+        String heap() {
+            return heapBytes.isPresent()
+                    ? String.format(Locale.ROOT, "%.0f", heapBytes.getAsLong() / (1024.0 * 1024.0))
+                    : "-";
+        }
+
+        String line() {
+            long[] sorted = report.sortedLatencies();
+            return String.format(
+                    Locale.ROOT,
+                    "%-8d %-7d %-7d %-7.0f %-7s %-7s %-8d %s",
+                    number,
+                    report.vends().sent(),
+                    report.errors(),
+                    throughput(),
+                    ms(percentile(sorted, 0.50)),
+                    ms(percentile(sorted, 0.99)),
+                    report.audit().requestsWithRecord(),
+                    heap());
+        }
+
+        static String summary(Options options, List<Segment> segments, String runner, boolean passed) {
+            StringBuilder s = new StringBuilder();
+            s.append(String.format(
+                    Locale.ROOT,
+                    "==== kitevend soak: %d segments of %d vends (tokens of %d s, minted and sent %d at a time)%n",
+                    options.segments(),
+                    options.requests(),
+                    options.lifetime(),
+                    options.chunk()));
+            s.append("when:     ").append(Instant.now()).append('\n');
+            s.append("runner:   ").append(runner).append('\n');
+            s.append("machine:  ")
+                    .append(Runtime.getRuntime().availableProcessors())
+                    .append(" CPUs visible, ")
+                    .append(cpuModel())
+                    .append("; load client and runner share them\n");
+            s.append(HEADER).append('\n');
+            segments.forEach(seg -> s.append(seg.line()).append('\n'));
+            Segment first = segments.get(0);
+            Segment last = segments.get(segments.size() - 1);
+            s.append(String.format(
+                    Locale.ROOT,
+                    "first -> last segment: %.0f -> %.0f req/s, heap after GC %s -> %s MiB%n",
+                    first.throughput(),
+                    last.throughput(),
+                    first.heap(),
+                    last.heap()));
+            s.append("result:   ")
+                    .append(passed ? "PASS" : "FAIL")
+                    .append(" (every vend 200 with exactly one audit record, in every segment)\n");
+            return s.toString();
+        }
+
+        static final String HEADER = "segment  vends   errors  req/s   p50 ms  p99 ms  audited  heap after GC MiB";
+    }
+
+    private Report measure(URI base, int segment) throws SetupException, InterruptedException {
+        int n = options.requests();
+        if (n > RUNNER_AUDIT_RECORDS) {
+            progress.println("load: note: the runner keeps the last " + RUNNER_AUDIT_RECORDS
+                    + " audit records; a segment larger than that cannot be fully checked");
+        }
+        String of = options.segments() > 1 ? "segment " + segment + "/" + options.segments() + ", " : "";
+        List<Minted> minted = new ArrayList<>();
+        List<Vends> vends = new ArrayList<>();
+        for (int done = 0; done < n; done += options.chunk()) {
+            int k = Math.min(options.chunk(), n - done);
+            String part = options.chunk() < n ? of + "vends " + (done + 1) + "-" + (done + k) + " of " + n + ", " : of;
+            progress.printf(
+                    "load: phase 1 (%s%d tokens of %d s): minting with %d clients at %s%n",
+                    part, k, options.lifetime(), options.mintClients(), base);
+            Minted m = mint(base.resolve("/dev/token"), k);
+            progress.printf("load: phase 1: %d tokens in %.1f s (%.0f tokens/s)%n", k, m.seconds(), k / m.seconds());
+            minted.add(m);
+
+            progress.printf("load: phase 2 (%s%d vends): sending with %d clients%n", part, k, options.clients());
+            Vends v = vend(base.resolve("/v1/credentials"), m.tokens());
+            progress.printf(
+                    "load: phase 2: %d requests in %.1f s (%.0f req/s)%n",
+                    v.sent(), v.seconds(), v.sent() / v.seconds());
+            vends.add(v);
+            if (v.timedOut()) {
+                break;
+            }
+        }
+        Vends all = Vends.concat(vends);
+        progress.println("load: phase 3: reading GET /dev/audit for the " + all.sent() + " requests");
+        AuditCheck audit = checkAudit(base.resolve("/dev/audit"), all);
         progress.printf(
-                "load: phase 1: %d tokens in %.1f s (%.0f tokens/s)%n", n, minted.seconds(), n / minted.seconds());
+                "load: phase 3: %d of %d requests have their audit record%n", audit.requestsWithRecord(), all.sent());
+        return new Report(options, Minted.concat(minted), all, audit);
+    }
 
-        progress.printf("load: phase 2: %d vends with %d clients%n", n, options.clients());
-        Vends vends = vend(base.resolve("/v1/credentials"), minted.tokens());
-        progress.printf("load: phase 2: %d requests in %.1f s%n", vends.sent(), vends.seconds());
-
-        progress.println("load: reading GET /dev/audit");
-        AuditCheck audit = checkAudit(base.resolve("/dev/audit"), vends);
-        return new Report(options, minted, vends, audit);
+    /** Says every few seconds how far a phase is, on the progress stream, until closed. */
+    private AutoCloseable ticking(String phase, AtomicInteger done, int of) {
+        long started = System.nanoTime();
+        Thread ticker = Thread.ofPlatform().daemon().name("load-progress").start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(PROGRESS_EVERY);
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    int n = Math.min(done.get(), of);
+                    progress.printf(
+                            Locale.ROOT, "load:   %s %d/%d (%.0f/s, %.0f s)%n", phase, n, of, n / seconds, seconds);
+                }
+            } catch (InterruptedException stopped) {
+                // the phase is over
+            }
+        });
+        return () -> {
+            ticker.interrupt();
+            ticker.join();
+        };
     }
 
     // ---- phase 1 ------------------------------------------------------------------------------
 
-    record Minted(String[] tokens, double seconds) {}
+    record Minted(String[] tokens, double seconds) {
+        static Minted concat(List<Minted> parts) {
+            return new Minted(
+                    parts.stream().flatMap(m -> Arrays.stream(m.tokens())).toArray(String[]::new),
+                    parts.stream().mapToDouble(Minted::seconds).sum());
+        }
+    }
 
     private Minted mint(URI url, int n) throws SetupException, InterruptedException {
         String[] tokens = new String[n];
@@ -239,6 +393,8 @@ public final class LoadRun {
         String[] failure = new String[1];
         long deadline = System.nanoTime() + options.timeLimit().toNanos();
         long started = System.nanoTime();
+        String body = mintBody(options.lifetime());
+        AutoCloseable ticker = ticking("minted", next, n);
         runThreads("load-mint-", options.mintClients(), () -> {
             for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                 if (System.nanoTime() > deadline) {
@@ -248,7 +404,7 @@ public final class LoadRun {
                     return;
                 }
                 try {
-                    tokens[i] = mintOne(url);
+                    tokens[i] = mintOne(url, body);
                 } catch (IOException | RuntimeException e) {
                     synchronized (failure) {
                         failure[0] = "minting a token failed: " + e.getMessage();
@@ -258,6 +414,7 @@ public final class LoadRun {
                 }
             }
         });
+        stop(ticker);
         double seconds = (System.nanoTime() - started) / 1e9;
         synchronized (failure) {
             if (failure[0] != null) {
@@ -268,12 +425,12 @@ public final class LoadRun {
         return new Minted(tokens, seconds);
     }
 
-    private static String mintOne(URI url) throws IOException {
+    private static String mintOne(URI url, String body) throws IOException {
         // One retry: a mint failure is not what this run measures.
         IOException last = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                Response r = post(url, null, MINT_BODY);
+                Response r = post(url, null, body);
                 if (r.status() != 200) {
                     throw new IOException("POST /dev/token answered " + r.status() + ": " + r.text());
                 }
@@ -299,7 +456,36 @@ public final class LoadRun {
             String[] failure,
             int sent,
             double seconds,
-            boolean timedOut) {}
+            boolean timedOut) {
+        /** Several phases of vends as one: their requests in order, their times added. */
+        static Vends concat(List<Vends> parts) {
+            if (parts.size() == 1) {
+                return parts.get(0);
+            }
+            int n = parts.stream().mapToInt(v -> v.status().length).sum();
+            long[] latency = new long[n];
+            int[] status = new int[n];
+            String[] requestId = new String[n];
+            String[] failure = new String[n];
+            int at = 0;
+            for (Vends v : parts) {
+                int k = v.status().length;
+                System.arraycopy(v.latencyNanos(), 0, latency, at, k);
+                System.arraycopy(v.status(), 0, status, at, k);
+                System.arraycopy(v.requestId(), 0, requestId, at, k);
+                System.arraycopy(v.failure(), 0, failure, at, k);
+                at += k;
+            }
+            return new Vends(
+                    latency,
+                    status,
+                    requestId,
+                    failure,
+                    parts.stream().mapToInt(Vends::sent).sum(),
+                    parts.stream().mapToDouble(Vends::seconds).sum(),
+                    parts.stream().anyMatch(Vends::timedOut));
+        }
+    }
 
     private Vends vend(URI url, String[] tokens) throws InterruptedException {
         int n = tokens.length;
@@ -313,6 +499,7 @@ public final class LoadRun {
         boolean[] timedOut = new boolean[1];
         long deadline = System.nanoTime() + options.timeLimit().toNanos();
         long started = System.nanoTime();
+        AutoCloseable ticker = ticking("sent", sent, n);
         runThreads("load-vend-", options.clients(), () -> {
             for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                 if (System.nanoTime() > deadline) {
@@ -339,6 +526,7 @@ public final class LoadRun {
                 tokens[i] = null;
             }
         });
+        stop(ticker);
         double seconds = (System.nanoTime() - started) / 1e9;
         boolean cut;
         synchronized (timedOut) {
@@ -436,17 +624,17 @@ public final class LoadRun {
                     && audit.requestsWithRecord() == vends.sent();
         }
 
+        /** The latencies of the requests sent, in order. */
+        long[] sortedLatencies() {
+            return Arrays.stream(vends.latencyNanos())
+                    .filter(l -> l >= 0)
+                    .sorted()
+                    .toArray();
+        }
+
         String summary(String runnerDescription) {
             int sent = vends.sent();
-            long[] sorted = new long[sent];
-            int k = 0;
-            for (long l : vends.latencyNanos()) {
-                if (l >= 0) {
-                    sorted[k++] = l;
-                }
-            }
-            sorted = Arrays.copyOf(sorted, k);
-            Arrays.sort(sorted);
+            long[] sorted = sortedLatencies();
             Map<Integer, Integer> statuses = new TreeMap<>();
             Map<String, Integer> firstFailures = new HashMap<>();
             for (int i = 0; i < vends.status().length; i++) {
@@ -628,6 +816,16 @@ public final class LoadRun {
         return new Response(status, new String(bytes, StandardCharsets.UTF_8), c.getHeaderField("apigw-requestid"));
     }
 
+    private static void stop(AutoCloseable ticker) throws InterruptedException {
+        try {
+            ticker.close();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void runThreads(String name, int count, Runnable body) throws InterruptedException {
         List<Thread> threads = new ArrayList<>(count);
         for (int t = 0; t < count; t++) {
@@ -705,6 +903,39 @@ public final class LoadRun {
 
         URI url() {
             return url;
+        }
+
+        /**
+         * The started runner's heap in use after a full GC ({@code jcmd PID GC.run}, then {@code
+         * GC.heap_info}); empty for a runner given with --url, or when jcmd fails.
+         */
+        OptionalLong heapAfterGc(PrintStream progress) throws InterruptedException {
+            if (process == null || !process.isAlive()) {
+                return OptionalLong.empty();
+            }
+            try {
+                jcmd("GC.run");
+                Matcher used = HEAP_USED.matcher(jcmd("GC.heap_info"));
+                if (used.find()) {
+                    return OptionalLong.of(Long.parseLong(used.group(1)) * 1024);
+                }
+                progress.println("load: jcmd GC.heap_info said nothing of the heap in use");
+            } catch (IOException e) {
+                progress.println("load: could not measure the runner's heap: " + e.getMessage());
+            }
+            return OptionalLong.empty();
+        }
+
+        private String jcmd(String command) throws IOException, InterruptedException {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command)
+                    .redirectErrorStream(true)
+                    .start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IOException("jcmd " + command + " failed: " + text.strip());
+            }
+            return text;
         }
 
         String description() {

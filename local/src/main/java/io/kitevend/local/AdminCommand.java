@@ -7,15 +7,20 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
@@ -25,6 +30,11 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 abstract class AdminCommand implements Callable<Integer> {
     static final String DEFAULT_URL = "http://127.0.0.1:8787";
+    /** The admin API's base for the CLI; agents have the vending URL in $KITEVEND_URL. */
+    static final String ADMIN_URL_VARIABLE = "KITEVEND_ADMIN_URL";
+
+    private static final Pattern EXECUTE_API_HOST =
+            Pattern.compile("[a-z0-9]+\\.execute-api\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?");
 
     enum Format {
         json,
@@ -37,31 +47,60 @@ abstract class AdminCommand implements Callable<Integer> {
     @Option(
             names = "--url",
             paramLabel = "URL",
-            defaultValue = "${env:KITEVEND_URL:-" + DEFAULT_URL + "}",
-            description = "The kitevend API: a './kitevend dev' or a deployed API. Default: $KITEVEND_URL, else "
-                    + DEFAULT_URL + ".")
+            description = "The admin API's base: the stack's AdminApiUrl output, or a ./kitevend dev. Default: $"
+                    + ADMIN_URL_VARIABLE + ", else " + DEFAULT_URL + ". ($KITEVEND_URL is the agents' vending URL.)")
     URI url;
 
     @Option(
             names = "--region",
             paramLabel = "REGION",
-            defaultValue = "${env:AWS_REGION:-us-east-1}",
-            description = "The region to sign requests for (the API's region). Default: $AWS_REGION, else us-east-1.")
+            description = "The region to sign requests for (the API's region). Default: the region in an execute-api"
+                    + " URL, else $AWS_REGION, else us-east-1.")
     String region;
+
+    @Option(
+            names = "--profile",
+            paramLabel = "NAME",
+            description = "Sign with this profile of your AWS configuration. Default: against a ./kitevend dev on"
+                    + " this machine, its dev admin key (profile " + DevAdminKey.PROFILE + " in"
+                    + " ~/.config/kitevend/dev-credentials) when there is one; elsewhere the AWS SDK's default chain"
+                    + " (environment, AWS_PROFILE, SSO, ...).")
+    String profile;
+
+    /** Where the admin API is and what the requests are signed with. */
+    private URI base;
+
+    private Signer signer;
 
     /** Does the work; returns the exit status. */
     abstract int execute(AdminClient client) throws IOException;
 
+    /** The credentials of the requests and, for messages, where they come from. */
+    record Signer(AwsCredentialsProvider credentials, String source, boolean devKey) {}
+
     @Override
     public final Integer call() {
         try {
-            return execute(new AdminClient(url, region, credentials(), Clock.systemUTC()));
+            base = adminBase();
+            signer = signer(base);
+            return execute(new AdminClient(base, region(base), signer.credentials(), Clock.systemUTC()));
         } catch (ConnectException e) {
-            err().println("kitevend: nothing answers at " + url + " (start one with ./kitevend dev, or pass --url)");
+            err().println("kitevend: nothing answers at " + base + " (start one with ./kitevend dev, or pass --url)"
+                    + (url == null
+                                    && environment().get(ADMIN_URL_VARIABLE) == null
+                                    && environment().get("KITEVEND_URL") != null
+                            ? "; $KITEVEND_URL is the agents' vending URL: the admin commands read --url or $"
+                                    + ADMIN_URL_VARIABLE + " (the stack's AdminApiUrl output)"
+                            : ""));
             return 1;
         } catch (SdkClientException e) {
             err().println("kitevend: no AWS credentials to sign with (" + firstLine(e.getMessage()) + ")."
-                    + " For ./kitevend dev, export the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY it printed.");
+                    + (DevAdminKey.isLocal(base)
+                            ? " A ./kitevend dev writes its dev admin key to " + DevAdminKey.file(environment())
+                                    + " when it starts; start one, or sign with --profile NAME (or AWS_ACCESS_KEY_ID and"
+                                    + " AWS_SECRET_ACCESS_KEY)."
+                            : " Sign in to AWS (aws sso login, AWS_PROFILE or --profile NAME) as a principal the"
+                                    + " deployment's AdminReaders or AdminWriters allow."));
             return 1;
         } catch (UsageProblem e) {
             err().println("kitevend: " + e.getMessage());
@@ -80,11 +119,85 @@ abstract class AdminCommand implements Callable<Integer> {
         }
     }
 
-    private AwsCredentialsProvider credentials() {
-        if (spec.root().userObject() instanceof Main main && main.credentials != null) {
-            return main.credentials;
+    private Map<String, String> environment() {
+        return spec.root().userObject() instanceof Main main ? main.environment : System.getenv();
+    }
+
+    /**
+     * The admin API's base from --url, else $KITEVEND_ADMIN_URL, else the local default. A job
+     * route (the vending URL agents use) or any other path under /v1/ is refused with the base to
+     * give instead: the commands add /v1/admin/... themselves.
+     */
+    URI adminBase() {
+        String variable = environment().get(ADMIN_URL_VARIABLE);
+        URI given = url != null ? url : variable != null && !variable.isBlank() ? parse(variable) : null;
+        if (given == null) {
+            return URI.create(DEFAULT_URL);
         }
-        return DefaultCredentialsProvider.builder().build();
+        String where = url != null ? "--url" : "$" + ADMIN_URL_VARIABLE;
+        if (given.getScheme() == null || !given.getScheme().matches("https?") || given.getHost() == null) {
+            throw new UsageProblem(where + " is '" + given + "', not an http(s) URL such as " + DEFAULT_URL);
+        }
+        String path = given.getRawPath() == null ? "" : given.getRawPath();
+        int v1 = path.indexOf("/v1/");
+        if (v1 < 0 && path.endsWith("/v1")) {
+            v1 = path.length() - 3;
+        }
+        if (v1 >= 0) {
+            String baseText = given.getScheme() + "://" + given.getRawAuthority() + path.substring(0, v1);
+            String route = path.substring(v1);
+            boolean jobRoute = route.matches("/v1/(credentials|secrets)/?");
+            throw new UsageProblem(where + " is " + given + ", "
+                    + (jobRoute
+                            ? "a job route: the vending URL agents call (the stack's VendingUrl or SecretsUrl; on"
+                                    + " agents $KITEVEND_URL)."
+                            : "a route under /v1/, not the API's base.")
+                    + " The admin commands need the admin API's base, the stack's AdminApiUrl output: " + baseText
+                    + " (they add /v1/admin/... themselves).");
+        }
+        return given;
+    }
+
+    private static URI parse(String text) {
+        try {
+            return new URI(text.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new UsageProblem("$" + ADMIN_URL_VARIABLE + " is not a URL: " + text);
+        }
+    }
+
+    /** --region, else the region of an API Gateway URL, else $AWS_REGION, else us-east-1. */
+    String region(URI base) {
+        if (region != null) {
+            return region;
+        }
+        Matcher m = EXECUTE_API_HOST.matcher(base.getHost() == null ? "" : base.getHost());
+        if (m.matches()) {
+            return m.group(1);
+        }
+        String fromEnvironment = environment().get("AWS_REGION");
+        return fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment : "us-east-1";
+    }
+
+    private Signer signer(URI base) {
+        if (spec.root().userObject() instanceof Main main && main.credentials != null) {
+            return new Signer(main.credentials, "the given credentials", false);
+        }
+        if (profile != null) {
+            return new Signer(
+                    ProfileCredentialsProvider.builder().profileName(profile).build(),
+                    "profile " + profile + " of your AWS configuration",
+                    false);
+        }
+        if (DevAdminKey.isLocal(base)) {
+            Path file = DevAdminKey.file(environment());
+            var dev = DevAdminKey.credentials(file);
+            if (dev.isPresent()) {
+                return new Signer(
+                        dev.get(), "the dev admin key in " + file + " (profile " + DevAdminKey.PROFILE + ")", true);
+            }
+        }
+        return new Signer(DefaultCredentialsProvider.builder().build(), "the AWS SDK's default chain", false);
     }
 
     PrintWriter out() {
@@ -100,15 +213,17 @@ abstract class AdminCommand implements Callable<Integer> {
         if (r.status() >= 200 && r.status() < 300) {
             return true;
         }
-        printProblem(err(), r);
+        printProblem(r);
         return false;
     }
 
     /**
      * A problem as "status code: detail", then each field error on its own line. API Gateway's
-     * own refusals ({"message":"Forbidden"}) have no code: "403: Forbidden" and a hint.
+     * own refusals ({"message":"Forbidden"}) have no code: "403: Forbidden" and what was signed
+     * with what, so that a key the API does not know is recognised as such.
      */
-    static void printProblem(PrintWriter err, AdminClient.Response r) {
+    void printProblem(AdminClient.Response r) {
+        PrintWriter err = err();
         JsonNode p = null;
         try {
             p = r.body().isBlank() ? null : Json.readTree(r.body());
@@ -135,14 +250,36 @@ abstract class AdminCommand implements Callable<Integer> {
         } else if (p != null && p.isObject() && p.hasNonNull("message")) {
             err.println(r.status() + ": " + p.get("message").asText());
             if (r.status() == 403) {
-                err.println("  The API refused the request's signature: sign with a key it accepts"
-                        + " (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN only for temporary keys),"
-                        + " the API's --region, and a correct clock.");
+                err.println("  " + refusedSignature());
             }
         } else {
             String text = r.body().strip();
             err.println(r.status() + ": " + (text.isEmpty() ? "(no body)" : firstLine(text)));
         }
+        err.flush();
+    }
+
+    /** Why API Gateway (or the runner's imitation of it) may have refused the signature, for this signer. */
+    private String refusedSignature() {
+        String key;
+        try {
+            key = signer.credentials().resolveCredentials().accessKeyId();
+        } catch (RuntimeException e) {
+            key = "(unknown)";
+        }
+        if (signer.devKey()) {
+            return "The runner at " + base + " did not accept the dev admin key " + key + " from "
+                    + signer.source() + ". A ./kitevend dev started with --admin-key or --admin-keys accepts only"
+                    + " those keys (sign with one: --profile NAME), and one started with another $"
+                    + DevAdminKey.CONFIG_DIR_VARIABLE + " has another dev key.";
+        }
+        return "The API refused the request's signature: access key " + key + " from " + signer.source()
+                + ", region " + region(base) + ". Either the API does not know the key (a key a ./kitevend dev"
+                + " printed in an earlier run?) or its secret, or the region is not the API's (--region), or this"
+                + " machine's clock is off."
+                + (DevAdminKey.isLocal(base)
+                        ? " Against a ./kitevend dev, leave out --profile: the CLI then signs with its dev admin key."
+                        : "");
     }
 
     void printJson(JsonNode node) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kitevend.json.Json;
+import io.kitevend.json.Yaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,8 +40,6 @@ final class BindingsCommand implements Runnable {
     /** Fields the API keeps itself; a file made from 'bindings get' has them, a request body must not. */
     static final Set<String> SERVER_FIELDS = Set.of("version", "created_at", "created_by", "updated_at", "updated_by");
 
-    private static final YAMLMapper YAML = new YAMLMapper();
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -68,6 +66,69 @@ final class BindingsCommand implements Runnable {
         } catch (NoSuchFileException e) {
             throw new AdminCommand.UsageProblem("no such file: " + file);
         }
+    }
+
+    /** A YAML or JSON file's tree; a syntax error is the user's to fix, with the file, line and reason. */
+    static JsonNode readYaml(Path file) throws IOException {
+        try {
+            return Yaml.readTree(readFile(file));
+        } catch (Yaml.SyntaxError e) {
+            throw new AdminCommand.UsageProblem(file + " is not valid YAML or JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A 409 or 412 of a change, in the CLI's terms (--if-match, --replace) rather than HTTP's, with
+     * the version stored now; any other problem as the API put it.
+     */
+    static void printConflict(
+            AdminCommand command,
+            AdminClient client,
+            List<String> path,
+            AdminClient.Response r,
+            Long triedVersion,
+            boolean replacing)
+            throws IOException {
+        String code;
+        try {
+            code = Json.readTree(r.body()).path("code").asText("");
+        } catch (JsonProcessingException notJson) {
+            code = "";
+        }
+        String ref = path.get(3) + "/" + path.get(4);
+        var stored = client.get(path, Map.of());
+        boolean deleted = stored.status() == 404;
+        Long current = null;
+        if (stored.status() == 200) {
+            try {
+                current = PutBinding.currentVersion(stored);
+            } catch (IOException noVersion) {
+                // said without it
+            }
+        }
+        String now = current == null ? "VERSION" : Long.toString(current);
+        var err = command.err();
+        switch (code) {
+            case "binding_exists" ->
+                err.println(r.status() + " " + code + ": " + ref + " exists already"
+                        + (current == null ? "" : ", at version " + current)
+                        + ". To replace it, run again with --if-match " + now
+                        + " (replaces that version only) or --replace (replaces whatever is stored).");
+            case "version_mismatch" ->
+                err.println(r.status() + " " + code + ": " + ref + " is no longer at version " + triedVersion
+                        + (deleted
+                                ? " (it has been deleted)"
+                                : current == null ? "" : " (it is at version " + current + " now)")
+                        + (deleted
+                                ? (replacing ? ". Create it again without --if-match." : ". Nothing to delete.")
+                                : ". See what changed with 'kitevend bindings get " + ref + "', then run again with"
+                                        + " --if-match " + now + (replacing ? " (or --replace)." : ".")));
+            case "if_match_required" ->
+                err.println(r.status() + " " + code + ": say which version of " + ref + " you mean: --if-match " + now
+                        + (replacing ? " or --replace." : "."));
+            default -> command.printProblem(r);
+        }
+        err.flush();
     }
 
     @Command(
@@ -191,7 +252,7 @@ final class BindingsCommand implements Runnable {
 
         @Override
         int execute(AdminClient client) throws IOException {
-            ObjectNode binding = readBinding(readFile(file));
+            ObjectNode binding = readBinding(readYaml(file));
             List<String> path = bindingPath(binding.get("organization").asText() + "/"
                     + binding.get("name").asText());
             Long version = mode == null ? null : mode.ifMatch;
@@ -200,7 +261,7 @@ final class BindingsCommand implements Runnable {
                 if (current.status() == 200) {
                     version = currentVersion(current);
                 } else if (current.status() != 404) {
-                    printProblem(err(), current);
+                    printProblem(current);
                     return 1;
                 }
             }
@@ -211,6 +272,10 @@ final class BindingsCommand implements Runnable {
             }
             var r = client.send(
                     "PUT", path, Map.of(), headers, Json.write(binding).getBytes(StandardCharsets.UTF_8));
+            if (r.status() == 409 || r.status() == 412) {
+                printConflict(this, client, path, r, version, true);
+                return 1;
+            }
             if (!succeeded(r)) {
                 return 1;
             }
@@ -222,7 +287,7 @@ final class BindingsCommand implements Runnable {
             return 0;
         }
 
-        private static long currentVersion(AdminClient.Response current) throws IOException {
+        static long currentVersion(AdminClient.Response current) throws IOException {
             String etag = current.header("etag");
             if (etag != null) {
                 try {
@@ -239,17 +304,8 @@ final class BindingsCommand implements Runnable {
             return v.asLong();
         }
 
-        /** One binding from YAML or JSON, without the fields the API keeps. */
-        static ObjectNode readBinding(String text) {
-            JsonNode node;
-            try {
-                node = YAML.readTree(text);
-            } catch (JsonProcessingException e) {
-                throw new AdminCommand.UsageProblem("the file is not valid YAML or JSON"
-                        + (e.getLocation() == null
-                                ? ""
-                                : " (line " + e.getLocation().getLineNr() + ")"));
-            }
+        /** One binding from a YAML or JSON tree, without the fields the API keeps. */
+        static ObjectNode readBinding(JsonNode node) {
             if (node == null || !node.isObject()) {
                 throw new AdminCommand.UsageProblem(
                         "the file must hold one binding (an object); use 'bindings apply' for a bindings document");
@@ -288,6 +344,10 @@ final class BindingsCommand implements Runnable {
         int execute(AdminClient client) throws IOException {
             List<String> path = bindingPath(ref);
             var r = client.send("DELETE", path, Map.of(), Map.of("if-match", "\"" + ifMatch + "\""), null);
+            if (r.status() == 409 || r.status() == 412) {
+                printConflict(this, client, path, r, ifMatch, false);
+                return 1;
+            }
             if (!succeeded(r)) {
                 return 1;
             }
@@ -325,6 +385,7 @@ final class BindingsCommand implements Runnable {
         @Override
         int execute(AdminClient client) throws IOException {
             String text = readFile(file);
+            readYaml(file); // a syntax error is told here, with the file's name, and nothing is sent
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             String type = name.endsWith(".json") ? "application/json" : "application/yaml";
             var r = client.send(

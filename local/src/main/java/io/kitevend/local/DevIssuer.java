@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.kitevend.json.Json;
+import io.kitevend.token.AssumedClaims;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -89,7 +90,7 @@ public final class DevIssuer {
         return Json.write(d);
     }
 
-    /** What a job asks for; null fields take Buildkite-like defaults. */
+    /** What a job asks for; null fields take the values explain assumes too ({@link AssumedClaims}). */
     public record TokenRequest(
             String organization,
             String pipeline,
@@ -112,7 +113,7 @@ public final class DevIssuer {
                     "lifetime must be 1 to " + MAX_LIFETIME_SECONDS + " seconds, as Buildkite allows");
         }
         Instant now = clock.instant();
-        String branch = r.branch() == null ? "main" : r.branch();
+        String branch = r.branch() == null ? AssumedClaims.BUILD_BRANCH : r.branch();
         String commit = HexFormat.of().formatHex(randomBytes(20));
         String stepKey = r.stepKey();
         long build = r.buildNumber() == null ? 1 + random.nextInt(9999) : r.buildNumber();
@@ -132,8 +133,8 @@ public final class DevIssuer {
         claims.put("step_key", stepKey);
         claims.put("job_id", UUID.randomUUID().toString());
         claims.put("agent_id", UUID.randomUUID().toString());
-        claims.put("build_source", r.buildSource() == null ? "ui" : r.buildSource());
-        claims.put("runner_environment", "self-hosted");
+        claims.put("build_source", r.buildSource() == null ? AssumedClaims.BUILD_SOURCE : r.buildSource());
+        claims.put("runner_environment", AssumedClaims.RUNNER_ENVIRONMENT);
         if (r.extraClaims() != null) {
             r.extraClaims().forEach((k, v) -> claims.put(k, k.equals("build_number") ? Long.parseLong(v) : v));
         }

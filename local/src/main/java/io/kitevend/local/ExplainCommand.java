@@ -1,13 +1,12 @@
 package io.kitevend.local;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kitevend.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,6 @@ import picocli.CommandLine.Option;
         description =
                 "Explain the decision for a job: for each binding of its pipeline, matched or the first condition that failed, and the final decision. Give the job as --token TOKEN (verified, not consumed; '-' reads stdin), --claims FILE (YAML or JSON object of claims), or --org and --pipeline with other claims.")
 final class ExplainCommand extends AdminCommand {
-    private static final YAMLMapper YAML = new YAMLMapper();
-
     @Option(names = "--token", paramLabel = "TOKEN", description = "A Buildkite job token ('-': read it from stdin).")
     String token;
 
@@ -93,11 +90,38 @@ final class ExplainCommand extends AdminCommand {
                             ? ", selected " + result.get("selected").asText()
                             : "")
                     + (result.hasNonNull("reason") ? " (" + result.get("reason").asText() + ")" : ""));
+            notes(result).forEach(out()::println);
             out().flush();
         } else {
             printJson(result);
+            notes(result).forEach(line -> err().println("kitevend: " + line));
+            err().flush();
         }
         return 0;
+    }
+
+    /** What the answer assumed about the job, and the claims it would have to request. */
+    static List<String> notes(JsonNode result) {
+        List<String> notes = new ArrayList<>();
+        List<String> assumed = new ArrayList<>();
+        result.path("assumed_claims")
+                .properties()
+                .forEach(e -> assumed.add(e.getKey() + "="
+                        + (e.getValue().isNull() ? "null" : e.getValue().asText())));
+        if (!assumed.isEmpty()) {
+            notes.add("assumed " + String.join(", ", assumed)
+                    + " (every real token carries these claims; give them with --branch, --tag, --step-key,"
+                    + " --build-source or --claim NAME=VALUE)");
+        }
+        List<String> missing = new ArrayList<>();
+        result.path("missing_claims").forEach(c -> missing.add(c.asText()));
+        if (!missing.isEmpty()) {
+            notes.add("missing " + String.join(", ", missing) + ": a binding needs "
+                    + (missing.size() == 1 ? "this claim" : "these claims")
+                    + ", which a job carries only when it asks (buildkite-agent oidc request-token --claim "
+                    + String.join(" --claim ", missing) + "); here: --claim NAME=VALUE");
+        }
+        return notes;
     }
 
     ObjectNode request() throws IOException {
@@ -118,12 +142,7 @@ final class ExplainCommand extends AdminCommand {
             String t = token.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip() : token;
             req.put("token", t);
         } else if (claimsFile != null) {
-            JsonNode c;
-            try {
-                c = YAML.readTree(BindingsCommand.readFile(claimsFile));
-            } catch (JsonProcessingException e) {
-                throw new UsageProblem("the claims file is not valid YAML or JSON");
-            }
+            JsonNode c = BindingsCommand.readYaml(claimsFile);
             if (c == null || !c.isObject()) {
                 throw new UsageProblem("the claims file must hold an object of claims");
             }

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kitevend.DependencyUnavailableException;
+import io.kitevend.admin.BindingAdmin;
 import io.kitevend.assembly.AdminAssembly;
 import io.kitevend.assembly.DynamoJobPorts;
 import io.kitevend.assembly.SecretsAssembly;
-import io.kitevend.audit.AuditStore;
 import io.kitevend.audit.InMemoryAuditStore;
 import io.kitevend.aws.AwsClients;
 import io.kitevend.aws.AwsSettings;
@@ -22,6 +22,7 @@ import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingCompiler;
 import io.kitevend.binding.BindingStore;
 import io.kitevend.binding.BindingsDocument;
+import io.kitevend.binding.FieldError;
 import io.kitevend.binding.InMemoryBindingStore;
 import io.kitevend.config.AdminConfig;
 import io.kitevend.config.SecretsConfig;
@@ -42,24 +43,29 @@ import io.kitevend.vend.VendService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -99,11 +105,18 @@ public final class LocalRunner implements AutoCloseable {
 
     private final Routes jwtRoutes = new Routes();
     private final JwtAuthorizer jwt;
-    /** The key made at start when none was configured (its secret is shown to the user once), else null. */
-    private final IamAuthorizer.AccessKey generatedAdminKey;
+    /** The dev admin key, accepted when no keys were configured ({@link DevAdminKey}), else null. */
+    private final IamAuthorizer.AccessKey devAdminKey;
+
+    private final Path devAdminKeyFile;
 
     private final DevIssuer devIssuer;
-    private final RecentAudit audit = new RecentAudit();
+    /**
+     * The newest audit records the runner's store accepted, for {@code GET /dev/audit} whichever
+     * store it uses: the embedded store itself, or a bounded copy beside DynamoDB.
+     */
+    private final InMemoryAuditStore recentAudit;
+
     private final BindingStore bindingStore;
     private final VendConfig config;
     private final Mode mode;
@@ -124,22 +137,35 @@ public final class LocalRunner implements AutoCloseable {
         if (options.secretsFile != null && !Files.isRegularFile(options.secretsFile)) {
             throw new NoSuchFileException(options.secretsFile.toString());
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port), 128);
+        server = listen(options.port, "--port");
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         devIssuer = options.issuer == null ? new DevIssuer(base, clock) : null;
         // The secrets function reads every setting of the vend function and two of its own.
         SecretsConfig secretsConfig = SecretsConfig.from(new Settings(options.environment(base)));
         config = secretsConfig.vend();
         List<IamAuthorizer.AccessKey> adminKeys = options.adminKeys();
-        generatedAdminKey = adminKeys.isEmpty() ? IamAuthorizer.generateLocalAdminKey(new SecureRandom()) : null;
+        devAdminKeyFile = adminKeys.isEmpty() ? options.devAdminKeyFile : null;
+        if (!adminKeys.isEmpty()) {
+            devAdminKey = null;
+        } else if (options.devAdminKeyFile != null) {
+            devAdminKey = DevAdminKey.loadOrCreate(options.devAdminKeyFile, new SecureRandom());
+        } else {
+            devAdminKey = IamAuthorizer.generateLocalAdminKey(new SecureRandom());
+        }
         iam = new IamAuthorizer(
-                generatedAdminKey == null ? adminKeys : List.of(generatedAdminKey),
+                devAdminKey == null ? adminKeys : List.of(devAdminKey),
                 config.region().id(),
                 clock);
         BindingCompiler compiler = new BindingCompiler(config.bindingRules());
         List<Binding> seed = List.of();
         if (options.bindings != null) {
-            seed = BindingsDocument.parse(Files.readString(options.bindings), compiler);
+            Set<String> organizations = config.token().organizations();
+            try {
+                seed = BindingsDocument.parse(
+                        Files.readString(options.bindings), b -> BindingAdmin.validate(compiler, organizations, b));
+            } catch (BindingsDocument.InvalidDocumentException e) {
+                throw new BindingsFileException(options.bindings, organizations, e.errors());
+            }
         }
 
         Map<String, String> adminEnv = new LinkedHashMap<>(options.environment(base));
@@ -175,26 +201,27 @@ public final class LocalRunner implements AutoCloseable {
             seed.forEach(store::put);
             bindingStore = store;
             InMemoryAuditStore memory = new InMemoryAuditStore();
-            AuditStore kept = audit.over(memory);
-            ports = JobPorts.inMemory(config.job(), store, kept, clock, out);
+            recentAudit = memory;
+            ports = JobPorts.inMemory(config.job(), store, memory, clock, out);
             issuer = new SimulatedCredentialIssuer(clock);
             // The file is read once, here, so there is nothing to cache: --secrets-cache applies to Secrets Manager.
             FileSecretSource file =
                     options.secretsFile != null ? FileSecretSource.read(options.secretsFile) : FileSecretSource.empty();
             secrets = new SecretsService(ports, file, clock);
-            admin = AdminAssembly.create(adminConfig, store, kept, memory, ports.verifier(), clock, out);
+            admin = AdminAssembly.create(adminConfig, store, memory, memory, ports.verifier(), clock, out);
         } else {
-            AwsClients aws = new AwsClients(localSettings(config.region(), config.awsEndpoint()));
+            AwsSettings settings = localSettings(config.region(), config.awsEndpoint());
+            AwsClients aws = new AwsClients(settings);
             DynamoDbClient dynamo = aws.dynamo();
-            if (mode == Mode.ENDPOINT) {
-                Tables.ensure(dynamo, config.bindingsTable(), config.auditTable(), config.replayTable());
-            }
             BindingStore store = new DynamoBindingStore(dynamo, config.bindingsTable());
-            for (Binding b : seed) {
-                store.put(b);
-            }
+            setUp(settings, config, mode, seed);
             bindingStore = store;
-            ports = DynamoJobPorts.create(config, dynamo, clock, out, audit::over);
+            InMemoryAuditStore recent = new InMemoryAuditStore();
+            recentAudit = recent;
+            ports = DynamoJobPorts.create(config, dynamo, clock, out, durable -> record -> {
+                durable.put(record);
+                recent.put(record);
+            });
             issuer = new StsCredentialIssuer(aws.sts());
             secrets = SecretsAssembly.create(secretsConfig, aws, ports, clock).service();
             admin = AdminAssembly.create(adminConfig, aws, clock, out);
@@ -213,8 +240,7 @@ public final class LocalRunner implements AutoCloseable {
             for (String route : ADMIN_ROUTES) {
                 jwtRoutes.add(route, Routes.Authorization.JWT, adminHandler);
             }
-            jwtServer = HttpServer.create(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), options.adminJwtPort), 128);
+            jwtServer = listen(options.adminJwtPort, "--admin-jwt-port");
             jwtServer.setExecutor(executor);
             jwtServer.createContext("/", exchange -> handle(exchange, jwtRoutes));
             jwtServer.start();
@@ -225,6 +251,70 @@ public final class LocalRunner implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", exchange -> handle(exchange, routes));
         server.start();
+    }
+
+    /** The bindings file the runner was to start with has problems: each with its field, and the file. */
+    static final class BindingsFileException extends Exception {
+        private final transient Path file;
+        private final transient Set<String> organizations;
+        private final transient List<FieldError> errors;
+
+        BindingsFileException(Path file, Set<String> organizations, List<FieldError> errors) {
+            super(file + ": " + errors.size() + " problem(s)", null, false, false);
+            this.file = file;
+            this.organizations = organizations;
+            this.errors = errors;
+        }
+
+        /** What the user reads: the file, then each problem on its own line, and the fix for organizations. */
+        List<String> lines() {
+            List<String> lines = new ArrayList<>();
+            if (errors.size() == 1 && errors.get(0).code().equals("unparseable")) {
+                lines.add(file + " " + errors.get(0).message());
+                return lines;
+            }
+            lines.add("the bindings file " + file + " has problems:");
+            errors.forEach(e -> lines.add("  " + e.field() + ": " + e.message()));
+            if (errors.stream().anyMatch(e -> e.code().equals(BindingAdmin.ORGANIZATION_NOT_ALLOWED))) {
+                lines.add("  (this runner accepts tokens of " + String.join(",", organizations)
+                        + " only: give every organization of the file with --organizations ORG1,ORG2)");
+            }
+            return lines;
+        }
+    }
+
+    /** A server on 127.0.0.1:{@code port}; a port in use is named, with the option that sets it. */
+    private static HttpServer listen(int port, String option) throws IOException {
+        try {
+            return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        } catch (BindException e) {
+            throw new IllegalArgumentException("cannot listen on 127.0.0.1:" + port + ": the port is in use (another"
+                    + " ./kitevend dev?). Stop what holds it, or give " + option + " with another port (0 picks a free"
+                    + " one).");
+        }
+    }
+
+    /**
+     * Creates the tables (at an endpoint) and stores the bindings to start with, with limits of
+     * their own: an emulator under load takes seconds to create a table, longer than a request's
+     * calls may take. A failure says what could not be done where, and why.
+     */
+    private static void setUp(AwsSettings settings, VendConfig config, Mode mode, List<Binding> seed) {
+        DynamoDbClient dynamo = new AwsClients(settings, List.of(), AwsClients.Limits.SETUP).dynamo();
+        String where = settings.endpoint().map(e -> "DynamoDB at " + e).orElse("DynamoDB in " + settings.region());
+        String step = "creating the tables";
+        try {
+            if (mode == Mode.ENDPOINT) {
+                Tables.ensure(dynamo, config.bindingsTable(), config.auditTable(), config.replayTable());
+            }
+            step = "storing the bindings to start with in " + config.bindingsTable();
+            BindingStore store = new DynamoBindingStore(dynamo, config.bindingsTable());
+            for (Binding b : seed) {
+                store.put(b);
+            }
+        } catch (SdkException | DependencyUnavailableException e) {
+            throw new IllegalArgumentException("cannot set up " + where + " (" + step + "): " + Main.reason(e), e);
+        }
     }
 
     private static void putIfSet(Map<String, String> env, String name, String value) {
@@ -318,13 +408,18 @@ public final class LocalRunner implements AutoCloseable {
         return iam;
     }
 
-    /** The admin key made at start because none was configured. */
-    public Optional<IamAuthorizer.AccessKey> generatedAdminKey() {
-        return Optional.ofNullable(generatedAdminKey);
+    /** The dev admin key the runner accepts because no keys were configured. */
+    public Optional<IamAuthorizer.AccessKey> devAdminKey() {
+        return Optional.ofNullable(devAdminKey);
+    }
+
+    /** Where the dev admin key is kept; empty when it is this run's only, or not used. */
+    public Optional<Path> devAdminKeyFile() {
+        return Optional.ofNullable(devAdminKeyFile);
     }
 
     public List<Map<String, Object>> auditRecords() {
-        return audit.records();
+        return recentAudit.records();
     }
 
     private void handle(HttpExchange exchange, Routes api) throws IOException {
@@ -428,7 +523,7 @@ public final class LocalRunner implements AutoCloseable {
             return sendJson(exchange, 200, allBindingsJson());
         }
         if (method.equals("GET") && path.equals("/dev/audit")) {
-            return sendJson(exchange, 200, Json.write(Map.of("records", audit.records())));
+            return sendJson(exchange, 200, Json.write(Map.of("records", recentAudit.records())));
         }
         return null;
     }

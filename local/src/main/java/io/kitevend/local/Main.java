@@ -1,28 +1,37 @@
 package io.kitevend.local;
 
+import io.kitevend.DependencyUnavailableException;
 import io.kitevend.binding.BindingsDocument;
 import io.kitevend.config.ConfigException;
+import io.kitevend.report.ReportException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.BindException;
+import java.net.ConnectException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /** The {@code ./kitevend} command line. */
 @Command(
         name = "kitevend",
         mixinStandardHelpOptions = true,
-        version = "kitevend 0.1.0",
-        description = "Credential broker for Buildkite: run it locally, mint dev tokens, try it out.",
+        versionProvider = Main.Version.class,
+        description = "Credential broker for Buildkite: run it locally, mint dev tokens, try it out, and manage a"
+                + " deployment's bindings and audit trail.",
         subcommands = {
+            CommandLine.HelpCommand.class,
             Main.Dev.class,
             TokenCommand.class,
             DemoCommand.class,
@@ -39,6 +48,9 @@ public final class Main implements Runnable {
     /** Credentials for the admin commands instead of the SDK's default chain (tests); null: the default chain. */
     AwsCredentialsProvider credentials;
 
+    /** The environment the commands read their variables from (tests give their own). */
+    Map<String, String> environment = System.getenv();
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -49,40 +61,121 @@ public final class Main implements Runnable {
 
     /** Runs the CLI in this JVM with these credentials and streams (for tests). */
     static int run(AwsCredentialsProvider credentials, PrintWriter out, PrintWriter err, String... args) {
+        return run(credentials, System.getenv(), out, err, args);
+    }
+
+    /** As {@link #run(AwsCredentialsProvider, PrintWriter, PrintWriter, String...)}, with this environment. */
+    static int run(
+            AwsCredentialsProvider credentials,
+            Map<String, String> environment,
+            PrintWriter out,
+            PrintWriter err,
+            String... args) {
         Main main = new Main();
         main.credentials = credentials;
+        main.environment = environment;
         return commandLine(main).setOut(out).setErr(err).execute(args);
     }
 
     private static CommandLine commandLine(Main main) {
         return new CommandLine(main)
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(Main::usageError)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("kitevend: " + explain(e));
                     return 2;
                 });
     }
 
+    /** The version of this build and the Java it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "kitevend " + version(),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ") at "
+                        + System.getProperty("java.home")
+            };
+        }
+
+        static String version() {
+            try (var in = Main.class.getResourceAsStream("/kitevend-version.properties")) {
+                var p = new java.util.Properties();
+                if (in != null) {
+                    p.load(in);
+                }
+                return p.getProperty("version", "(unknown version)");
+            } catch (java.io.IOException e) {
+                return "(unknown version)";
+            }
+        }
+    }
+
     /**
-     * What {@code ./kitevend dev} says about its IAM-authorized routes: with a key it made, how to
-     * use it (the secret is shown because it exists only in this process); with configured keys,
-     * only which principals may call (never a secret).
+     * A command line that does not parse: one line that says what is wrong (an unknown option first,
+     * with the options it may be a typo of, even when required options are missing too), and where
+     * the command's help is. Exit status 2.
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        List<String> unknown = e instanceof CommandLine.UnmatchedArgumentException u
+                ? u.getUnmatched()
+                : unknownOptions(cmd.getCommandSpec(), args);
+        if (!unknown.isEmpty()) {
+            var unmatched = new CommandLine.UnmatchedArgumentException(cmd, unknown);
+            List<String> suggestions = unmatched.getSuggestions();
+            boolean option = unknown.get(0).startsWith("-");
+            err.println(name + ": unknown " + (option ? "option" : "argument") + " '" + unknown.get(0) + "'"
+                    + (suggestions.isEmpty() ? "" : " (did you mean " + String.join(" or ", suggestions) + "?)"));
+        } else {
+            err.println(name + ": " + e.getMessage());
+        }
+        err.println("See '" + name + " --help'.");
+        err.flush();
+        return 2;
+    }
+
+    /** The arguments that look like options but are none of this command's (after the command's name). */
+    private static List<String> unknownOptions(CommandLine.Model.CommandSpec spec, String[] args) {
+        List<String> unknown = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                break;
+            }
+            if (!arg.startsWith("-") || arg.equals("-")) {
+                continue;
+            }
+            String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            boolean known = spec.findOption(option) != null
+                    || (spec.parent() != null && spec.root().findOption(option) != null);
+            if (!known && !(option.startsWith("-") && !option.startsWith("--") && option.length() > 2)) {
+                unknown.add(option);
+            }
+        }
+        return unknown;
+    }
+
+    /**
+     * What {@code ./kitevend dev} says about its IAM-authorized routes: with the dev admin key, its
+     * id and where it is kept (the CLI finds it there: nothing to export, the secret never shown);
+     * with configured keys, only which principals may call (never a secret).
      */
     static List<String> adminAccessNotice(LocalRunner runner) {
         List<String> lines = new ArrayList<>();
         String cli = "./kitevend bindings list"
                 + (runner.url().toString().equals(AdminCommand.DEFAULT_URL) ? "" : " --url " + runner.url());
-        var generated = runner.generatedAdminKey();
-        if (generated.isPresent()) {
-            var key = generated.get();
+        var dev = runner.devAdminKey();
+        if (dev.isPresent()) {
+            var key = dev.get();
             lines.add(
-                    "kitevend dev: admin routes require SigV4 (IAM authorization, as API Gateway). A key was made for "
-                            + key.principalArn() + "; to use it:");
-            lines.add("  export AWS_ACCESS_KEY_ID=" + key.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
-                    + key.secretAccessKey() + " AWS_REGION="
-                    + runner.iamAuthorizer().region());
-            lines.add("  unset AWS_SESSION_TOKEN AWS_PROFILE");
-            lines.add("  " + cli);
+                    "kitevend dev: admin routes require SigV4 (IAM authorization, as API Gateway); they accept the dev"
+                            + " admin key " + key.accessKeyId() + " for " + key.principalArn()
+                            + runner.devAdminKeyFile()
+                                    .map(f -> ", kept in " + f + " (profile " + DevAdminKey.PROFILE + ")")
+                                    .orElse(", made for this run only"));
+            lines.add("kitevend dev: the CLI signs with it against this runner, nothing to set: " + cli);
         } else {
             List<String> principals = runner.iamAuthorizer().keys().stream()
                     .map(k -> k.accessKeyId() + " -> " + k.principalArn())
@@ -108,10 +201,13 @@ public final class Main implements Runnable {
                 + " 404 secret_not_found. Give --secrets-file FILE (see examples/secrets.yaml), or use --aws-endpoint URL or --aws.";
     }
 
-    /** A one-line reason for a failure a user can fix (bad setting, bad file); no stack traces. */
+    /** A one-line reason for a failure a user can fix (bad setting, bad file, a dependency); no stack traces. */
     static String explain(Exception e) {
         if (e instanceof ConfigException ce) {
             return "invalid setting " + ce.getMessage();
+        }
+        if (e instanceof LocalRunner.BindingsFileException f) {
+            return String.join("\n", f.lines());
         }
         if (e instanceof BindingsDocument.InvalidDocumentException d) {
             StringBuilder sb = new StringBuilder("the bindings file has problems:");
@@ -126,10 +222,42 @@ public final class Main implements Runnable {
         if (e instanceof IllegalArgumentException && e.getMessage() != null) {
             return e.getMessage();
         }
-        if (e instanceof BindException) {
-            return "cannot listen on that port (already in use?)";
+        if (e instanceof ReportException r) {
+            return "the report failed: " + reason(r);
+        }
+        if (e instanceof DependencyUnavailableException || e instanceof SdkException) {
+            return "AWS failed: " + reason(e);
+        }
+        if (e instanceof IOException && e.getMessage() != null) {
+            return e.getMessage();
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /**
+     * Why a call to AWS or an emulator failed, in a line: the message without the SDK's
+     * bookkeeping, and what to check when nothing answered or there were no credentials.
+     */
+    static String reason(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        message = message.lines()
+                .findFirst()
+                .orElse(message)
+                .replaceAll(" ?\\(SDK Attempt Count: \\d+\\)", "")
+                .replace("Unable to execute HTTP request: ", "")
+                .strip();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return message + " (nothing answers there: is the endpoint running, and is the URL right?)";
+            }
+            if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+                return message + " (it answered too slowly)";
+            }
+        }
+        if (message.contains("Unable to load credentials")) {
+            return "no AWS credentials (sign in: aws sso login, AWS_PROFILE, or the AWS_ACCESS_KEY_ID variables)";
+        }
+        return message;
     }
 
     @Override
@@ -148,9 +276,13 @@ public final class Main implements Runnable {
         @Mixin
         RunnerOptions options;
 
+        @CommandLine.ParentCommand
+        Main main;
+
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
+            options.devAdminKeyFile = DevAdminKey.file(main.environment);
             LocalRunner runner = LocalRunner.start(options, out, System.err);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime()

@@ -156,8 +156,9 @@ public final class RunnerOptions {
             description = {
                 "An access key the IAM-authorized (admin) routes accept, as the principal it stands for "
                         + "(e.g. arn:aws:sts::123456789012:assumed-role/Admins/alice). Repeatable.",
-                "Without --admin-key and --admin-keys the runner makes a key for " + IamAuthorizer.LOCAL_ADMIN_ARN
-                        + " and prints it."
+                "Without --admin-key and --admin-keys the runner accepts this machine's dev admin key, for "
+                        + IamAuthorizer.LOCAL_ADMIN_ARN + ", made once and kept in ~/.config/kitevend/dev-credentials"
+                        + " ($KITEVEND_CONFIG_DIR/dev-credentials); the CLI signs with it against this runner."
             })
     List<String> adminKey = new ArrayList<>();
 
@@ -224,6 +225,12 @@ public final class RunnerOptions {
             paramLabel = "PORT",
             description = "Port on 127.0.0.1 of the admin JWT API (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int adminJwtPort = 8788;
+
+    /**
+     * Where the dev admin key is kept when no admin keys are configured ({@link DevAdminKey}); null
+     * for a key of this run only (the demo, tests).
+     */
+    Path devAdminKeyFile;
 
     /** The admin keys configured with --admin-key and --admin-keys (empty when none). */
     List<IamAuthorizer.AccessKey> adminKeys() throws IOException {

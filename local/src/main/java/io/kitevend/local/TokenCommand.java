@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Asks a running {@code ./kitevend dev} for a Buildkite-shaped token from its dev issuer. */
 @Command(
@@ -16,6 +18,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Print a Buildkite-shaped job token from a running './kitevend dev' (its dev issuer).")
 final class TokenCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--url", description = "The runner. Default: ${DEFAULT-VALUE}.")
     URI url = URI.create("http://127.0.0.1:8787");
 
@@ -73,14 +78,17 @@ final class TokenCommand implements Callable<Integer> {
         try {
             r = LocalHttp.post(url.resolve("/dev/token"), Map.of("content-type", "application/json"), Json.write(req));
         } catch (ConnectException e) {
-            System.err.println("kitevend token: nothing answers at " + url + "; start it with ./kitevend dev");
+            spec.commandLine()
+                    .getErr()
+                    .println("kitevend token: nothing answers at " + url + "; start it with ./kitevend dev");
             return 1;
         }
         if (r.status() != 200) {
-            System.err.println("kitevend token: " + r.status() + " " + r.body());
+            spec.commandLine().getErr().println("kitevend token: " + r.status() + " " + r.body());
             return 1;
         }
-        System.out.println(Json.readTree(r.body()).get("token").asText());
+        spec.commandLine().getOut().println(Json.readTree(r.body()).get("token").asText());
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

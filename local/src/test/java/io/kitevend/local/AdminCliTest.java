@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.json.Json;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import io.kitevend.local.InJvmCli.Run;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -54,16 +53,9 @@ class AdminCliTest {
     final EchoHandler api = new EchoHandler();
     LocalRunner runner;
 
-    record Run(int exit, String out, String err) {}
-
     @BeforeAll
     void start() throws Exception {
-        RunnerOptions options = new RunnerOptions();
-        options.port = 0;
-        options.region = "us-east-1";
-        options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        runner = LocalRunner.start(options, quiet, quiet);
+        runner = InJvmCli.quietRunner(AKID + ":" + SECRET + ":" + ARN, null);
         ROUTES.forEach(key -> runner.replace(key, Routes.Authorization.AWS_IAM, api));
     }
 
@@ -78,17 +70,13 @@ class AdminCliTest {
     }
 
     Run cli(AwsCredentialsProvider credentials, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--url", runner.url().toString(), "--region", "us-east-1"));
-        int exit = Main.run(
-                credentials, new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return InJvmCli.run(credentials, all.toArray(String[]::new));
     }
 
     Run cli(String... args) {
-        return cli(StaticCredentialsProvider.create(AwsBasicCredentials.create(AKID, SECRET)), args);
+        return cli(InJvmCli.credentials(AKID, SECRET), args);
     }
 
     static void succeeded(Run r) {
@@ -298,9 +286,16 @@ class AdminCliTest {
                 e -> json(
                         412,
                         "{\"status\":412,\"code\":\"version_mismatch\",\"detail\":\"The binding is at version 5, not 3.\"}"));
+        api.then(
+                "GET /v1/admin/bindings/{organization}/{name}",
+                e -> json(200, DEPLOY_MAIN.replace("\"version\":3", "\"version\":5")));
         Run stale = cli("bindings", "put", "-f", file.toString(), "--if-match", "3");
         assertThat(stale.exit()).isEqualTo(1);
-        assertThat(stale.err()).isEqualTo("412 version_mismatch: The binding is at version 5, not 3.\n");
+        // In the CLI's terms: the version stored now and the option to use, not If-Match.
+        assertThat(stale.err())
+                .isEqualTo("412 version_mismatch: acme/deploy-main is no longer at version 3 (it is at version 5"
+                        + " now). See what changed with 'kitevend bindings get acme/deploy-main', then run again with"
+                        + " --if-match 5 (or --replace).\n");
     }
 
     @Test

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
 final class RunnerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
 
+    /** The dev admin key's folder of every runner the tests start, unless a test gives its own. */
+    static final java.nio.file.Path TEST_CONFIG_DIR = testConfigDir();
+
     final Process process;
     final List<String> stdout = new CopyOnWriteArrayList<>();
     final List<String> stderr = new CopyOnWriteArrayList<>();
@@ -26,6 +29,14 @@ final class RunnerProcess implements AutoCloseable {
         this.process = process;
         pump(process.getInputStream(), stdout);
         pump(process.getErrorStream(), stderr);
+    }
+
+    private static java.nio.file.Path testConfigDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("kitevend-test-config");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static RunnerProcess start(String... args) throws IOException {
@@ -40,6 +51,8 @@ final class RunnerProcess implements AutoCloseable {
         ProcessBuilder pb =
                 new ProcessBuilder(command).directory(Emulators.repoRoot().toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // Never the developer's own ~/.config/kitevend: the dev admin key of tests is the tests' own.
+        pb.environment().put(DevAdminKey.CONFIG_DIR_VARIABLE, TEST_CONFIG_DIR.toString());
         env.forEach((k, v) -> {
             if (v == null) {
                 pb.environment().remove(k);
@@ -56,7 +69,7 @@ final class RunnerProcess implements AutoCloseable {
      */
     static java.util.Map<String, String> cliEnvironment(URI url, String akid, String secret) {
         java.util.Map<String, String> env = new java.util.HashMap<>();
-        env.put("KITEVEND_URL", url.toString());
+        env.put(AdminCommand.ADMIN_URL_VARIABLE, url.toString());
         env.put("AWS_ACCESS_KEY_ID", akid);
         env.put("AWS_SECRET_ACCESS_KEY", secret);
         env.put("AWS_REGION", "us-east-1");

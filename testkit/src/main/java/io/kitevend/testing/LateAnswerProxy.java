@@ -52,6 +52,7 @@ public final class LateAnswerProxy implements AutoCloseable {
     private final AtomicInteger lateAnswers = new AtomicInteger();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private volatile Predicate<Seen> delayFirstAnswer = s -> false;
+    private volatile Predicate<Seen> delayEveryAnswer = s -> false;
 
     /**
      * @param dynamo where DynamoDB calls go
@@ -81,6 +82,11 @@ public final class LateAnswerProxy implements AutoCloseable {
         delayFirstAnswer = which;
     }
 
+    /** From now on, every answer to a request this selects is late: a slow emulator, retries and all. */
+    public void delayEveryAnswer(Predicate<Seen> which) {
+        delayEveryAnswer = which;
+    }
+
     /** How many answers were held back so far. */
     public int lateAnswers() {
         return lateAnswers.get();
@@ -100,7 +106,8 @@ public final class LateAnswerProxy implements AutoCloseable {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             Seen request = new Seen(target, new String(body, StandardCharsets.UTF_8));
             seen.add(request);
-            boolean late = delayFirstAnswer.test(request) && answeredLate.add(target + "\n" + request.body());
+            boolean late = delayEveryAnswer.test(request)
+                    || (delayFirstAnswer.test(request) && answeredLate.add(target + "\n" + request.body()));
 
             URI base = target != null && target.startsWith("DynamoDB_") ? dynamo : others;
             HttpURLConnection c = (HttpURLConnection)

@@ -400,6 +400,10 @@ public final class AdminService {
         out.put("reason", e.reason());
         ArrayNode matched = out.putArray("matched");
         e.matched().forEach(matched::add);
+        ObjectNode assumed = out.putObject("assumed_claims");
+        e.assumedClaims().forEach(assumed::put);
+        ArrayNode missing = out.putArray("missing_claims");
+        e.missingClaims().forEach(missing::add);
         return json(200, out, Map.of());
     }
 

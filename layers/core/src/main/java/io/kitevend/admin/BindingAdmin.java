@@ -44,6 +44,9 @@ public final class BindingAdmin {
     private final AuditTrail audit;
     private final Clock clock;
 
+    /** The field error code of a binding for an organization whose tokens are refused. */
+    public static final String ORGANIZATION_NOT_ALLOWED = "organization_not_allowed";
+
     public BindingAdmin(
             BindingStore store, BindingCompiler compiler, Set<String> organizations, AuditTrail audit, Clock clock) {
         this.store = store;
@@ -55,11 +58,19 @@ public final class BindingAdmin {
 
     /** Every problem with a binding: the compiler's rules and the deployment's organizations. */
     public List<FieldError> validate(Binding b) {
+        return validate(compiler, organizations, b);
+    }
+
+    /**
+     * The same for any deployment's rules and organizations (the local runner checks the bindings
+     * it starts with so): a binding of an organization whose tokens are refused can never be used.
+     */
+    public static List<FieldError> validate(BindingCompiler compiler, Set<String> organizations, Binding b) {
         List<FieldError> errors = new ArrayList<>(compiler.validate(b));
         if (b.organization() != null && !organizations.contains(b.organization())) {
             errors.add(new FieldError(
                     "organization",
-                    "organization_not_allowed",
+                    ORGANIZATION_NOT_ALLOWED,
                     "is not one of the organizations this deployment accepts tokens from"));
         }
         return errors;

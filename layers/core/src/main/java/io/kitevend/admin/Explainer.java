@@ -1,6 +1,7 @@
 package io.kitevend.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingCompiler;
@@ -12,6 +13,7 @@ import io.kitevend.binding.Glob;
 import io.kitevend.binding.InvalidBindingException;
 import io.kitevend.http.ProblemType;
 import io.kitevend.text.Text;
+import io.kitevend.token.AssumedClaims;
 import io.kitevend.token.BuildkiteClaims;
 import io.kitevend.token.SigningKeysUnavailableException;
 import io.kitevend.token.TokenRejectedException;
@@ -55,7 +57,11 @@ public final class Explainer {
 
     /**
      * The explanation. {@code decision} is {@code allow}, {@code deny} or {@code ambiguous};
-     * {@code reason} the code the vend path's audit record would carry.
+     * {@code reason} the code the vend path's audit record would carry. {@code assumedClaims} are
+     * the claims every real token carries that the job was described without, with the values
+     * assumed ({@link AssumedClaims}); {@code missingClaims} the claims the job would have to
+     * request ({@code --claim}) for a binding to match, when that is all that keeps one from
+     * matching.
      */
     public record Explanation(
             String organization,
@@ -64,7 +70,9 @@ public final class Explainer {
             String decision,
             String selected,
             String reason,
-            List<String> matched) {}
+            List<String> matched,
+            Map<String, String> assumedClaims,
+            List<String> missingClaims) {}
 
     /** Explains for a token, verified like the vend path's; a refused token is a 400 with the rejection code. */
     public Explanation explainToken(String token, String requested)
@@ -80,15 +88,30 @@ public final class Explainer {
         } catch (SigningKeysUnavailableException e) {
             throw new DependencyUnavailableException("jwks", e.getMessage(), Duration.ofSeconds(5), e);
         }
-        return explain(claims, requested);
+        return explain(claims, requested, Map.of());
     }
 
-    /** Explains for claims as given (not a token): the same organization allowlist and matching. */
+    /**
+     * Explains for claims as given (not a token): the same organization allowlist and matching.
+     * A claim every real token carries that is not given is assumed ({@link AssumedClaims}), as
+     * the token of such a job would carry it, and named in the answer.
+     */
     public Explanation explainClaims(JsonNode claims, String requested)
             throws AdminProblem, DependencyUnavailableException {
-        BuildkiteClaims typed = typed(claims);
+        if (claims == null || !claims.isObject()) {
+            throw AdminProblem.malformed("'claims' must be an object of Buildkite claims");
+        }
+        ObjectNode job = ((ObjectNode) claims).deepCopy();
+        Map<String, String> assumed = new LinkedHashMap<>();
+        AssumedClaims.VALUES.forEach((name, value) -> {
+            if (!job.has(name)) {
+                assumed.put(name, value);
+                job.put(name, value);
+            }
+        });
+        BuildkiteClaims typed = typed(job);
+        Explanation e = explain(typed, requested, assumed);
         if (!organizations.contains(typed.organizationSlug())) {
-            Explanation e = explain(typed, requested);
             return new Explanation(
                     e.organization(),
                     e.pipeline(),
@@ -96,12 +119,15 @@ public final class Explainer {
                     DENY,
                     null,
                     TokenRejection.ORGANIZATION_NOT_ALLOWED.code(),
-                    e.matched());
+                    e.matched(),
+                    e.assumedClaims(),
+                    List.of());
         }
-        return explain(typed, requested);
+        return e;
     }
 
-    public Explanation explain(BuildkiteClaims claims, String requested) throws DependencyUnavailableException {
+    private Explanation explain(BuildkiteClaims claims, String requested, Map<String, String> assumed)
+            throws DependencyUnavailableException {
         List<Binding> stored = new ArrayList<>(store.exactPipeline(claims.organizationSlug(), claims.pipelineSlug()));
         stored.addAll(store.globPipelines(claims.organizationSlug()));
         stored.sort(Comparator.comparing(Binding::name));
@@ -140,10 +166,20 @@ public final class Explainer {
                         ALLOW,
                         s.binding().name(),
                         "binding_matched",
-                        matched);
+                        matched,
+                        assumed,
+                        List.of());
             case BindingDecision.NoMatch n ->
                 new Explanation(
-                        claims.organizationSlug(), claims.pipelineSlug(), candidates, DENY, null, n.reason(), matched);
+                        claims.organizationSlug(),
+                        claims.pipelineSlug(),
+                        candidates,
+                        DENY,
+                        null,
+                        n.reason(),
+                        matched,
+                        assumed,
+                        n.missingClaims());
             case BindingDecision.Ambiguous a ->
                 new Explanation(
                         claims.organizationSlug(),
@@ -152,7 +188,9 @@ public final class Explainer {
                         AMBIGUOUS,
                         null,
                         "ambiguous_binding",
-                        matched);
+                        matched,
+                        assumed,
+                        List.of());
         };
     }
 

@@ -1,21 +1,57 @@
 package io.kitevend.audit;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** Audit records kept in memory, in arrival order (local runner, tests); queried like the table. */
+/**
+ * The newest audit records, kept in memory in arrival order (the local runner's embedded default,
+ * tests); queried like the table. It keeps at most {@code capacity} records and forgets the oldest
+ * beyond that, so a long run neither grows the heap nor slows the request path: a write is
+ * constant time. Every record is also on the audit log line, which keeps them all.
+ */
 public final class InMemoryAuditStore implements AuditStore, AuditQuery {
-    private final List<Map<String, Object>> records = new ArrayList<>();
+    /** About 1.5 KB of heap per vend record, so ~75 MB when full. */
+    public static final int DEFAULT_CAPACITY = 50_000;
+
+    private final ArrayDeque<Map<String, Object>> records = new ArrayDeque<>();
+    private final int capacity;
+    private long forgotten;
+
+    public InMemoryAuditStore() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    public InMemoryAuditStore(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1");
+        }
+        this.capacity = capacity;
+    }
 
     @Override
     public synchronized void put(AuditRecord record) {
-        records.add(record.fields());
+        if (records.size() == capacity) {
+            records.removeFirst();
+            forgotten++;
+        }
+        records.addLast(record.fields());
     }
 
+    /** The records kept, oldest first. */
     public synchronized List<Map<String, Object>> records() {
         return List.copyOf(records);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** How many older records were forgotten to stay within the capacity. */
+    public synchronized long forgotten() {
+        return forgotten;
     }
 
     @Override

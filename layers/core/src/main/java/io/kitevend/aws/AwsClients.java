@@ -29,6 +29,13 @@ public final class AwsClients {
         /** For a batch job (the report): a Query page is up to 1 MB and a report object a few MB. */
         public static final Limits BATCH =
                 new Limits(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(60));
+        /**
+         * For setting up (the local runner creating tables in an emulator and loading bindings):
+         * an emulator under load may take seconds to create a table, and nobody is waiting on a
+         * request meanwhile.
+         */
+        public static final Limits SETUP =
+                new Limits(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(90));
     }
 
     private final AwsSettings settings;

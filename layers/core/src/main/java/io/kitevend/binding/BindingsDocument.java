@@ -1,14 +1,11 @@
 package io.kitevend.binding;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kitevend.json.Json;
+import io.kitevend.json.Yaml;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -24,8 +21,6 @@ import java.util.function.Function;
  * API's apply. Parsing reports every problem with its path ({@code bindings[2].role_arn}).
  */
 public final class BindingsDocument {
-    private static final ObjectMapper YAML =
-            YAMLMapper.builder(new YAMLFactory()).build();
 
     static final Set<String> FIELDS = Set.of(
             "name",
@@ -83,12 +78,10 @@ public final class BindingsDocument {
             throws InvalidDocumentException {
         JsonNode root;
         try {
-            root = YAML.readTree(text);
-        } catch (JsonProcessingException e) {
-            String where =
-                    e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            root = Yaml.readTree(text);
+        } catch (Yaml.SyntaxError e) {
             throw new InvalidDocumentException(
-                    List.of(new FieldError("", "unparseable", "is not valid YAML or JSON" + where)));
+                    List.of(new FieldError("", "unparseable", "is not valid YAML or JSON: " + e.getMessage())));
         }
         List<FieldError> errors = new ArrayList<>();
         if (root == null

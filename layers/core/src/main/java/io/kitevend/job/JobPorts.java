@@ -75,11 +75,18 @@ public record JobPorts(TokenVerifier verifier, ReplayGuard replay, CachedBinding
     }
 
     /**
-     * In memory: replay protection in this process only, on the caller's binding and audit stores
+     * In memory: replay protection in this process only (bounded: {@link
+     * InMemoryReplayGuard#DEFAULT_CAPACITY} live token ids), on the caller's binding and audit stores
      * (in-memory ones, which the caller keeps to seed bindings and to read records back).
      */
     public static JobPorts inMemory(
             JobSettings settings, BindingStore bindings, AuditStore audit, Clock clock, PrintStream log) {
-        return of(settings, new InMemoryReplayGuard(clock), bindings, audit, clock, log);
+        return of(
+                settings,
+                new InMemoryReplayGuard(clock, settings.token().clockSkew(), InMemoryReplayGuard.DEFAULT_CAPACITY),
+                bindings,
+                audit,
+                clock,
+                log);
     }
 }

@@ -1,8 +1,10 @@
 package io.kitevend.secrets;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.kitevend.json.Yaml;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +21,12 @@ public final class FileSecretSource implements SecretSource {
     }
 
     public static FileSecretSource read(Path file) throws IOException {
-        JsonNode root = new YAMLMapper().readTree(file.toFile());
+        JsonNode root;
+        try {
+            root = Yaml.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (Yaml.SyntaxError e) {
+            throw new IOException(file + " is not valid YAML: " + e.getMessage(), e);
+        }
         JsonNode secrets = root == null ? null : root.get("secrets");
         if (secrets == null || !secrets.isObject()) {
             throw new IOException(file + ": expected 'secrets:' mapping secret ids to values");

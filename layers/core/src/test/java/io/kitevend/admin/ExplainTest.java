@@ -110,12 +110,49 @@ class ExplainTest {
 
     @Test
     void aMissingClaimNeverMatchesAConditionOnIt() throws Exception {
+        // An optional claim (the job asks for it with --claim): missing unless given, and named.
+        store.put(AdminFixture.binding("deploy-queue")
+                .pipeline("queued")
+                .conditions(Map.of("queue_key", List.of("deploy")))
+                .build());
         JsonNode e = ok(explain("""
-                {"claims":{"organization_slug":"acme","pipeline_slug":"deploy"}}"""));
+                {"claims":{"organization_slug":"acme","pipeline_slug":"queued","build_branch":"feature"}}"""));
 
-        assertThat(reasons(e)).containsEntry("deploy-main", "build_branch is missing");
+        assertThat(reasons(e)).containsEntry("deploy-queue", "queue_key is missing");
         assertThat(e.get("decision").asText()).isEqualTo("deny");
         assertThat(e.get("reason").asText()).isEqualTo("no_matching_binding");
+        assertThat(e.get("missing_claims")).extracting(JsonNode::asText).containsExactly("queue_key");
+        // A claim given as null is not assumed: this job's step has no key.
+        JsonNode noKey = ok(explain("""
+                {"claims":{"organization_slug":"acme","pipeline_slug":"deploy","step_key":null},"binding":"deploy-step"}"""));
+        assertThat(reasons(noKey)).containsEntry("deploy-step", "step_key is missing");
+    }
+
+    @Test
+    void claimsEveryRealTokenCarriesAreAssumedWhenNotGivenAndNamed() throws Exception {
+        store.put(AdminFixture.binding("deploy-hosted")
+                .pipeline("hosted")
+                .conditions(Map.of("runner_environment", List.of("buildkite-hosted")))
+                .build());
+        store.put(AdminFixture.binding("deploy-self")
+                .pipeline("hosted")
+                .conditions(Map.of("runner_environment", List.of("self-hosted"), "build_source", List.of("ui")))
+                .build());
+        JsonNode e = ok(explain("""
+                {"claims":{"organization_slug":"acme","pipeline_slug":"hosted","build_branch":"feature","step_key":"deploy"}}"""));
+
+        assertThat(Json.write(e.get("assumed_claims")))
+                .isEqualTo("{\"build_tag\":null,\"build_source\":\"ui\"," + "\"runner_environment\":\"self-hosted\"}");
+        assertThat(e.get("decision").asText()).isEqualTo("allow");
+        assertThat(e.get("selected").asText()).isEqualTo("deploy-self");
+        assertThat(reasons(e))
+                .containsEntry("deploy-hosted", "runner_environment 'self-hosted' matches none of [buildkite-hosted]");
+
+        JsonNode given = ok(explain("""
+                {"claims":{"organization_slug":"acme","pipeline_slug":"hosted","runner_environment":"buildkite-hosted",
+                 "build_branch":"feature","build_tag":null,"step_key":null,"build_source":"api"}}"""));
+        assertThat(given.get("assumed_claims").size()).isZero();
+        assertThat(given.get("selected").asText()).isEqualTo("deploy-hosted");
     }
 
     @Test
