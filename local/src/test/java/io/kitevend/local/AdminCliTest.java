@@ -4,6 +4,7 @@ import static io.kitevend.local.EchoHandler.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitevend.admin.AdminRoute;
 import io.kitevend.json.Json;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -36,14 +37,6 @@ class AdminCliTest {
     static final String AKID = "AKIAADMINEXAMPLE0001";
     static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYADMINKEY01";
     static final String ARN = "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/alice";
-    static final List<String> ROUTES = List.of(
-            "GET /v1/admin/bindings",
-            "GET /v1/admin/bindings/{organization}/{name}",
-            "PUT /v1/admin/bindings/{organization}/{name}",
-            "DELETE /v1/admin/bindings/{organization}/{name}",
-            "POST /v1/admin/apply",
-            "POST /v1/admin/explain",
-            "GET /v1/admin/audit");
     static final String DEPLOY_MAIN = """
             {"name":"deploy-main","organization":"acme","pipeline":"deploy","conditions":{"build_branch":["main","release/*"]},
              "role_arn":"arn:aws:iam::123456789012:role/kitevend/deployer","max_duration_seconds":3600,"enabled":true,"version":3}""";
@@ -64,7 +57,7 @@ class AdminCliTest {
         options.adminKey = List.of(AKID + ":" + SECRET + ":" + ARN);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         runner = LocalRunner.start(options, quiet, quiet);
-        ROUTES.forEach(key -> runner.replace(key, Routes.Authorization.AWS_IAM, api));
+        AdminRoute.routeKeys().forEach(key -> runner.replace(key, Routes.Authorization.AWS_IAM, api));
     }
 
     @AfterAll

@@ -49,7 +49,7 @@ public final class AuditReader {
      * limit, page} (an empty one counts as absent, as on every admin route).
      */
     public Result read(AdminRequest request) throws AdminProblem, DependencyUnavailableException {
-        int limit = AdminService.limit(request.param("limit"), DEFAULT_LIMIT, MAX_LIMIT);
+        int limit = request.limit(DEFAULT_LIMIT, MAX_LIMIT);
         String organization = request.param("organization");
         String pipeline = request.param("pipeline");
         String decisionText = request.param("decision");

@@ -1,7 +1,5 @@
 package io.kitevend.admin;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.AuditTrail;
@@ -149,8 +147,33 @@ public final class BindingAdmin {
         return deleted;
     }
 
-    /** One change of an apply: {@code create}, {@code update} or {@code delete}. */
-    public record Change(String action, String organization, String name, Binding before, Binding after) {
+    /** What one change of an apply does: its name in apply's answer and the action its audit record names. */
+    public enum ChangeAction {
+        CREATE("create", BindingAdmin.CREATE),
+        UPDATE("update", BindingAdmin.REPLACE),
+        DELETE("delete", BindingAdmin.DELETE);
+
+        private final String code;
+        private final String auditAction;
+
+        ChangeAction(String code, String auditAction) {
+            this.code = code;
+            this.auditAction = auditAction;
+        }
+
+        /** As apply's answer names it. */
+        public String code() {
+            return code;
+        }
+
+        /** As the audit record names it: the same words as a single change's. */
+        public String auditAction() {
+            return auditAction;
+        }
+    }
+
+    /** One change of an apply. */
+    public record Change(ChangeAction action, String organization, String name, Binding before, Binding after) {
         public String key() {
             return organization + "/" + name;
         }
@@ -189,13 +212,13 @@ public final class BindingAdmin {
             Optional<Binding> current = store.get(wanted.organization(), wanted.name());
             if (current.isEmpty()) {
                 Binding next = stamped(wanted, null, now, actor.principal());
-                changes.add(new Change("create", wanted.organization(), wanted.name(), null, next));
+                changes.add(new Change(ChangeAction.CREATE, wanted.organization(), wanted.name(), null, next));
                 created.add(wanted.organization() + "/" + wanted.name());
             } else if (sameContent(current.get(), wanted)) {
                 unchanged.add(wanted.organization() + "/" + wanted.name());
             } else {
                 Binding next = stamped(wanted, current.get(), now, actor.principal());
-                changes.add(new Change("update", wanted.organization(), wanted.name(), current.get(), next));
+                changes.add(new Change(ChangeAction.UPDATE, wanted.organization(), wanted.name(), current.get(), next));
                 updated.add(wanted.organization() + "/" + wanted.name());
             }
         }
@@ -206,7 +229,7 @@ public final class BindingAdmin {
                     BindingPage page = store.list(organization, after, 100);
                     for (Binding stored : page.bindings()) {
                         if (!named.contains(organization + "/" + stored.name())) {
-                            changes.add(new Change("delete", organization, stored.name(), stored, null));
+                            changes.add(new Change(ChangeAction.DELETE, organization, stored.name(), stored, null));
                             deleted.add(organization + "/" + stored.name());
                         }
                     }
@@ -226,10 +249,9 @@ public final class BindingAdmin {
         for (Change change : changes) {
             try {
                 switch (change.action()) {
-                    case "create" -> store.create(change.after());
-                    case "update" ->
-                        store.replace(change.after(), change.before().version());
-                    default ->
+                    case CREATE -> store.create(change.after());
+                    case UPDATE -> store.replace(change.after(), change.before().version());
+                    case DELETE ->
                         store.delete(
                                 change.organization(),
                                 change.name(),
@@ -246,9 +268,8 @@ public final class BindingAdmin {
             applied.add(change.key());
             // One request may make many changes; each audit record needs its own id (and sort key).
             String recordId = actor.requestId() + "." + (++n);
-            String action = change.action().equals("update") ? REPLACE : change.action();
             try {
-                record(actor, recordId, action, 200, change.before(), change.after());
+                record(actor, recordId, change.action().auditAction(), 200, change.before(), change.after());
             } catch (AdminProblem e) {
                 throw new AdminProblem(new Problem(
                         e.problem().type(),
@@ -353,16 +374,5 @@ public final class BindingAdmin {
             case MISSING -> notFound(e.organization(), e.name());
             case STALE -> stale(e.organization(), e.name());
         };
-    }
-
-    /** The JSON form of a change (apply's answer); {@code before} and {@code after} are null where there is none. */
-    static ObjectNode json(Change c) {
-        var m = JsonNodeFactory.instance.objectNode();
-        m.put("action", c.action());
-        m.put("organization", c.organization());
-        m.put("name", c.name());
-        m.set("before", c.before() == null ? m.nullNode() : BindingsDocument.toJson(c.before()));
-        m.set("after", c.after() == null ? m.nullNode() : BindingsDocument.toJson(c.after()));
-        return m;
     }
 }
