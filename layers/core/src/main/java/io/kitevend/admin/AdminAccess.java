@@ -1,10 +1,9 @@
 package io.kitevend.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kitevend.binding.Glob;
+import io.kitevend.credentials.SessionRequests;
 import io.kitevend.json.Json;
 import io.kitevend.text.Text;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,8 +17,8 @@ import java.util.Set;
  * two roles. Nothing else: no authorizer context, an unknown principal, or a Buildkite job token
  * is refused.
  *
- * @param readers globs over principal ARNs ({@code *} and {@code ?}) that may read
- * @param writers globs over principal ARNs that may read and change
+ * @param readers patterns of the principal ARNs that may read
+ * @param writers patterns of the principal ARNs that may read and change
  * @param jwtIssuer the only issuer whose JWTs are admin credentials; empty: JWT callers are refused
  * @param groupsClaim the claim that lists a JWT caller's groups
  * @param readerGroups groups that may read
@@ -27,8 +26,8 @@ import java.util.Set;
  * @param buildkiteIssuer the Buildkite issuer, whose tokens are never admin credentials
  */
 public record AdminAccess(
-        List<String> readers,
-        List<String> writers,
+        List<PrincipalPattern> readers,
+        List<PrincipalPattern> writers,
         Optional<String> jwtIssuer,
         String groupsClaim,
         Set<String> readerGroups,
@@ -38,7 +37,8 @@ public record AdminAccess(
     /** Buildkite's issuer, refused whatever the configuration says. */
     public static final String BUILDKITE_ISSUER = "https://agent.buildkite.com";
 
-    private static final int MAX_PRINCIPAL = 2048;
+    private static final int MAX_PRINCIPAL = PrincipalPattern.MAX_LENGTH;
+    private static final String VENDED = SessionRequests.SESSION_NAME_PREFIX;
 
     public enum Role {
         NONE,
@@ -78,6 +78,10 @@ public record AdminAccess(
     private Decision iam(String arn) {
         if (arn == null || arn.isBlank() || arn.length() > MAX_PRINCIPAL || hasControl(arn)) {
             return new Decision(Role.NONE, null, "the IAM authorizer context has no usable principal ARN");
+        }
+        if (isVendedSession(arn)) {
+            return new Decision(
+                    Role.NONE, arn, "a session kitevend vended to a job (" + VENDED + "...) is never an admin");
         }
         if (matchesAny(writers, arn)) {
             return new Decision(Role.WRITER, arn, null);
@@ -151,10 +155,22 @@ public record AdminAccess(
         return out;
     }
 
-    private static boolean matchesAny(List<String> patterns, String arn) {
-        List<Glob> globs = new ArrayList<>(patterns.size());
-        patterns.forEach(p -> globs.add(Glob.compile(p)));
-        return globs.stream().anyMatch(g -> g.matches(arn));
+    private static boolean matchesAny(List<PrincipalPattern> patterns, String arn) {
+        return patterns.stream().anyMatch(p -> p.matches(arn));
+    }
+
+    /**
+     * A role session named as kitevend names the sessions it vends to jobs. The IAM authorizer
+     * context carries no source identity, so a session chained from a vended one under another
+     * name is not recognised here; see the README (admin roles that vended sessions cannot assume).
+     */
+    static boolean isVendedSession(String arn) {
+        PrincipalPattern.Split split = PrincipalPattern.Split.of(arn);
+        List<String> segments = split.segments();
+        return segments.size() == 8
+                && segments.get(2).equals("sts")
+                && segments.get(5).equals("assumed-role")
+                && segments.get(7).startsWith(VENDED);
     }
 
     private static boolean hasControl(String s) {

@@ -21,15 +21,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AdminAccessTest {
     private static final String BK = "https://agent.buildkite.com";
     private static final AdminAccess ACCESS = new AdminAccess(
-            List.of("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendReaders_*/*"),
-            List.of(
+            patterns("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendReaders_*/*"),
+            patterns(
                     "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendAdmins_*/*",
-                    "arn:aws:iam::123456789012:role/kitevend-admin-?"),
+                    "arn:aws:iam::123456789012:role/kitevend-admin-?",
+                    "arn:aws:sts::123456789012:assumed-role/deployer/*"),
             Optional.of(AdminFixture.CORPORATE_ISSUER),
             "groups",
             Set.of("readers"),
             Set.of("admins"),
             BK);
+
+    private static List<PrincipalPattern> patterns(String... patterns) {
+        return Stream.of(patterns).map(PrincipalPattern::compile).toList();
+    }
 
     private static Caller jwt(String... kv) {
         java.util.Map<String, String> claims = new java.util.HashMap<>();
@@ -61,6 +66,21 @@ class AdminAccessTest {
                         NONE,
                         "arn:aws:sts::999999999999:assumed-role/AWSReservedSSO_KitevendAdmins_3d4e5f/bob"),
                 arguments("an unknown principal", new Caller.Iam(AdminFixture.STRANGER), NONE, AdminFixture.STRANGER),
+                arguments(
+                        "a session kitevend vended to a job, of a role a writer pattern names",
+                        new Caller.Iam("arn:aws:sts::123456789012:assumed-role/deployer/bk-deploy-42-0184990a"),
+                        NONE,
+                        "arn:aws:sts::123456789012:assumed-role/deployer/bk-deploy-42-0184990a"),
+                arguments(
+                        "another session of that role",
+                        new Caller.Iam("arn:aws:sts::123456789012:assumed-role/deployer/alice"),
+                        WRITER,
+                        "arn:aws:sts::123456789012:assumed-role/deployer/alice"),
+                arguments(
+                        "a role whose name only starts like a writer role's",
+                        new Caller.Iam("arn:aws:sts::123456789012:assumed-role/deployerEvil/alice"),
+                        NONE,
+                        "arn:aws:sts::123456789012:assumed-role/deployerEvil/alice"),
                 arguments("an empty principal", new Caller.Iam(""), NONE, null),
                 arguments(
                         "a principal with a control character", new Caller.Iam(AdminFixture.WRITER + "\n"), NONE, null),
