@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.admin.AdminRoute;
+import io.kitevend.admin.PrincipalPattern;
 import io.kitevend.assembly.AdminAssembly;
 import io.kitevend.assembly.DynamoJobPorts;
 import io.kitevend.assembly.SecretsAssembly;
@@ -141,7 +142,7 @@ public final class LocalRunner implements AutoCloseable {
                         : String.join(
                                 ",",
                                 iam.keys().stream()
-                                        .map(IamAuthorizer.AccessKey::principalArn)
+                                        .map(key -> PrincipalPattern.admitting(key.principalArn()))
                                         .distinct()
                                         .toList()));
         if (options.adminReaders != null) {

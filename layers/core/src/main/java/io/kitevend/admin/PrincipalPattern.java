@@ -114,6 +114,21 @@ public final class PrincipalPattern {
         return new PrincipalPattern(pattern, Split.of(pattern));
     }
 
+    /**
+     * The pattern that admits one principal: the ARN itself, except that a role session's ARN
+     * admits every session of the role (the session name is not for a pattern to name).
+     */
+    public static String admitting(String arn) {
+        Split split = Split.of(arn);
+        List<String> segments = split.segments();
+        if (segments.size() == 8
+                && segments.get(2).equals("sts")
+                && segments.get(5).equals("assumed-role")) {
+            return arn.substring(0, arn.lastIndexOf('/') + 1) + "*";
+        }
+        return arn;
+    }
+
     /** True when {@code arn} has the pattern's separators in the same places and each segment matches its glob. */
     public boolean matches(String arn) {
         if (arn == null || arn.length() > MAX_LENGTH) {

@@ -72,6 +72,19 @@ class PrincipalPatternTest {
     }
 
     @Test
+    void thePatternAdmittingOnePrincipalIsAnAcceptedPatternThatAdmitsIt() {
+        String session = "arn:aws:sts::000000000000:assumed-role/kitevend-local-admin/dev";
+        assertThat(PrincipalPattern.admitting(session))
+                .isEqualTo("arn:aws:sts::000000000000:assumed-role/kitevend-local-admin/*");
+        for (String arn :
+                new String[] {session, "arn:aws:iam::123456789012:user/ops/alice", "arn:aws:iam::123456789012:root"}) {
+            assertThat(PrincipalPattern.compile(PrincipalPattern.admitting(arn)).matches(arn))
+                    .as(arn)
+                    .isTrue();
+        }
+    }
+
+    @Test
     void aSessionKitevendVendedIsRecognisedByItsName() {
         assertThat(AdminAccess.isVendedSession("arn:aws:sts::123456789012:assumed-role/deployer/bk-deploy-42-0184990a"))
                 .isTrue();
