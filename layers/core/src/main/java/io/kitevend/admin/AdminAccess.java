@@ -1,10 +1,7 @@
 package io.kitevend.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.credentials.SessionRequests;
-import io.kitevend.json.Json;
 import io.kitevend.text.Text;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who may use the admin API: principal ARN globs for readers and writers (writers may also read)
- * and, optionally, a corporate identity provider's JWTs with a groups claim mapped to the same
- * two roles. Nothing else: no authorizer context, an unknown principal, or a Buildkite job token
+ * Who may use the admin API: principal ARN patterns for readers and writers (writers may also
+ * read) and, optionally, a corporate identity provider's JWTs with a groups claim (a JSON array,
+ * each string one group) mapped to the same two roles. Nothing else: no authorizer context, an unknown principal, or a Buildkite job token
  * is refused.
  *
  * @param readers patterns of the principal ARNs that may read
@@ -92,9 +89,9 @@ public record AdminAccess(
         return new Decision(Role.NONE, arn, "the principal matches no reader or writer pattern");
     }
 
-    private Decision jwt(Map<String, String> claims) {
-        String iss = claims.get("iss");
-        String sub = claims.get("sub");
+    private Decision jwt(Map<String, Object> claims) {
+        String iss = claims.get("iss") instanceof String s ? s : null;
+        String sub = claims.get("sub") instanceof String s ? s : null;
         String principal = "jwt:" + printable(iss) + "#" + printable(sub);
         if (iss == null || sub == null || iss.isBlank() || sub.isBlank()) {
             return new Decision(Role.NONE, principal, "the JWT has no issuer or subject");
@@ -113,6 +110,9 @@ public record AdminAccess(
             return new Decision(Role.NONE, principal, "the JWT's issuer is not the configured admin issuer");
         }
         Set<String> groups = groups(claims.get(groupsClaim));
+        if (groups == null) {
+            return new Decision(Role.NONE, principal, "the JWT's " + groupsClaim + " claim is not a list of strings");
+        }
         if (groups.stream().anyMatch(writerGroups::contains)) {
             return new Decision(Role.WRITER, principal, null);
         }
@@ -123,35 +123,24 @@ public record AdminAccess(
     }
 
     /**
-     * The groups of a JWT caller. API Gateway passes every claim as a string: a list claim arrives
-     * as {@code [a b c]}; a JSON array or a comma-separated list is read too.
+     * The groups of a JWT caller: the groups claim of the token, a JSON array in which each string is
+     * one group, matched whole (a group named {@code Self-service admins} is not {@code admins}).
+     * Empty when the claim is absent; null when it is anything but a list of strings.
      */
-    static Set<String> groups(String raw) {
+    static Set<String> groups(Object claim) {
+        if (claim == null) {
+            return Set.of();
+        }
+        if (!(claim instanceof List<?> list)) {
+            return null;
+        }
         Set<String> out = new LinkedHashSet<>();
-        if (raw == null || raw.isBlank()) {
-            return out;
-        }
-        String text = raw.strip();
-        if (text.startsWith("[")) {
-            try {
-                JsonNode array = Json.readTree(text);
-                if (array != null && array.isArray()) {
-                    array.forEach(n -> {
-                        if (n.isTextual() && !n.asText().isBlank()) {
-                            out.add(n.asText());
-                        }
-                    });
-                    return out;
-                }
-            } catch (Exception notJson) {
-                // API Gateway's own form: [a b c]
+        for (Object group : list) {
+            if (!(group instanceof String name)) {
+                return null;
             }
-            text = text.substring(1, text.endsWith("]") ? text.length() - 1 : text.length());
+            out.add(name);
         }
-        Arrays.stream(text.split("[,\\s]+"))
-                .map(String::strip)
-                .filter(s -> !s.isEmpty())
-                .forEach(out::add);
         return out;
     }
 

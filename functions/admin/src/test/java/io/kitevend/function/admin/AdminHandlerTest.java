@@ -79,7 +79,7 @@ class AdminHandlerTest {
 
     @Test
     void sampleExplainEventThroughTheJwtAuthorizer() throws Exception {
-        APIGatewayV2HTTPEvent event = Events.stored("admin-explain-jwt.json");
+        APIGatewayV2HTTPEvent event = Events.storedWithCorporateToken("admin-explain-jwt.json");
         assertThat(event.getRequestContext().getAuthorizer().getJwt().getClaims())
                 .containsEntry("groups", "[everyone kitevend-readers]");
 
@@ -96,8 +96,9 @@ class AdminHandlerTest {
     @Test
     void aWriteByAJwtReaderIsRefused() throws Exception {
         APIGatewayV2HTTPEvent put = Events.stored("admin-put-binding.json");
-        APIGatewayV2HTTPEvent explain = Events.stored("admin-explain-jwt.json");
+        APIGatewayV2HTTPEvent explain = Events.storedWithCorporateToken("admin-explain-jwt.json");
         put.getRequestContext().setAuthorizer(explain.getRequestContext().getAuthorizer());
+        put.getHeaders().put("authorization", explain.getHeaders().get("authorization"));
 
         APIGatewayV2HTTPResponse r = handler.handleRequest(put, null);
 

@@ -166,19 +166,19 @@ class AuthorizationMatrixTest {
                     false),
             new Who(
                     "corporate JWT, reader group",
-                    f -> Events.jwt(corporate("[kitevend-readers]")),
+                    f -> Events.jwt(corporate("kitevend-readers")),
                     "jwt:" + AdminFixture.CORPORATE_ISSUER + "#00u-admin",
                     true,
                     false),
             new Who(
                     "corporate JWT, writer group",
-                    f -> Events.jwt(corporate("[staff kitevend-admins]")),
+                    f -> Events.jwt(corporate("staff", "kitevend-admins")),
                     "jwt:" + AdminFixture.CORPORATE_ISSUER + "#00u-admin",
                     true,
                     true),
             new Who(
                     "corporate JWT, no admin group",
-                    f -> Events.jwt(corporate("[staff]")),
+                    f -> Events.jwt(corporate("staff")),
                     "jwt:" + AdminFixture.CORPORATE_ISSUER + "#00u-admin",
                     false,
                     false));
@@ -189,12 +189,14 @@ class AuthorizationMatrixTest {
         return c;
     }
 
-    private static Map<String, Object> corporate(String groups) {
+    private static Map<String, Object> corporate(String... groups) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("iss", AdminFixture.CORPORATE_ISSUER);
         c.put("sub", "00u-admin");
         c.put("aud", "kitevend-admin");
-        c.put("groups", groups);
+        c.put("iat", 1747319100L);
+        c.put("exp", 1747322700L);
+        c.put("groups", List.of(groups));
         return c;
     }
 
