@@ -27,10 +27,10 @@ import java.util.Set;
 
 /**
  * The admin API's routes ({@link AdminRoute}), one use case per request: establish who calls
- * (readers read, writers also change; everyone else gets 403 and an audit record), resolve the
- * route, read the request's parts ({@link AdminRequest}), run the operation, answer ({@link
- * AdminResponses}). The rules live in {@link BindingAdmin}, {@link Explainer} and {@link
- * AuditReader}.
+ * (readers read, writers also change; everyone else gets 403), resolve the route, read the
+ * request's parts ({@link AdminRequest}), run the operation, answer ({@link AdminResponses}), and
+ * audit it, reads and refusals included. The rules live in {@link BindingAdmin}, {@link Explainer}
+ * and {@link AuditReader}.
  */
 public final class AdminService {
     public static final int MAX_BINDING_BODY = 64 * 1024;
@@ -98,33 +98,59 @@ public final class AdminService {
         };
     }
 
+    /**
+     * Answers one request and audits it: a change is audited by the change itself (one record
+     * per binding changed, with before and after); every other request, read, refusal or failed
+     * attempt, by one record of its own with the principal, the action, what it named and its
+     * outcome. When that record cannot be stored it is still in the log, and the answer stands.
+     */
     public HttpResponse handle(AdminRequest request) {
         long started = System.nanoTime();
         AdminAccess.Decision who = access.decide(request.caller());
         AdminRoute.Resolution resolved =
                 AdminRoute.resolve(request.method(), request.http().path());
+        AuditRecord record = newRecord(request, who, resolved);
+        Answer answer = answer(request, who, resolved, record);
+        if (!answer.changesRecorded()) {
+            record.latencyMillis((System.nanoTime() - started) / 1_000_000);
+            try {
+                audit.write(record, unstored -> {});
+            } catch (DependencyUnavailableException e) {
+                // The record is in the log; the answer stands.
+            }
+        }
+        return answer.response();
+    }
+
+    /** An answer, and whether what it changed was audited change by change (then the request needs no record of its own). */
+    private record Answer(HttpResponse response, boolean changesRecorded) {}
+
+    private Answer answer(
+            AdminRequest request, AdminAccess.Decision who, AdminRoute.Resolution resolved, AuditRecord record) {
         AdminRoute route = resolved.route();
-        boolean changes = changes(route, request);
-        if (!who.role().mayRead() || (changes && !who.role().mayWrite())) {
+        if (!who.role().mayRead() || (changes(route, request) && !who.role().mayWrite())) {
             String detail = who.role().mayRead() ? "a reader may not make changes" : who.detail();
-            recordRefusal(request, who, resolved, detail, started);
-            return Problem.of(
-                            ProblemType.FORBIDDEN,
-                            who.role().mayRead()
-                                    ? "This request changes bindings; only admin writers may make it."
-                                    : "The caller is not an admin reader or writer of kitevend.")
-                    .toResponse(request.requestId());
+            Problem refusal = Problem.of(
+                    ProblemType.FORBIDDEN,
+                    who.role().mayRead()
+                            ? "This request changes bindings; only admin writers may make it."
+                            : "The caller is not an admin reader or writer of kitevend.");
+            record.outcome(Decision.DENY, "forbidden", detail, refusal.type().status());
+            return new Answer(refusal.toResponse(request.requestId()), false);
         }
         if (route == null) {
             if (resolved.status() == 405) {
-                return AdminResponses.methodNotAllowed(resolved.allow(), request.requestId());
+                record.outcome(Decision.DENY, ProblemType.METHOD_NOT_ALLOWED.code(), null, 405);
+                return new Answer(AdminResponses.methodNotAllowed(resolved.allow(), request.requestId()), false);
             }
-            return Problem.of(
+            return problem(
+                    request,
+                    record,
+                    Problem.of(
                             ProblemType.NOT_FOUND,
                             "There is no admin route " + request.method() + " "
                                     + Text.printableAscii(
-                                            Objects.toString(request.http().path(), ""), 100) + ".")
-                    .toResponse(request.requestId());
+                                            Objects.toString(request.http().path(), ""), 100) + "."));
         }
         Actor actor = new Actor(
                 request.requestId(),
@@ -135,26 +161,57 @@ public final class AdminService {
             if (request.header(HttpRequest.UNDECODABLE_BODY) != null) {
                 throw AdminProblem.malformed("The body is not valid base64.");
             }
-            return switch (route) {
-                case LIST_BINDINGS -> list(request);
-                case GET_BINDING -> get(resolved);
-                case PUT_BINDING -> put(request, resolved, actor);
-                case DELETE_BINDING -> delete(request, resolved, actor);
-                case APPLY -> apply(request, actor);
-                case EXPLAIN -> explain(request);
-                case QUERY_AUDIT -> AdminResponses.auditRecords(auditReader.read(request));
+            Answer answer = switch (route) {
+                case LIST_BINDINGS -> read(list(request));
+                case GET_BINDING -> read(get(resolved));
+                case PUT_BINDING -> new Answer(put(request, resolved, actor), true);
+                case DELETE_BINDING -> new Answer(delete(request, resolved, actor), true);
+                case APPLY -> {
+                    BindingAdmin.ApplyResult result = apply(request, actor);
+                    boolean changed = !result.dryRun() && !result.changes().isEmpty();
+                    yield new Answer(AdminResponses.applied(result), changed);
+                }
+                case EXPLAIN -> read(explain(request, record));
+                case QUERY_AUDIT -> read(AdminResponses.auditRecords(auditReader.read(request)));
             };
+            record.outcome(
+                    Decision.ALLOW,
+                    changes(route, request) ? AuditRecord.ADMIN_UNCHANGED : AuditRecord.ADMIN_READ,
+                    null,
+                    answer.response().status());
+            return answer;
         } catch (AdminProblem p) {
-            return p.problem().toResponse(request.requestId());
+            return problem(request, record, p.problem());
         } catch (DependencyUnavailableException e) {
-            return Problem.unavailable(
+            return problem(
+                    request,
+                    record,
+                    Problem.unavailable(
                             "A service kitevend depends on is unavailable; nothing was changed by this request. Retry later.",
-                            e.retryAfter())
-                    .toResponse(request.requestId());
+                            e.retryAfter()));
         } catch (RuntimeException e) {
             logError(request, e);
-            return Problem.of(ProblemType.INTERNAL_ERROR, "Unexpected error.").toResponse(request.requestId());
+            return problem(request, record, Problem.of(ProblemType.INTERNAL_ERROR, "Unexpected error."));
         }
+    }
+
+    private static Answer read(HttpResponse response) {
+        return new Answer(response, false);
+    }
+
+    /**
+     * A problem for the caller, and as the request's outcome: refused (4xx) or failed (5xx). A
+     * change made before a failure to store its record is audited already, in the log.
+     */
+    private static Answer problem(AdminRequest request, AuditRecord record, Problem problem) {
+        int status = problem.type().status();
+        record.outcome(
+                status >= 500 ? Decision.ERROR : Decision.DENY,
+                problem.type().code(),
+                Text.printable(problem.detail(), 300),
+                status);
+        return new Answer(
+                problem.toResponse(request.requestId()), problem.extensions().containsKey("change_applied"));
     }
 
     private HttpResponse list(AdminRequest request) throws AdminProblem, DependencyUnavailableException {
@@ -242,7 +299,8 @@ public final class AdminService {
         return AdminResponses.deleted();
     }
 
-    private HttpResponse apply(AdminRequest request, Actor actor) throws AdminProblem, DependencyUnavailableException {
+    private BindingAdmin.ApplyResult apply(AdminRequest request, Actor actor)
+            throws AdminProblem, DependencyUnavailableException {
         boolean dryRun = request.flag("dry_run");
         boolean prune = request.flag("prune");
         String text = request.documentBody(MAX_DOCUMENT_BODY);
@@ -252,10 +310,12 @@ public final class AdminService {
         } catch (BindingsDocument.InvalidDocumentException e) {
             throw AdminProblem.invalid(e.errors());
         }
-        return AdminResponses.applied(bindings.apply(actor, document, dryRun, prune));
+        return bindings.apply(actor, document, dryRun, prune);
     }
 
-    private HttpResponse explain(AdminRequest request) throws AdminProblem, DependencyUnavailableException {
+    /** Explains; the request's record names the organization and pipeline explained. */
+    private HttpResponse explain(AdminRequest request, AuditRecord record)
+            throws AdminProblem, DependencyUnavailableException {
         JsonNode body = request.jsonBody(MAX_EXPLAIN_BODY);
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             if (!EXPLAIN_FIELDS.contains(it.next())) {
@@ -276,14 +336,21 @@ public final class AdminService {
             }
             requested = b.asText();
         }
-        if (!hasToken) {
-            return AdminResponses.explanation(explainer.explainClaims(body.get("claims"), requested));
+        Explainer.Explanation explained;
+        if (hasToken) {
+            if (!body.get("token").isTextual()) {
+                throw AdminProblem.malformed("'token' must be a string");
+            }
+            explained = explainer.explainToken(body.get("token").asText().strip(), requested);
+        } else {
+            explained = explainer.explainClaims(body.get("claims"), requested);
         }
-        if (!body.get("token").isTextual()) {
-            throw AdminProblem.malformed("'token' must be a string");
-        }
-        return AdminResponses.explanation(
-                explainer.explainToken(body.get("token").asText().strip(), requested));
+        record.bindingOrganization(explained.organization());
+        record.target(Text.printableAscii(
+                "pipeline=" + explained.pipeline() + (hasToken ? " by=token" : " by=claims")
+                        + (requested == null ? "" : " binding=" + requested),
+                300));
+        return AdminResponses.explanation(explained);
     }
 
     private static void checkKey(AdminRoute.Resolution route) throws AdminProblem {
@@ -293,11 +360,12 @@ public final class AdminService {
         }
     }
 
-    /** A refused attempt is an audit record too (a read is not, when it is allowed). */
-    private void recordRefusal(
-            AdminRequest request, AdminAccess.Decision who, AdminRoute.Resolution route, String detail, long started) {
+    /**
+     * The request's own record, before its outcome: who, what it attempts, and what it names (the
+     * binding of its path, or its path parameters and query, such as a read's filters).
+     */
+    private AuditRecord newRecord(AdminRequest request, AdminAccess.Decision who, AdminRoute.Resolution route) {
         AuditRecord r = new AuditRecord(request.requestId(), clock.instant(), AuditRecord.KIND_ADMIN);
-        r.outcome(Decision.DENY, "forbidden", detail, ProblemType.FORBIDDEN.status());
         r.principal(who.principal());
         r.action(action(route.route(), request));
         String organization = route.parameter("organization");
@@ -307,15 +375,23 @@ public final class AdminService {
                 && Identifiers.ORGANIZATION_SLUG.matches(organization)) {
             r.binding(name);
             r.bindingOrganization(organization);
+        } else if (request.param("organization") != null
+                && Identifiers.ORGANIZATION_SLUG.matches(request.param("organization"))) {
+            r.bindingOrganization(request.param("organization"));
+        }
+        List<String> named = new ArrayList<>();
+        route.parameters().forEach((k, v) -> named.add(k + "=" + v));
+        AdminRequest.QUERY_PARAMETERS.stream().sorted().forEach(k -> {
+            if (request.param(k) != null) {
+                named.add(k + "=" + request.param(k));
+            }
+        });
+        if (!named.isEmpty()) {
+            r.target(Text.printableAscii(String.join(" ", named), 300));
         }
         r.sourceIp(request.http().sourceIp());
         r.userAgent(request.http().userAgent());
-        r.latencyMillis((System.nanoTime() - started) / 1_000_000);
-        try {
-            audit.write(r, unstored -> {});
-        } catch (DependencyUnavailableException e) {
-            // Still refused; the record is in the log.
-        }
+        return r;
     }
 
     private void logError(AdminRequest request, RuntimeException e) {

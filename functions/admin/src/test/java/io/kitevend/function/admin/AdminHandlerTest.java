@@ -52,7 +52,16 @@ class AdminHandlerTest {
         assertThat(body.get("bindings")).hasSize(2);
         assertThat(body.get("bindings").get(0).get("name").asText()).isEqualTo("deploy-main");
         assertThat(body.hasNonNull("next_page")).isTrue();
-        assertThat(audit.records()).isEmpty();
+        assertThat(audit.records())
+                .as("the read is audited")
+                .singleElement()
+                .satisfies(rec -> assertThat(rec)
+                        .containsEntry("decision", "allow")
+                        .containsEntry("reason", "admin_read")
+                        .containsEntry("action", "list")
+                        .containsEntry("principal", AdminFixture.READER)
+                        .containsEntry("binding_organization", "acme")
+                        .containsEntry("target", "limit=2 organization=acme"));
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * writer, an unknown principal, no authorizer context at all, a Buildkite job token (as a JWT
  * authorizer context and as a plain Bearer header), and the corporate identity provider's reader
  * and writer groups, against every route. Refused requests change nothing and leave an audit
- * record (deny, forbidden); allowed reads leave none.
+ * record (deny, forbidden); allowed reads leave one too (allow, admin_read).
  */
 class AuthorizationMatrixTest {
     private static final String DOCUMENT = """
@@ -286,7 +286,18 @@ class AuthorizationMatrixTest {
                             .containsEntry("principal", who.principal()));
         } else {
             assertThat(everything()).isEqualTo(before);
-            assertThat(records).as("reads are not audited").isEmpty();
+            assertThat(records)
+                    .as("a read is audited: who read what")
+                    .singleElement()
+                    .satisfies(r -> assertThat(r)
+                            .containsEntry("kind", "admin")
+                            .containsEntry("decision", expected < 400 ? "allow" : "deny")
+                            .containsEntry("reason", expected < 400 ? "admin_read" : "not_found")
+                            .containsEntry("status", expected)
+                            .containsEntry("principal", who.principal())
+                            .containsEntry(
+                                    "request_id", event.getRequestContext().getRequestId())
+                            .containsEntry("source_ip", "203.0.113.24"));
         }
     }
 }
