@@ -441,6 +441,66 @@ class AdminCliTest {
     }
 
     @Test
+    void auditWithARequestIdShowsThatRequestsWholeRecord() throws Exception {
+        String rec = "{\"request_id\":\"Kf/T4+Th=\",\"time\":\"2026-03-01T10:00:00.000Z\",\"kind\":\"vend\","
+                + "\"decision\":\"deny\",\"reason\":\"no_matching_binding\",\"detail\":\"deploy-main: build_branch\","
+                + "\"organization_slug\":\"acme\",\"pipeline_slug\":\"deploy\",\"build_branch\":\"feature\"}";
+        api.then("GET /v1/admin/audit/{request_id}", e -> json(200, "{\"records\":[" + rec + "]}"));
+
+        Run r = cli("audit", "Kf/T4+Th=");
+
+        succeeded(r);
+        assertThat(api.last().getRouteKey()).isEqualTo("GET /v1/admin/audit/{request_id}");
+        assertThat(api.last().getPathParameters())
+                .as("sent as one segment, / and + encoded")
+                .containsEntry("request_id", "Kf/T4+Th=");
+        JsonNode printed = Json.readTree(r.out());
+        assertThat(printed.get("records").get(0).get("detail").asText()).isEqualTo("deploy-main: build_branch");
+    }
+
+    @Test
+    void auditWithARequestIdAsATableListsEveryFieldAndWhereToLookInCloudTrail() {
+        String rec = "{\"request_id\":\"r9\",\"decision\":\"allow\",\"reason\":\"issued\","
+                + "\"role_arn\":\"arn:aws:iam::123456789012:role/kitevend/deployer\",\"access_key_id\":\"ASIAEXAMPLE0000000001\"}";
+        api.then("GET /v1/admin/audit/{request_id}", e -> json(200, "{\"records\":[" + rec + "]}"));
+
+        Run r = cli("audit", "r9", "-o", "table");
+
+        succeeded(r);
+        assertThat(r.out().lines().toList())
+                .startsWith(
+                        "FIELD          VALUE",
+                        "request_id     r9",
+                        "decision       allow",
+                        "reason         issued",
+                        "role_arn       arn:aws:iam::123456789012:role/kitevend/deployer",
+                        "access_key_id  ASIAEXAMPLE0000000001")
+                .contains("CloudTrail: what these credentials did, in the role's account: aws cloudtrail lookup-events"
+                        + " --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=ASIAEXAMPLE0000000001");
+    }
+
+    @Test
+    void auditWithARequestIdAndFiltersIsAUsageError() {
+        Run r = cli("audit", "r9", "--pipeline", "deploy");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("REQUEST_ID looks up one request");
+        assertThat(api.events).isEmpty();
+    }
+
+    @Test
+    void anUnknownRequestIdPrintsTheProblem() {
+        api.then(
+                "GET /v1/admin/audit/{request_id}",
+                e -> json(404, "{\"code\":\"not_found\",\"detail\":\"There is no audit record of request r0.\"}"));
+
+        Run r = cli("audit", "r0");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("404 not_found: There is no audit record of request r0.");
+    }
+
+    @Test
     void withoutCredentialsOrServerTheCliSaysWhatIsMissing() {
         AwsCredentialsProvider none = () -> {
             throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");

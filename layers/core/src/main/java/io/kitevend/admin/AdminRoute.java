@@ -19,7 +19,13 @@ public enum AdminRoute {
     DELETE_BINDING("DELETE", "/v1/admin/bindings/{organization}/{name}"),
     APPLY("POST", "/v1/admin/apply"),
     EXPLAIN("POST", "/v1/admin/explain"),
-    QUERY_AUDIT("GET", "/v1/admin/audit");
+    QUERY_AUDIT("GET", "/v1/admin/audit"),
+    /**
+     * One request's audit records. A request id may hold {@code /} (API Gateway's are base64): sent
+     * as {@code %2F} it stays in the one segment API Gateway matches, and the function, which sees
+     * the decoded path, takes the rest of the path as the id.
+     */
+    GET_AUDIT_RECORD("GET", "/v1/admin/audit/{request_id}");
 
     public static final String PREFIX = "/v1/admin";
 
@@ -65,7 +71,7 @@ public enum AdminRoute {
     /**
      * Resolves a request by method and decoded path. The path may carry a stage before {@code
      * /v1/admin/} (as API Gateway's does on a named stage); a parameter matches one non-empty
-     * segment.
+     * segment, the last one of {@link #GET_AUDIT_RECORD} the rest of the path.
      */
     public static Resolution resolve(String method, String path) {
         String p = path == null ? "" : path;
@@ -94,18 +100,22 @@ public enum AdminRoute {
 
     /** The path parameters when {@code parts} fits this route's template, else null. */
     private Map<String, String> bind(String[] parts) {
-        if (parts.length != segments.size()) {
+        boolean restIsLast = this == GET_AUDIT_RECORD;
+        if (restIsLast ? parts.length < segments.size() : parts.length != segments.size()) {
             return null;
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         for (int i = 0; i < segments.size(); i++) {
             String template = segments.get(i);
+            String part = restIsLast && i == segments.size() - 1
+                    ? String.join("/", Arrays.asList(parts).subList(i, parts.length))
+                    : parts[i];
             if (template.startsWith("{")) {
-                if (parts[i].isEmpty()) {
+                if (part.isEmpty()) {
                     return null;
                 }
-                parameters.put(template.substring(1, template.length() - 1), parts[i]);
-            } else if (!template.equals(parts[i])) {
+                parameters.put(template.substring(1, template.length() - 1), part);
+            } else if (!template.equals(part)) {
                 return null;
             }
         }

@@ -83,6 +83,7 @@ public final class AdminService {
             case APPLY -> "apply";
             case EXPLAIN -> "explain";
             case QUERY_AUDIT -> "audit";
+            case GET_AUDIT_RECORD -> "audit_record";
         };
     }
 
@@ -94,7 +95,7 @@ public final class AdminService {
         return switch (route) {
             case PUT_BINDING, DELETE_BINDING -> true;
             case APPLY -> !"true".equals(request.param("dry_run"));
-            case LIST_BINDINGS, GET_BINDING, EXPLAIN, QUERY_AUDIT -> false;
+            case LIST_BINDINGS, GET_BINDING, EXPLAIN, QUERY_AUDIT, GET_AUDIT_RECORD -> false;
         };
     }
 
@@ -173,6 +174,8 @@ public final class AdminService {
                 }
                 case EXPLAIN -> read(explain(request, record));
                 case QUERY_AUDIT -> read(AdminResponses.auditRecords(auditReader.read(request)));
+                case GET_AUDIT_RECORD ->
+                    read(AdminResponses.auditRecords(auditReader.byRequestId(resolved.parameter("request_id"))));
             };
             record.outcome(
                     Decision.ALLOW,

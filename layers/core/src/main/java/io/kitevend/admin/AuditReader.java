@@ -6,6 +6,7 @@ import io.kitevend.audit.AuditFilter;
 import io.kitevend.audit.AuditPage;
 import io.kitevend.audit.AuditQuery;
 import io.kitevend.audit.Decision;
+import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
 import io.kitevend.text.Identifiers;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads the audit trail for admins: by organization, pipeline, decision and time window (default
@@ -30,6 +32,9 @@ public final class AuditReader {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 100;
     static final String TOKEN_KIND = "audit";
+    static final int MAX_REQUEST_ID = 256;
+
+    private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_REQUEST_ID + "}");
 
     private final AuditQuery query;
     private final Set<String> organizations;
@@ -120,6 +125,28 @@ public final class AuditReader {
             next = PageTokens.encode(TOKEN_KIND, q, result.nextAfter());
         }
         return new Result(records, next);
+    }
+
+    /**
+     * The records of one request, oldest first: what a refused job's request id leads to (reason,
+     * detail, claims, binding, role, the access key id to search CloudTrail with).
+     */
+    public Result byRequestId(String requestId) throws AdminProblem, DependencyUnavailableException {
+        if (!REQUEST_ID.matcher(requestId).matches()) {
+            throw AdminProblem.malformed("the request id must be 1 to " + MAX_REQUEST_ID
+                    + " printable ASCII characters, as a refusal gives it (request_id)");
+        }
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (Map<String, Object> r : query.byRequestId(requestId, MAX_LIMIT)) {
+            records.add(readable(r));
+        }
+        if (records.isEmpty()) {
+            throw AdminProblem.of(
+                    ProblemType.NOT_FOUND,
+                    "There is no audit record of request " + requestId
+                            + " (records expire after the retention period).");
+        }
+        return new Result(records, null);
     }
 
     /** The stored fields, with an admin record's before and after as JSON rather than text. */

@@ -130,6 +130,9 @@ class AuthorizationMatrixTest {
                         200,
                         false));
         ROUTES.put("audit", route("GET", "/v1/admin/audit", Map.of(), Map.of(), null, 200, false));
+        ROUTES.put(
+                "audit record of a request",
+                route("GET", "/v1/admin/audit/req-unknown", Map.of(), Map.of(), null, 404, false));
         ROUTES.put("unknown route", route("GET", "/v1/admin/secrets", Map.of(), Map.of(), null, 404, false));
     }
 
