@@ -33,7 +33,7 @@ import java.util.Set;
  * and {@link AuditReader}.
  */
 public final class AdminService {
-    public static final int MAX_BINDING_BODY = 64 * 1024;
+    public static final int MAX_BINDING_BODY = BindingAdmin.MAX_BINDING_JSON;
     public static final int MAX_DOCUMENT_BODY = 1024 * 1024;
     public static final int MAX_EXPLAIN_BODY = 16 * 1024;
     public static final int DEFAULT_LIMIT = 50;
@@ -224,7 +224,7 @@ public final class AdminService {
         String after = null;
         String page = request.param("page");
         if (page != null) {
-            PageTokens.Decoded token = PageTokens.decode(BINDINGS_TOKEN, page);
+            PageTokens.Decoded token = PageTokens.decode(BINDINGS_TOKEN, page, Identifiers.BINDING_NAME::matches);
             if (!token.agrees("organization", organization) || !token.agrees("pipeline", pipeline)) {
                 throw AdminProblem.malformed("'page' belongs to a different query");
             }

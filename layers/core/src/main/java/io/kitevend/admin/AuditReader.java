@@ -35,6 +35,13 @@ public final class AuditReader {
     static final int MAX_REQUEST_ID = 256;
 
     private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_REQUEST_ID + "}");
+    /** A record's position in the newest-first order (its time and request id, see {@link AuditQuery#position}). */
+    private static final Pattern POSITION = Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#[\\x21-\\x7E]{1," + MAX_REQUEST_ID + "}");
+    /** Four-digit years: the audit table's keys are fixed-width text, so its times are too. */
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private final AuditQuery query;
     private final Set<String> organizations;
@@ -63,7 +70,7 @@ public final class AuditReader {
         String after = null;
         String page = request.param("page");
         if (page != null) {
-            PageTokens.Decoded token = PageTokens.decode(TOKEN_KIND, page);
+            PageTokens.Decoded token = PageTokens.decode(TOKEN_KIND, page, POSITION.asMatchPredicate());
             // The filters may be repeated with the token (as a CLI does), never changed; the window is the token's.
             for (String name : List.of("organization", "pipeline", "decision")) {
                 if (!token.agrees(name, request.param(name))) {
@@ -168,14 +175,19 @@ public final class AuditReader {
     }
 
     private static Instant instant(String name, String text) throws AdminProblem {
+        Instant t;
         try {
-            return Instant.parse(text);
+            t = Instant.parse(text);
         } catch (DateTimeParseException e) {
             try {
-                return OffsetDateTime.parse(text).toInstant();
+                t = OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e2) {
                 throw AdminProblem.malformed("'" + name + "' must be an ISO-8601 time such as 2025-01-31T12:00:00Z");
             }
         }
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw AdminProblem.malformed("'" + name + "' must be a time in a four-digit year (0000 to 9999)");
+        }
+        return t;
     }
 }

@@ -15,6 +15,7 @@ import io.kitevend.binding.Glob;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,9 +52,22 @@ public final class BindingAdmin {
         this.clock = clock;
     }
 
-    /** Every problem with a binding: the compiler's rules and the deployment's organizations. */
+    /**
+     * The largest binding stored, as JSON: a DynamoDB item holds at most 400 KB, and a change's
+     * audit record holds the binding twice (before and after). The same as a PUT body may be.
+     */
+    public static final int MAX_BINDING_JSON = 64 * 1024;
+
+    /** Every problem with a binding: the compiler's rules, its size and the deployment's organizations. */
     public List<FieldError> validate(Binding b) {
         List<FieldError> errors = new ArrayList<>(compiler.validate(b));
+        int size = Json.write(BindingsDocument.toJson(b)).getBytes(StandardCharsets.UTF_8).length;
+        if (size > MAX_BINDING_JSON) {
+            errors.add(new FieldError(
+                    "",
+                    "binding_too_large",
+                    "is " + size + " bytes as JSON; a binding may be at most " + MAX_BINDING_JSON + " bytes"));
+        }
         if (b.organization() != null && !organizations.contains(b.organization())) {
             errors.add(new FieldError(
                     "organization",
