@@ -68,6 +68,25 @@ class SamTransformTest {
         assertThat(routes).containsExactlyInAnyOrderElementsOf(expected);
     }
 
+    /** After the transform, the job routes require the Buildkite JWT authorizer of the stack's audience. */
+    @Test
+    void theJobRoutesAreBehindTheBuildkiteJwtAuthorizer() {
+        JsonNode body =
+                transformed.resources("AWS::ApiGatewayV2::Api").get("HttpApi").at("/Properties/Body");
+        JsonNode scheme = body.at("/components/securitySchemes/BuildkiteJobToken/x-amazon-apigateway-authorizer");
+        assertThat(scheme.path("type").asText()).isEqualTo("jwt");
+        assertThat(scheme.path("identitySource").asText()).isEqualTo("$request.header.Authorization");
+        assertThat(scheme.at("/jwtConfiguration/issuer").asText()).isEqualTo("https://agent.buildkite.com");
+        assertThat(scheme.at("/jwtConfiguration/audience/0/Ref").asText()).isEqualTo("Audience");
+        for (String path : List.of("/v1/credentials", "/v1/secrets")) {
+            JsonNode security = body.path("paths").path(path).path("post").path("security");
+            assertThat(security.size()).as(path).isEqualTo(1);
+            assertThat(security.get(0).has("BuildkiteJobToken"))
+                    .as(path + " " + security)
+                    .isTrue();
+        }
+    }
+
     @Test
     void theJwtAdminApiTheScheduleAndEveryInvokePermissionUseALiveAlias() {
         Set<String> aliases = liveAliases();

@@ -133,7 +133,7 @@ class TemplateTest {
 
     /**
      * The admin function's routes on the main API are the route table's, route by route (method,
-     * path), each IAM-authorized; the job routes take the job token.
+     * path), each IAM-authorized; the job routes are behind the gateway's check of the job token.
      */
     @Test
     void adminRoutesAreTheRouteTableIamAuthorizedAndJobRoutesTakeTheJobToken() {
@@ -152,10 +152,34 @@ class TemplateTest {
                         assertThat(authorizer).as(name + " " + route).isEqualTo("AWS_IAM");
                     } else {
                         assertThat(route).as(name).isIn("POST /v1/credentials", "POST /v1/secrets");
-                        assertThat(authorizer).as(name + " " + route).isEmpty();
+                        assertThat(authorizer).as(name + " " + route).isEqualTo("BuildkiteJobToken");
                     }
                 }));
         assertThat(adminRoutes).containsExactlyElementsOf(AdminRoute.routeKeys());
+    }
+
+    /**
+     * API Gateway checks a job token against what the functions verify it against: Buildkite's
+     * issuer (the functions' KITEVEND_ISSUER) and the stack's Audience, from the Authorization
+     * header; what it refuses is in the access log with the authorizer's error.
+     */
+    @Test
+    void theGatewayChecksJobTokensAsTheFunctionsDoAndLogsWhatItRefuses() {
+        JsonNode api =
+                template.resources("AWS::Serverless::HttpApi").get("HttpApi").get("Properties");
+        JsonNode authorizer = api.at("/Auth/Authorizers/BuildkiteJobToken");
+        assertThat(authorizer.path("IdentitySource").asText()).isEqualTo("$request.header.Authorization");
+        assertThat(authorizer.at("/JwtConfiguration/audience/0").asText()).isEqualTo("Audience"); // !Ref Audience
+        assertThat(authorizer.at("/JwtConfiguration/audience").size()).isEqualTo(1);
+        String issuer = authorizer.at("/JwtConfiguration/issuer").asText();
+        for (String function : List.of("VendFunction", "SecretsFunction")) {
+            JsonNode fn = template.resources("AWS::Serverless::Function").get(function);
+            assertThat(fn.at("/Properties/Environment/Variables/KITEVEND_ISSUER")
+                            .asText())
+                    .as(function)
+                    .isEqualTo(issuer);
+        }
+        assertThat(api.at("/AccessLogSettings/Format").asText()).contains("$context.authorizer.error");
     }
 
     /** The optional admin JWT API serves the same route table, each route behind its JWT authorizer. */
