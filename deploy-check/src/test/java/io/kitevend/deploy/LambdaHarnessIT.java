@@ -356,7 +356,7 @@ class LambdaHarnessIT {
                     .isEqualTo("\"1\"");
 
             // A reader through the JWT authorizer of the optional second API.
-            HttpAnswer explain = http(environment.invoke(SampleEvents.text("admin-explain-jwt.json")));
+            HttpAnswer explain = http(environment.invoke(SampleEvents.withCorporateToken("admin-explain-jwt.json")));
             assertThat(explain.status()).as(explain.body().toString()).isEqualTo(200);
             assertThat(explain.body().toString()).contains("deploy-main");
             report(environment, figures);

@@ -3,6 +3,7 @@ package io.kitevend.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitevend.admin.AdminRoute;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,17 +63,28 @@ class SamTransformTest {
                         routes.add(route);
                     }));
         });
-        assertThat(routes)
-                .containsExactlyInAnyOrder(
-                        "POST /v1/credentials",
-                        "POST /v1/secrets",
-                        "GET /v1/admin/bindings",
-                        "GET /v1/admin/bindings/{organization}/{name}",
-                        "PUT /v1/admin/bindings/{organization}/{name}",
-                        "DELETE /v1/admin/bindings/{organization}/{name}",
-                        "POST /v1/admin/apply",
-                        "POST /v1/admin/explain",
-                        "GET /v1/admin/audit");
+        List<String> expected = new ArrayList<>(List.of("POST /v1/credentials", "POST /v1/secrets"));
+        expected.addAll(AdminRoute.routeKeys());
+        assertThat(routes).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /** After the transform, the job routes require the Buildkite JWT authorizer of the stack's audience. */
+    @Test
+    void theJobRoutesAreBehindTheBuildkiteJwtAuthorizer() {
+        JsonNode body =
+                transformed.resources("AWS::ApiGatewayV2::Api").get("HttpApi").at("/Properties/Body");
+        JsonNode scheme = body.at("/components/securitySchemes/BuildkiteJobToken/x-amazon-apigateway-authorizer");
+        assertThat(scheme.path("type").asText()).isEqualTo("jwt");
+        assertThat(scheme.path("identitySource").asText()).isEqualTo("$request.header.Authorization");
+        assertThat(scheme.at("/jwtConfiguration/issuer").asText()).isEqualTo("https://agent.buildkite.com");
+        assertThat(scheme.at("/jwtConfiguration/audience/0/Ref").asText()).isEqualTo("Audience");
+        for (String path : List.of("/v1/credentials", "/v1/secrets")) {
+            JsonNode security = body.path("paths").path(path).path("post").path("security");
+            assertThat(security.size()).as(path).isEqualTo(1);
+            assertThat(security.get(0).has("BuildkiteJobToken"))
+                    .as(path + " " + security)
+                    .isTrue();
+        }
     }
 
     @Test

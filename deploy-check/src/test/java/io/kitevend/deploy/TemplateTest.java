@@ -3,6 +3,7 @@ package io.kitevend.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitevend.admin.AdminRoute;
 import io.kitevend.config.Settings;
 import io.kitevend.config.VendConfig;
 import java.util.ArrayList;
@@ -130,26 +131,73 @@ class TemplateTest {
         return p.path("Default").asText();
     }
 
+    /**
+     * The admin function's routes on the main API are the route table's, route by route (method,
+     * path), each IAM-authorized; the job routes are behind the gateway's check of the job token.
+     */
     @Test
-    void adminRoutesRequireIamAndJobRoutesTakeTheJobToken() {
-        List<String> adminPaths = new ArrayList<>();
+    void adminRoutesAreTheRouteTableIamAuthorizedAndJobRoutesTakeTheJobToken() {
+        List<String> adminRoutes = new ArrayList<>();
         template.resources("AWS::Serverless::Function")
                 .forEach((name, fn) -> fn.at("/Properties/Events").fields().forEachRemaining(e -> {
                     JsonNode event = e.getValue();
                     if (!event.path("Type").asText().equals("HttpApi")) {
                         return;
                     }
-                    String path = event.at("/Properties/Path").asText();
+                    String route = event.at("/Properties/Method").asText() + " "
+                            + event.at("/Properties/Path").asText();
                     String authorizer = event.at("/Properties/Auth/Authorizer").asText("");
-                    if (path.startsWith("/v1/admin/")) {
-                        adminPaths.add(path);
-                        assertThat(authorizer).as(name + " " + path).isEqualTo("AWS_IAM");
+                    if (name.equals("AdminFunction")) {
+                        adminRoutes.add(route);
+                        assertThat(authorizer).as(name + " " + route).isEqualTo("AWS_IAM");
                     } else {
-                        assertThat(path).as(name).isIn("/v1/credentials", "/v1/secrets");
-                        assertThat(authorizer).as(name + " " + path).isEmpty();
+                        assertThat(route).as(name).isIn("POST /v1/credentials", "POST /v1/secrets");
+                        assertThat(authorizer).as(name + " " + route).isEqualTo("BuildkiteJobToken");
                     }
                 }));
-        assertThat(adminPaths).hasSize(7);
+        assertThat(adminRoutes).containsExactlyElementsOf(AdminRoute.routeKeys());
+    }
+
+    /**
+     * API Gateway checks a job token against what the functions verify it against: Buildkite's
+     * issuer (the functions' KITEVEND_ISSUER) and the stack's Audience, from the Authorization
+     * header; what it refuses is in the access log with the authorizer's error.
+     */
+    @Test
+    void theGatewayChecksJobTokensAsTheFunctionsDoAndLogsWhatItRefuses() {
+        JsonNode api =
+                template.resources("AWS::Serverless::HttpApi").get("HttpApi").get("Properties");
+        JsonNode authorizer = api.at("/Auth/Authorizers/BuildkiteJobToken");
+        assertThat(authorizer.path("IdentitySource").asText()).isEqualTo("$request.header.Authorization");
+        assertThat(authorizer.at("/JwtConfiguration/audience/0").asText()).isEqualTo("Audience"); // !Ref Audience
+        assertThat(authorizer.at("/JwtConfiguration/audience").size()).isEqualTo(1);
+        String issuer = authorizer.at("/JwtConfiguration/issuer").asText();
+        for (String function : List.of("VendFunction", "SecretsFunction")) {
+            JsonNode fn = template.resources("AWS::Serverless::Function").get(function);
+            assertThat(fn.at("/Properties/Environment/Variables/KITEVEND_ISSUER")
+                            .asText())
+                    .as(function)
+                    .isEqualTo(issuer);
+        }
+        assertThat(api.at("/AccessLogSettings/Format").asText()).contains("$context.authorizer.error");
+    }
+
+    /** The optional admin JWT API serves the same route table, each route behind its JWT authorizer. */
+    @Test
+    void theAdminJwtApiServesTheRouteTableBehindItsJwtAuthorizer() {
+        List<String> jwtRoutes = new ArrayList<>();
+        template.resources("AWS::ApiGatewayV2::Route").forEach((name, route) -> {
+            JsonNode p = route.get("Properties");
+            if (!p.path("ApiId").asText().equals("AdminJwtApi")) {
+                return;
+            }
+            jwtRoutes.add(p.path("RouteKey").asText());
+            assertThat(route.path("Condition").asText()).as(name).isEqualTo("HasAdminJwt");
+            assertThat(p.path("AuthorizationType").asText()).as(name).isEqualTo("JWT");
+            assertThat(p.path("AuthorizerId").asText()).as(name).isEqualTo("AdminJwtAuthorizer");
+            assertThat(p.path("Target").asText()).as(name).isEqualTo("integrations/${AdminJwtIntegration}");
+        });
+        assertThat(jwtRoutes).containsExactlyElementsOf(AdminRoute.routeKeys());
     }
 
     @Test

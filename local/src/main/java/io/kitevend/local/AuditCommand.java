@@ -8,15 +8,23 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code ./kitevend audit}: audit records by pipeline, decision and time window. */
+/**
+ * {@code ./kitevend audit}: audit records by pipeline, decision and time window; or, given a
+ * request id (the one a refusal names), that request's whole record.
+ */
 @Command(
         name = "audit",
         mixinStandardHelpOptions = true,
-        description = "Query the audit trail (default window: the last 24 hours; at most 31 days).")
+        description = {
+            "Query the audit trail (default window: the last 24 hours; at most 31 days).",
+            "With REQUEST_ID (the request id a refused job printed): that request's whole record."
+        })
 final class AuditCommand extends AdminCommand {
     enum DecisionFilter {
         allow,
@@ -36,6 +44,13 @@ final class AuditCommand extends AdminCommand {
             new String[] {"BINDING", "binding"},
             new String[] {"PRINCIPAL", "principal"},
             new String[] {"REQUEST", "request_id"});
+
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "REQUEST_ID",
+            description = "Show every field of this request's audit record: reason, detail, claims, binding,"
+                    + " role, and the access key id to search CloudTrail with.")
+    String requestId;
 
     @Option(names = "--organization", paramLabel = "ORG", description = "Organization slug.")
     String organization;
@@ -66,6 +81,9 @@ final class AuditCommand extends AdminCommand {
 
     @Override
     int execute(AdminClient client) throws IOException {
+        if (requestId != null) {
+            return lookUp(client);
+        }
         if (limit < 1) {
             throw new UsageProblem("--limit must be at least 1");
         }
@@ -134,6 +152,40 @@ final class AuditCommand extends AdminCommand {
             }
             printJson(result);
         }
+        return 0;
+    }
+
+    /** One request's records, every field; in a table one row per field, then where to look in CloudTrail. */
+    private int lookUp(AdminClient client) throws IOException {
+        if (organization != null || pipeline != null || decision != null || from != null || to != null) {
+            throw new UsageProblem(
+                    "REQUEST_ID looks up one request: leave out --organization, --pipeline, --decision, --from and --to");
+        }
+        var r = client.get(List.of("v1", "admin", "audit", requestId), Map.of());
+        if (!succeeded(r)) {
+            return 1;
+        }
+        JsonNode body = json(r);
+        if (output == Format.json) {
+            printJson(body);
+            return 0;
+        }
+        for (JsonNode rec : body.path("records")) {
+            Table t = new Table("FIELD", "VALUE");
+            rec.fields()
+                    .forEachRemaining(field -> t.row(
+                            field.getKey(),
+                            field.getValue().isValueNode() ? field.getValue().asText() : Json.write(field.getValue())));
+            t.print(out());
+            if (rec.hasNonNull("access_key_id")) {
+                out().println(
+                                "CloudTrail: what these credentials did, in the role's account: aws cloudtrail lookup-events"
+                                        + " --lookup-attributes AttributeKey=AccessKeyId,AttributeValue="
+                                        + rec.get("access_key_id").asText());
+            }
+            out().println();
+        }
+        out().flush();
         return 0;
     }
 }

@@ -10,18 +10,17 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.kitevend.json.Json;
+import io.kitevend.lambda.ApiGatewayJwt;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * API Gateway's JWT authorizer, imitated for the local runner's admin JWT API (the template's
@@ -148,27 +147,10 @@ public final class JwtAuthorizer {
         Map<String, String> passed = new LinkedHashMap<>();
         claims.toJSONObject().forEach((name, value) -> {
             if (value != null) {
-                passed.put(name, flatten(value));
+                passed.put(name, ApiGatewayJwt.flatten(value));
             }
         });
         return new Allowed(passed, scopes(claims));
-    }
-
-    /** A claim's value as API Gateway passes it to the function: always a string. */
-    static String flatten(Object value) {
-        return switch (value) {
-            case String s -> s;
-            case Double d when d == Math.rint(d) && !d.isInfinite() -> Long.toString(d.longValue());
-            case Float f when f == Math.rint(f) && !f.isInfinite() -> Long.toString(f.longValue());
-            case Collection<?> list ->
-                "[" + String.join(" ", list.stream().map(JwtAuthorizer::flatten).toList()) + "]";
-            case Map<?, ?> map -> {
-                List<String> entries = new ArrayList<>();
-                new TreeMap<>(map).forEach((k, v) -> entries.add(k + ":" + flatten(v)));
-                yield "map[" + String.join(" ", entries) + "]";
-            }
-            default -> value.toString();
-        };
     }
 
     private static List<String> scopes(JWTClaimsSet claims) {

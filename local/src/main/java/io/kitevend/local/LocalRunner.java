@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kitevend.DependencyUnavailableException;
+import io.kitevend.admin.AdminRoute;
 import io.kitevend.admin.BindingAdmin;
+import io.kitevend.admin.PrincipalPattern;
 import io.kitevend.assembly.AdminAssembly;
 import io.kitevend.assembly.DynamoJobPorts;
 import io.kitevend.assembly.SecretsAssembly;
@@ -77,16 +79,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * token minting) and the recent audit records, under paths API Gateway would never route.
  */
 public final class LocalRunner implements AutoCloseable {
-    /** The admin function's routes, all IAM-authorized as in template.yaml. */
-    static final List<String> ADMIN_ROUTES = List.of(
-            "GET /v1/admin/bindings",
-            "GET /v1/admin/bindings/{organization}/{name}",
-            "PUT /v1/admin/bindings/{organization}/{name}",
-            "DELETE /v1/admin/bindings/{organization}/{name}",
-            "POST /v1/admin/apply",
-            "POST /v1/admin/explain",
-            "GET /v1/admin/audit");
-
     /** API Gateway's own limit on a request body. */
     static final int MAX_GATEWAY_BODY = 10 * 1024 * 1024;
 
@@ -176,7 +168,7 @@ public final class LocalRunner implements AutoCloseable {
                         : String.join(
                                 ",",
                                 iam.keys().stream()
-                                        .map(IamAuthorizer.AccessKey::principalArn)
+                                        .map(key -> PrincipalPattern.admitting(key.principalArn()))
                                         .distinct()
                                         .toList()));
         if (options.adminReaders != null) {
@@ -228,7 +220,8 @@ public final class LocalRunner implements AutoCloseable {
         }
         VendService vend = new VendService(ports, issuer, clock);
         AdminHandler adminHandler = new AdminHandler(admin.service(), clock);
-        for (String route : ADMIN_ROUTES) {
+        // The admin function's route table, IAM-authorized as on the stack's main API.
+        for (String route : AdminRoute.routeKeys()) {
             mount(route, Routes.Authorization.AWS_IAM, adminHandler);
         }
         mount("POST /v1/credentials", Routes.Authorization.NONE, new VendHandler(vend, clock));
@@ -237,7 +230,7 @@ public final class LocalRunner implements AutoCloseable {
         executor = Executors.newVirtualThreadPerTaskExecutor();
         if (options.adminJwtIssuer != null) {
             jwt = new JwtAuthorizer(options.adminJwtIssuer, List.of(options.adminJwtAudience), clock);
-            for (String route : ADMIN_ROUTES) {
+            for (String route : AdminRoute.routeKeys()) {
                 jwtRoutes.add(route, Routes.Authorization.JWT, adminHandler);
             }
             jwtServer = listen(options.adminJwtPort, "--admin-jwt-port");

@@ -4,6 +4,7 @@ import static io.kitevend.local.EchoHandler.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitevend.admin.AdminRoute;
 import io.kitevend.json.Json;
 import io.kitevend.local.InJvmCli.Run;
 import java.io.PrintWriter;
@@ -35,14 +36,6 @@ class AdminCliTest {
     static final String AKID = "AKIAADMINEXAMPLE0001";
     static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYADMINKEY01";
     static final String ARN = "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/alice";
-    static final List<String> ROUTES = List.of(
-            "GET /v1/admin/bindings",
-            "GET /v1/admin/bindings/{organization}/{name}",
-            "PUT /v1/admin/bindings/{organization}/{name}",
-            "DELETE /v1/admin/bindings/{organization}/{name}",
-            "POST /v1/admin/apply",
-            "POST /v1/admin/explain",
-            "GET /v1/admin/audit");
     static final String DEPLOY_MAIN = """
             {"name":"deploy-main","organization":"acme","pipeline":"deploy","conditions":{"build_branch":["main","release/*"]},
              "role_arn":"arn:aws:iam::123456789012:role/kitevend/deployer","max_duration_seconds":3600,"enabled":true,"version":3}""";
@@ -56,7 +49,7 @@ class AdminCliTest {
     @BeforeAll
     void start() throws Exception {
         runner = InJvmCli.quietRunner(AKID + ":" + SECRET + ":" + ARN, null);
-        ROUTES.forEach(key -> runner.replace(key, Routes.Authorization.AWS_IAM, api));
+        AdminRoute.routeKeys().forEach(key -> runner.replace(key, Routes.Authorization.AWS_IAM, api));
     }
 
     @AfterAll
@@ -440,6 +433,66 @@ class AdminCliTest {
                 .containsExactly(
                         "TIME                      KIND  DECISION  REASON   ORGANIZATION  PIPELINE  BRANCH  BINDING      REQUEST",
                         "2026-03-01T10:00:00.000Z  vend  allow     allowed  acme          deploy    main    deploy-main  r1");
+    }
+
+    @Test
+    void auditWithARequestIdShowsThatRequestsWholeRecord() throws Exception {
+        String rec = "{\"request_id\":\"Kf/T4+Th=\",\"time\":\"2026-03-01T10:00:00.000Z\",\"kind\":\"vend\","
+                + "\"decision\":\"deny\",\"reason\":\"no_matching_binding\",\"detail\":\"deploy-main: build_branch\","
+                + "\"organization_slug\":\"acme\",\"pipeline_slug\":\"deploy\",\"build_branch\":\"feature\"}";
+        api.then("GET /v1/admin/audit/{request_id}", e -> json(200, "{\"records\":[" + rec + "]}"));
+
+        Run r = cli("audit", "Kf/T4+Th=");
+
+        succeeded(r);
+        assertThat(api.last().getRouteKey()).isEqualTo("GET /v1/admin/audit/{request_id}");
+        assertThat(api.last().getPathParameters())
+                .as("sent as one segment, / and + encoded")
+                .containsEntry("request_id", "Kf/T4+Th=");
+        JsonNode printed = Json.readTree(r.out());
+        assertThat(printed.get("records").get(0).get("detail").asText()).isEqualTo("deploy-main: build_branch");
+    }
+
+    @Test
+    void auditWithARequestIdAsATableListsEveryFieldAndWhereToLookInCloudTrail() {
+        String rec = "{\"request_id\":\"r9\",\"decision\":\"allow\",\"reason\":\"issued\","
+                + "\"role_arn\":\"arn:aws:iam::123456789012:role/kitevend/deployer\",\"access_key_id\":\"ASIAEXAMPLE0000000001\"}";
+        api.then("GET /v1/admin/audit/{request_id}", e -> json(200, "{\"records\":[" + rec + "]}"));
+
+        Run r = cli("audit", "r9", "-o", "table");
+
+        succeeded(r);
+        assertThat(r.out().lines().toList())
+                .startsWith(
+                        "FIELD          VALUE",
+                        "request_id     r9",
+                        "decision       allow",
+                        "reason         issued",
+                        "role_arn       arn:aws:iam::123456789012:role/kitevend/deployer",
+                        "access_key_id  ASIAEXAMPLE0000000001")
+                .contains("CloudTrail: what these credentials did, in the role's account: aws cloudtrail lookup-events"
+                        + " --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=ASIAEXAMPLE0000000001");
+    }
+
+    @Test
+    void auditWithARequestIdAndFiltersIsAUsageError() {
+        Run r = cli("audit", "r9", "--pipeline", "deploy");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("REQUEST_ID looks up one request");
+        assertThat(api.events).isEmpty();
+    }
+
+    @Test
+    void anUnknownRequestIdPrintsTheProblem() {
+        api.then(
+                "GET /v1/admin/audit/{request_id}",
+                e -> json(404, "{\"code\":\"not_found\",\"detail\":\"There is no audit record of request r0.\"}"));
+
+        Run r = cli("audit", "r0");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("404 not_found: There is no audit record of request r0.");
     }
 
     @Test

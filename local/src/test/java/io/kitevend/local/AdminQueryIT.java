@@ -202,6 +202,64 @@ class AdminQueryIT {
                 .toList();
     }
 
+    record Run(int exit, String out, String err) {}
+
+    /** {@code ./kitevend ARGS} as the admin; its exit status and output. */
+    Run run(String... args) throws Exception {
+        try (RunnerProcess cli = RunnerProcess.start(RunnerProcess.cliEnvironment(url, AKID, SECRET), args)) {
+            int exit = cli.awaitExit();
+            return new Run(exit, String.join("\n", cli.stdout), String.join("\n", cli.stderr));
+        }
+    }
+
+    @Test
+    void aRefusedJobsRequestIdLeadsToItsWholeRecordAndTheLookupIsAudited() throws Exception {
+        // Several refusals: the runner's request ids are base64, so some hold / or +, which must work too.
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            refused.add(vend("deploy", "feature/lookup-" + i));
+        }
+        for (String id : refused) {
+            JsonNode shown = cli("audit", id);
+            assertThat(shown.get("records")).as(id).hasSize(1);
+            JsonNode record = shown.get("records").get(0);
+            assertThat(record.get("request_id").asText()).isEqualTo(id);
+            assertThat(record.get("decision").asText()).isEqualTo("deny");
+            assertThat(record.get("reason").asText()).isEqualTo("no_matching_binding");
+            assertThat(record.get("detail").asText()).as("the admin's detail").isNotBlank();
+            assertThat(record.get("build_branch").asText()).startsWith("feature/lookup-");
+            assertThat(record.get("token_sha256").asText()).hasSize(64);
+        }
+
+        String allowed = vend("deploy", "main");
+        Run table = run("audit", allowed, "-o", "table");
+        assertThat(table.exit()).as(table.err()).isZero();
+        assertThat(table.out())
+                .containsPattern("(?m)^reason +issued$")
+                .containsPattern("(?m)^role_arn +arn:aws:iam::123456789012:role/kitevend/deployer$")
+                .containsPattern("(?m)^access_key_id +SIMULATED")
+                .contains("AttributeKey=AccessKeyId,AttributeValue=SIMULATED");
+
+        Run unknown = run("audit", "no-such-request");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("404 not_found");
+
+        List<JsonNode> lookups = new ArrayList<>();
+        Json.readTree(LocalHttp.get(url.resolve("/dev/audit")).body())
+                .get("records")
+                .forEach(r -> {
+                    if ("audit_record".equals(r.path("action").asText())) {
+                        lookups.add(r);
+                    }
+                });
+        assertThat(lookups)
+                .as("each lookup is audited: who looked up which request")
+                .extracting(r -> r.get("target").asText())
+                .contains("request_id=" + refused.get(0), "request_id=" + allowed, "request_id=no-such-request");
+        assertThat(lookups)
+                .allSatisfy(r -> assertThat(r.get("principal").asText()).isEqualTo(ARN));
+    }
+
     @Test
     void everyAuditFilterFilters() throws Exception {
         Instant start = Instant.now().minusMillis(5);

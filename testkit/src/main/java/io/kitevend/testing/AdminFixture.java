@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -168,10 +169,9 @@ public final class AdminFixture {
         return new Caller.Iam(arn);
     }
 
-    /** A caller of the corporate identity provider in {@code groups} (API Gateway's "[a b]" form). */
+    /** A caller of the corporate identity provider in {@code groups}: its verified token's claims. */
     public static Caller corporate(String subject, String... groups) {
-        return new Caller.Jwt(
-                Map.of("iss", CORPORATE_ISSUER, "sub", subject, "groups", "[" + String.join(" ", groups) + "]"));
+        return new Caller.Jwt(Map.of("iss", CORPORATE_ISSUER, "sub", subject, "groups", List.of(groups)));
     }
 
     /** A request to the admin service, built up by a test. */

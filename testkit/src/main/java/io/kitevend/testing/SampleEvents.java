@@ -2,6 +2,7 @@ package io.kitevend.testing;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.nimbusds.jose.jwk.RSAKey;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,12 +21,49 @@ import java.util.Map;
 public final class SampleEvents {
     public static final Path DIRECTORY = Emulators.repoRoot().resolve("events");
     public static final String PLACEHOLDER = "PLACEHOLDER_TOKEN";
+    /** Where a sample of the admin JWT API holds the corporate identity provider's token. */
+    public static final String CORPORATE_PLACEHOLDER = "PLACEHOLDER_CORPORATE_TOKEN";
+
+    private static RSAKey corporateKey;
 
     private SampleEvents() {}
 
     /** The event with the token placeholder replaced by {@code token}. */
     public static APIGatewayV2HTTPEvent withToken(String file, String token) {
         return deserialize(text(file).replace(PLACEHOLDER, token));
+    }
+
+    /**
+     * The claims of the corporate token in {@code admin-explain-jwt.json}, as the token holds them;
+     * the event's {@code authorizer.jwt.claims} holds the same claims as API Gateway flattens them.
+     */
+    public static Map<String, Object> corporateClaims() {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", "kitevend-admin");
+        claims.put("exp", 1747322700L);
+        claims.put("groups", List.of("everyone", "kitevend-readers"));
+        claims.put("iat", 1747319100L);
+        claims.put("iss", "https://idp.example.com/oauth2/default");
+        claims.put("sub", "00u1a2b3c4d5e6f7g8h9");
+        return claims;
+    }
+
+    /** A token of the corporate identity provider with these claims, signed with a test key. */
+    public static String corporateToken(Map<String, Object> claims) {
+        return new TokenMinter(corporateKey(), String.valueOf(claims.get("iss")), String.valueOf(claims.get("aud")))
+                .sign(claims);
+    }
+
+    /** The sample's text with its corporate token in place: the token whose claims its authorizer context holds. */
+    public static String withCorporateToken(String file) {
+        return text(file).replace(CORPORATE_PLACEHOLDER, corporateToken(corporateClaims()));
+    }
+
+    private static synchronized RSAKey corporateKey() {
+        if (corporateKey == null) {
+            corporateKey = TestKeys.rsa();
+        }
+        return corporateKey;
     }
 
     /** The event exactly as it is in the repository. */

@@ -1,11 +1,7 @@
 package io.kitevend.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.kitevend.binding.Glob;
-import io.kitevend.json.Json;
+import io.kitevend.credentials.SessionRequests;
 import io.kitevend.text.Text;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +9,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who may use the admin API: principal ARN globs for readers and writers (writers may also read)
- * and, optionally, a corporate identity provider's JWTs with a groups claim mapped to the same
- * two roles. Nothing else: no authorizer context, an unknown principal, or a Buildkite job token
+ * Who may use the admin API: principal ARN patterns for readers and writers (writers may also
+ * read) and, optionally, a corporate identity provider's JWTs with a groups claim (a JSON array,
+ * each string one group) mapped to the same two roles. Nothing else: no authorizer context, an unknown principal, or a Buildkite job token
  * is refused.
  *
- * @param readers globs over principal ARNs ({@code *} and {@code ?}) that may read
- * @param writers globs over principal ARNs that may read and change
+ * @param readers patterns of the principal ARNs that may read
+ * @param writers patterns of the principal ARNs that may read and change
  * @param jwtIssuer the only issuer whose JWTs are admin credentials; empty: JWT callers are refused
  * @param groupsClaim the claim that lists a JWT caller's groups
  * @param readerGroups groups that may read
@@ -27,8 +23,8 @@ import java.util.Set;
  * @param buildkiteIssuer the Buildkite issuer, whose tokens are never admin credentials
  */
 public record AdminAccess(
-        List<String> readers,
-        List<String> writers,
+        List<PrincipalPattern> readers,
+        List<PrincipalPattern> writers,
         Optional<String> jwtIssuer,
         String groupsClaim,
         Set<String> readerGroups,
@@ -38,7 +34,8 @@ public record AdminAccess(
     /** Buildkite's issuer, refused whatever the configuration says. */
     public static final String BUILDKITE_ISSUER = "https://agent.buildkite.com";
 
-    private static final int MAX_PRINCIPAL = 2048;
+    private static final int MAX_PRINCIPAL = PrincipalPattern.MAX_LENGTH;
+    private static final String VENDED = SessionRequests.SESSION_NAME_PREFIX;
 
     public enum Role {
         NONE,
@@ -79,6 +76,10 @@ public record AdminAccess(
         if (arn == null || arn.isBlank() || arn.length() > MAX_PRINCIPAL || hasControl(arn)) {
             return new Decision(Role.NONE, null, "the IAM authorizer context has no usable principal ARN");
         }
+        if (isVendedSession(arn)) {
+            return new Decision(
+                    Role.NONE, arn, "a session kitevend vended to a job (" + VENDED + "...) is never an admin");
+        }
         if (matchesAny(writers, arn)) {
             return new Decision(Role.WRITER, arn, null);
         }
@@ -88,9 +89,9 @@ public record AdminAccess(
         return new Decision(Role.NONE, arn, "the principal matches no reader or writer pattern");
     }
 
-    private Decision jwt(Map<String, String> claims) {
-        String iss = claims.get("iss");
-        String sub = claims.get("sub");
+    private Decision jwt(Map<String, Object> claims) {
+        String iss = claims.get("iss") instanceof String s ? s : null;
+        String sub = claims.get("sub") instanceof String s ? s : null;
         String principal = "jwt:" + printable(iss) + "#" + printable(sub);
         if (iss == null || sub == null || iss.isBlank() || sub.isBlank()) {
             return new Decision(Role.NONE, principal, "the JWT has no issuer or subject");
@@ -109,6 +110,9 @@ public record AdminAccess(
             return new Decision(Role.NONE, principal, "the JWT's issuer is not the configured admin issuer");
         }
         Set<String> groups = groups(claims.get(groupsClaim));
+        if (groups == null) {
+            return new Decision(Role.NONE, principal, "the JWT's " + groupsClaim + " claim is not a list of strings");
+        }
         if (groups.stream().anyMatch(writerGroups::contains)) {
             return new Decision(Role.WRITER, principal, null);
         }
@@ -119,42 +123,43 @@ public record AdminAccess(
     }
 
     /**
-     * The groups of a JWT caller. API Gateway passes every claim as a string: a list claim arrives
-     * as {@code [a b c]}; a JSON array or a comma-separated list is read too.
+     * The groups of a JWT caller: the groups claim of the token, a JSON array in which each string is
+     * one group, matched whole (a group named {@code Self-service admins} is not {@code admins}).
+     * Empty when the claim is absent; null when it is anything but a list of strings.
      */
-    static Set<String> groups(String raw) {
+    static Set<String> groups(Object claim) {
+        if (claim == null) {
+            return Set.of();
+        }
+        if (!(claim instanceof List<?> list)) {
+            return null;
+        }
         Set<String> out = new LinkedHashSet<>();
-        if (raw == null || raw.isBlank()) {
-            return out;
-        }
-        String text = raw.strip();
-        if (text.startsWith("[")) {
-            try {
-                JsonNode array = Json.readTree(text);
-                if (array != null && array.isArray()) {
-                    array.forEach(n -> {
-                        if (n.isTextual() && !n.asText().isBlank()) {
-                            out.add(n.asText());
-                        }
-                    });
-                    return out;
-                }
-            } catch (Exception notJson) {
-                // API Gateway's own form: [a b c]
+        for (Object group : list) {
+            if (!(group instanceof String name)) {
+                return null;
             }
-            text = text.substring(1, text.endsWith("]") ? text.length() - 1 : text.length());
+            out.add(name);
         }
-        Arrays.stream(text.split("[,\\s]+"))
-                .map(String::strip)
-                .filter(s -> !s.isEmpty())
-                .forEach(out::add);
         return out;
     }
 
-    private static boolean matchesAny(List<String> patterns, String arn) {
-        List<Glob> globs = new ArrayList<>(patterns.size());
-        patterns.forEach(p -> globs.add(Glob.compile(p)));
-        return globs.stream().anyMatch(g -> g.matches(arn));
+    private static boolean matchesAny(List<PrincipalPattern> patterns, String arn) {
+        return patterns.stream().anyMatch(p -> p.matches(arn));
+    }
+
+    /**
+     * A role session named as kitevend names the sessions it vends to jobs. The IAM authorizer
+     * context carries no source identity, so a session chained from a vended one under another
+     * name is not recognised here; see the README (admin roles that vended sessions cannot assume).
+     */
+    static boolean isVendedSession(String arn) {
+        PrincipalPattern.Split split = PrincipalPattern.Split.of(arn);
+        List<String> segments = split.segments();
+        return segments.size() == 8
+                && segments.get(2).equals("sts")
+                && segments.get(5).equals("assumed-role")
+                && segments.get(7).startsWith(VENDED);
     }
 
     private static boolean hasControl(String s) {

@@ -1,9 +1,6 @@
 package io.kitevend.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.AuditTrail;
@@ -15,52 +12,35 @@ import io.kitevend.http.HttpRequest;
 import io.kitevend.http.HttpResponse;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
-import io.kitevend.json.Json;
 import io.kitevend.json.LogLine;
 import io.kitevend.text.Identifiers;
 import io.kitevend.text.Text;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * The admin API as one use case per request: establish who calls (readers read, writers also
- * change; everyone else gets 403 and an audit record), route, run the operation, answer in JSON
- * or RFC 9457 problem+json. The rules live in {@link BindingAdmin}, {@link Explainer} and
- * {@link AuditReader}; this class only maps HTTP to them.
- *
- * <pre>
- * GET    /v1/admin/bindings?organization=&amp;pipeline=&amp;limit=&amp;page=
- * GET    /v1/admin/bindings/{organization}/{name}
- * PUT    /v1/admin/bindings/{organization}/{name}     (If-Match: replace; none: create)
- * DELETE /v1/admin/bindings/{organization}/{name}     (If-Match required)
- * POST   /v1/admin/apply?dry_run=&amp;prune=
- * POST   /v1/admin/explain
- * GET    /v1/admin/audit?organization=&amp;pipeline=&amp;decision=&amp;from=&amp;to=&amp;limit=&amp;page=
- * </pre>
+ * The admin API's routes ({@link AdminRoute}), one use case per request: establish who calls
+ * (readers read, writers also change; everyone else gets 403), resolve the route, read the
+ * request's parts ({@link AdminRequest}), run the operation, answer ({@link AdminResponses}), and
+ * audit it, reads and refusals included. The rules live in {@link BindingAdmin}, {@link Explainer}
+ * and {@link AuditReader}.
  */
 public final class AdminService {
-    public static final String PREFIX = "/v1/admin";
-    public static final int MAX_BINDING_BODY = 64 * 1024;
+    public static final int MAX_BINDING_BODY = BindingAdmin.MAX_BINDING_JSON;
     public static final int MAX_DOCUMENT_BODY = 1024 * 1024;
     public static final int MAX_EXPLAIN_BODY = 16 * 1024;
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 100;
     static final String BINDINGS_TOKEN = "bindings";
 
-    private static final Pattern VERSION = Pattern.compile("\"?([0-9]{1,18})\"?");
-    private static final Pattern JSON_TYPE = Pattern.compile("application/json\\s*(;.*)?");
-    private static final Pattern DOCUMENT_TYPE =
-            Pattern.compile("(application/json|application/yaml|text/yaml)\\s*(;.*)?");
+    private static final Set<String> EXPLAIN_FIELDS = Set.of("claims", "token", "binding");
 
     private final AdminAccess access;
     private final BindingAdmin bindings;
@@ -90,114 +70,88 @@ public final class AdminService {
         this.log = log;
     }
 
-    /** The operations, each needing a reader or a writer. */
-    enum Operation {
-        LIST,
-        GET,
-        PUT,
-        DELETE,
-        APPLY,
-        EXPLAIN,
-        AUDIT
-    }
-
-    /** A request's route: its operation (null when there is none) and the binding it names. */
-    record Route(Operation operation, String organization, String name, int status, String allow) {
-        static Route of(Operation op, String organization, String name) {
-            return new Route(op, organization, name, 200, null);
-        }
-
-        static Route none(int status, String allow) {
-            return new Route(null, null, null, status, allow);
-        }
-    }
-
-    static Route route(String method, String path) {
-        String p = path == null ? "" : path;
-        int at = p.indexOf(PREFIX + "/");
-        String rest = at < 0 ? "" : p.substring(at + PREFIX.length());
-        String[] parts = rest.split("/", -1);
-        // rest starts with "/", so parts[0] is empty.
-        if (parts.length == 2 && parts[1].equals("bindings")) {
-            return method.equals("GET") ? Route.of(Operation.LIST, null, null) : Route.none(405, "GET");
-        }
-        if (parts.length == 4 && parts[1].equals("bindings") && !parts[2].isEmpty() && !parts[3].isEmpty()) {
-            return switch (method) {
-                case "GET" -> Route.of(Operation.GET, parts[2], parts[3]);
-                case "PUT" -> Route.of(Operation.PUT, parts[2], parts[3]);
-                case "DELETE" -> Route.of(Operation.DELETE, parts[2], parts[3]);
-                default -> Route.none(405, "GET, PUT, DELETE");
-            };
-        }
-        if (parts.length == 2 && parts[1].equals("apply")) {
-            return method.equals("POST") ? Route.of(Operation.APPLY, null, null) : Route.none(405, "POST");
-        }
-        if (parts.length == 2 && parts[1].equals("explain")) {
-            return method.equals("POST") ? Route.of(Operation.EXPLAIN, null, null) : Route.none(405, "POST");
-        }
-        if (parts.length == 2 && parts[1].equals("audit")) {
-            return method.equals("GET") ? Route.of(Operation.AUDIT, null, null) : Route.none(405, "GET");
-        }
-        return Route.none(404, null);
-    }
-
     /** What a request attempts, in the words of the audit record. */
-    static String action(Route route, AdminRequest request) {
-        if (route.operation() == null) {
+    static String action(AdminRoute route, AdminRequest request) {
+        if (route == null) {
             return "unknown";
         }
-        return switch (route.operation()) {
-            case LIST -> "list";
-            case GET -> "get";
-            case PUT -> request.header("if-match") == null ? BindingAdmin.CREATE : BindingAdmin.REPLACE;
-            case DELETE -> BindingAdmin.DELETE;
+        return switch (route) {
+            case LIST_BINDINGS -> "list";
+            case GET_BINDING -> "get";
+            case PUT_BINDING -> request.header("if-match") == null ? BindingAdmin.CREATE : BindingAdmin.REPLACE;
+            case DELETE_BINDING -> BindingAdmin.DELETE;
             case APPLY -> "apply";
             case EXPLAIN -> "explain";
-            case AUDIT -> "audit";
+            case QUERY_AUDIT -> "audit";
+            case GET_AUDIT_RECORD -> "audit_record";
         };
     }
 
     /** True when the request may change something: a writer's. A dry-run apply changes nothing, so readers may. */
-    static boolean changes(Route route, AdminRequest request) {
-        if (route.operation() == null) {
+    static boolean changes(AdminRoute route, AdminRequest request) {
+        if (route == null) {
             return false;
         }
-        return switch (route.operation()) {
-            case PUT, DELETE -> true;
+        return switch (route) {
+            case PUT_BINDING, DELETE_BINDING -> true;
             case APPLY -> !"true".equals(request.param("dry_run"));
-            default -> false;
+            case LIST_BINDINGS, GET_BINDING, EXPLAIN, QUERY_AUDIT, GET_AUDIT_RECORD -> false;
         };
     }
 
+    /**
+     * Answers one request and audits it: a change is audited by the change itself (one record
+     * per binding changed, with before and after); every other request, read, refusal or failed
+     * attempt, by one record of its own with the principal, the action, what it named and its
+     * outcome. When that record cannot be stored it is still in the log, and the answer stands.
+     */
     public HttpResponse handle(AdminRequest request) {
         long started = System.nanoTime();
         AdminAccess.Decision who = access.decide(request.caller());
-        Route route = route(request.method(), request.http().path());
-        boolean changes = changes(route, request);
-        if (!who.role().mayRead() || (changes && !who.role().mayWrite())) {
-            String detail = who.role().mayRead() ? "a reader may not make changes" : who.detail();
-            recordRefusal(request, who, route, detail, started);
-            return Problem.of(
-                            ProblemType.FORBIDDEN,
-                            who.role().mayRead()
-                                    ? "This request changes bindings; only admin writers may make it."
-                                    : "The caller is not an admin reader or writer of kitevend.")
-                    .toResponse(request.requestId());
-        }
-        if (route.operation() == null) {
-            if (route.status() == 405) {
-                HttpResponse r = Problem.of(ProblemType.METHOD_NOT_ALLOWED, "This path accepts " + route.allow() + ".")
-                        .toResponse(request.requestId());
-                Map<String, String> headers = new LinkedHashMap<>(r.headers());
-                headers.put("allow", route.allow());
-                return new HttpResponse(405, headers, r.body());
+        AdminRoute.Resolution resolved =
+                AdminRoute.resolve(request.method(), request.http().path());
+        AuditRecord record = newRecord(request, who, resolved);
+        Answer answer = answer(request, who, resolved, record);
+        if (!answer.changesRecorded()) {
+            record.latencyMillis((System.nanoTime() - started) / 1_000_000);
+            try {
+                audit.write(record, unstored -> {});
+            } catch (DependencyUnavailableException e) {
+                // The record is in the log; the answer stands.
             }
-            return Problem.of(
+        }
+        return answer.response();
+    }
+
+    /** An answer, and whether what it changed was audited change by change (then the request needs no record of its own). */
+    private record Answer(HttpResponse response, boolean changesRecorded) {}
+
+    private Answer answer(
+            AdminRequest request, AdminAccess.Decision who, AdminRoute.Resolution resolved, AuditRecord record) {
+        AdminRoute route = resolved.route();
+        if (!who.role().mayRead() || (changes(route, request) && !who.role().mayWrite())) {
+            String detail = who.role().mayRead() ? "a reader may not make changes" : who.detail();
+            Problem refusal = Problem.of(
+                    ProblemType.FORBIDDEN,
+                    who.role().mayRead()
+                            ? "This request changes bindings; only admin writers may make it."
+                            : "The caller is not an admin reader or writer of kitevend.");
+            record.outcome(Decision.DENY, "forbidden", detail, refusal.type().status());
+            return new Answer(refusal.toResponse(request.requestId()), false);
+        }
+        if (route == null) {
+            if (resolved.status() == 405) {
+                record.outcome(Decision.DENY, ProblemType.METHOD_NOT_ALLOWED.code(), null, 405);
+                return new Answer(AdminResponses.methodNotAllowed(resolved.allow(), request.requestId()), false);
+            }
+            return problem(
+                    request,
+                    record,
+                    Problem.of(
                             ProblemType.NOT_FOUND,
                             "There is no admin route " + request.method() + " "
                                     + Text.printableAscii(
-                                            Objects.toString(request.http().path(), ""), 100) + ".")
-                    .toResponse(request.requestId());
+                                            Objects.toString(request.http().path(), ""), 100) + "."));
         }
         Actor actor = new Actor(
                 request.requestId(),
@@ -208,38 +162,69 @@ public final class AdminService {
             if (request.header(HttpRequest.UNDECODABLE_BODY) != null) {
                 throw AdminProblem.malformed("The body is not valid base64.");
             }
-            return switch (route.operation()) {
-                case LIST -> list(request);
-                case GET -> get(route);
-                case PUT -> put(request, route, actor);
-                case DELETE -> delete(request, route, actor);
-                case APPLY -> apply(request, actor);
-                case EXPLAIN -> explain(request);
-                case AUDIT -> audit(request);
+            Answer answer = switch (route) {
+                case LIST_BINDINGS -> read(list(request));
+                case GET_BINDING -> read(get(resolved));
+                case PUT_BINDING -> new Answer(put(request, resolved, actor), true);
+                case DELETE_BINDING -> new Answer(delete(request, resolved, actor), true);
+                case APPLY -> {
+                    BindingAdmin.ApplyResult result = apply(request, actor);
+                    boolean changed = !result.dryRun() && !result.changes().isEmpty();
+                    yield new Answer(AdminResponses.applied(result), changed);
+                }
+                case EXPLAIN -> read(explain(request, record));
+                case QUERY_AUDIT -> read(AdminResponses.auditRecords(auditReader.read(request)));
+                case GET_AUDIT_RECORD ->
+                    read(AdminResponses.auditRecords(auditReader.byRequestId(resolved.parameter("request_id"))));
             };
+            record.outcome(
+                    Decision.ALLOW,
+                    changes(route, request) ? AuditRecord.ADMIN_UNCHANGED : AuditRecord.ADMIN_READ,
+                    null,
+                    answer.response().status());
+            return answer;
         } catch (AdminProblem p) {
-            return p.problem().toResponse(request.requestId());
+            return problem(request, record, p.problem());
         } catch (DependencyUnavailableException e) {
-            return Problem.unavailable(
+            return problem(
+                    request,
+                    record,
+                    Problem.unavailable(
                             "A service kitevend depends on is unavailable; nothing was changed by this request. Retry later.",
-                            e.retryAfter())
-                    .toResponse(request.requestId());
+                            e.retryAfter()));
         } catch (RuntimeException e) {
             logError(request, e);
-            return Problem.of(ProblemType.INTERNAL_ERROR, "Unexpected error.").toResponse(request.requestId());
+            return problem(request, record, Problem.of(ProblemType.INTERNAL_ERROR, "Unexpected error."));
         }
     }
 
-    // ------------------------------------------------------------------ routes
+    private static Answer read(HttpResponse response) {
+        return new Answer(response, false);
+    }
+
+    /**
+     * A problem for the caller, and as the request's outcome: refused (4xx) or failed (5xx). A
+     * change made before a failure to store its record is audited already, in the log.
+     */
+    private static Answer problem(AdminRequest request, AuditRecord record, Problem problem) {
+        int status = problem.type().status();
+        record.outcome(
+                status >= 500 ? Decision.ERROR : Decision.DENY,
+                problem.type().code(),
+                Text.printable(problem.detail(), 300),
+                status);
+        return new Answer(
+                problem.toResponse(request.requestId()), problem.extensions().containsKey("change_applied"));
+    }
 
     private HttpResponse list(AdminRequest request) throws AdminProblem, DependencyUnavailableException {
-        int limit = limit(request.param("limit"), DEFAULT_LIMIT, MAX_LIMIT);
+        int limit = request.limit(DEFAULT_LIMIT, MAX_LIMIT);
         String organization = request.param("organization");
         String pipeline = request.param("pipeline");
         String after = null;
         String page = request.param("page");
         if (page != null) {
-            PageTokens.Decoded token = PageTokens.decode(BINDINGS_TOKEN, page);
+            PageTokens.Decoded token = PageTokens.decode(BINDINGS_TOKEN, page, Identifiers.BINDING_NAME::matches);
             if (!token.agrees("organization", organization) || !token.agrees("pipeline", pipeline)) {
                 throw AdminProblem.malformed("'page' belongs to a different query");
             }
@@ -260,33 +245,32 @@ public final class AdminService {
             throw AdminProblem.malformed("'pipeline' is not a pipeline slug");
         }
         BindingAdmin.Listing listing = bindings.list(organization, pipeline, after, limit);
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        ArrayNode list = body.putArray("bindings");
-        listing.bindings().forEach(b -> list.add(BindingsDocument.toJson(b)));
+        String next = null;
         if (listing.nextAfter() != null) {
             Map<String, String> q = new LinkedHashMap<>();
             q.put("organization", organization);
             q.put("pipeline", pipeline);
-            body.put("next_page", PageTokens.encode(BINDINGS_TOKEN, q, listing.nextAfter()));
+            next = PageTokens.encode(BINDINGS_TOKEN, q, listing.nextAfter());
         }
-        return json(200, body, Map.of());
+        return AdminResponses.listing(listing, next);
     }
 
-    private HttpResponse get(Route route) throws AdminProblem, DependencyUnavailableException {
+    private HttpResponse get(AdminRoute.Resolution route) throws AdminProblem, DependencyUnavailableException {
         checkKey(route);
-        Binding b = bindings.get(route.organization(), route.name());
-        return json(200, BindingsDocument.toJson(b), Map.of("etag", etag(b)));
+        return AdminResponses.binding(200, bindings.get(route.parameter("organization"), route.parameter("name")));
     }
 
-    private HttpResponse put(AdminRequest request, Route route, Actor actor)
+    private HttpResponse put(AdminRequest request, AdminRoute.Resolution route, Actor actor)
             throws AdminProblem, DependencyUnavailableException {
-        Long ifMatch = ifMatch(request);
-        JsonNode body = jsonBody(request, MAX_BINDING_BODY);
+        Long ifMatch = request.ifMatch();
+        JsonNode body = request.jsonBody(MAX_BINDING_BODY);
+        String organization = route.parameter("organization");
+        String name = route.parameter("name");
         List<FieldError> errors = new ArrayList<>();
         Binding parsed = BindingsDocument.fromJson(body, errors);
         for (String field : List.of("organization", "name")) {
             JsonNode given = body.get(field);
-            String inPath = field.equals("name") ? route.name() : route.organization();
+            String inPath = route.parameter(field);
             if (given != null
                     && !given.isNull()
                     && !(given.isTextual() && given.asText().equals(inPath))) {
@@ -295,70 +279,49 @@ public final class AdminService {
             }
         }
         Binding candidate = (parsed == null ? Binding.builder().build() : parsed)
-                .toBuilder()
-                        .organization(route.organization())
-                        .name(route.name())
-                        .build();
+                .toBuilder().organization(organization).name(name).build();
         errors.addAll(bindings.validate(candidate));
         if (!errors.isEmpty()) {
             throw AdminProblem.invalid(errors);
         }
         if (ifMatch == null) {
-            Binding created = bindings.create(actor, candidate);
-            return json(
-                    201,
-                    BindingsDocument.toJson(created),
-                    Map.of(
-                            "etag",
-                            etag(created),
-                            "location",
-                            PREFIX + "/bindings/" + created.organization() + "/" + created.name()));
+            return AdminResponses.created(bindings.create(actor, candidate));
         }
-        Binding replaced = bindings.replace(actor, candidate, ifMatch);
-        return json(200, BindingsDocument.toJson(replaced), Map.of("etag", etag(replaced)));
+        return AdminResponses.binding(200, bindings.replace(actor, candidate, ifMatch));
     }
 
-    private HttpResponse delete(AdminRequest request, Route route, Actor actor)
+    private HttpResponse delete(AdminRequest request, AdminRoute.Resolution route, Actor actor)
             throws AdminProblem, DependencyUnavailableException {
-        Long ifMatch = ifMatch(request);
+        Long ifMatch = request.ifMatch();
         if (ifMatch == null) {
             throw AdminProblem.of(
                     ProblemType.IF_MATCH_REQUIRED, "Send If-Match with the binding's ETag (from GET) to delete it.");
         }
         checkKey(route);
-        bindings.delete(actor, route.organization(), route.name(), ifMatch);
-        return new HttpResponse(204, Map.of("cache-control", "no-store"), null);
+        bindings.delete(actor, route.parameter("organization"), route.parameter("name"), ifMatch);
+        return AdminResponses.deleted();
     }
 
-    private HttpResponse apply(AdminRequest request, Actor actor) throws AdminProblem, DependencyUnavailableException {
-        boolean dryRun = flag(request, "dry_run");
-        boolean prune = flag(request, "prune");
-        String text =
-                body(request, MAX_DOCUMENT_BODY, DOCUMENT_TYPE, "application/yaml, text/yaml or application/json");
+    private BindingAdmin.ApplyResult apply(AdminRequest request, Actor actor)
+            throws AdminProblem, DependencyUnavailableException {
+        boolean dryRun = request.flag("dry_run");
+        boolean prune = request.flag("prune");
+        String text = request.documentBody(MAX_DOCUMENT_BODY);
         List<Binding> document;
         try {
             document = BindingsDocument.parse(text, bindings::validate);
         } catch (BindingsDocument.InvalidDocumentException e) {
             throw AdminProblem.invalid(e.errors());
         }
-        BindingAdmin.ApplyResult result = bindings.apply(actor, document, dryRun, prune);
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("dry_run", result.dryRun());
-        body.put("prune", result.prune());
-        strings(body.putArray("created"), result.created());
-        strings(body.putArray("updated"), result.updated());
-        strings(body.putArray("unchanged"), result.unchanged());
-        strings(body.putArray("deleted"), result.deleted());
-        ArrayNode changes = body.putArray("changes");
-        result.changes().forEach(c -> changes.add(BindingAdmin.json(c)));
-        return json(200, body, Map.of());
+        return bindings.apply(actor, document, dryRun, prune);
     }
 
-    private HttpResponse explain(AdminRequest request) throws AdminProblem, DependencyUnavailableException {
-        JsonNode body = jsonBody(request, MAX_EXPLAIN_BODY);
+    /** Explains; the request's record names the organization and pipeline explained. */
+    private HttpResponse explain(AdminRequest request, AuditRecord record)
+            throws AdminProblem, DependencyUnavailableException {
+        JsonNode body = request.jsonBody(MAX_EXPLAIN_BODY);
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!Set.of("claims", "token", "binding").contains(field)) {
+            if (!EXPLAIN_FIELDS.contains(it.next())) {
                 throw AdminProblem.malformed("the body has an unknown field; accepted fields: claims, token, binding");
             }
         }
@@ -376,162 +339,62 @@ public final class AdminService {
             }
             requested = b.asText();
         }
-        Explainer.Explanation e;
+        Explainer.Explanation explained;
         if (hasToken) {
             if (!body.get("token").isTextual()) {
                 throw AdminProblem.malformed("'token' must be a string");
             }
-            e = explainer.explainToken(body.get("token").asText().strip(), requested);
+            explained = explainer.explainToken(body.get("token").asText().strip(), requested);
         } else {
-            e = explainer.explainClaims(body.get("claims"), requested);
+            explained = explainer.explainClaims(body.get("claims"), requested);
         }
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("organization", e.organization());
-        out.put("pipeline", e.pipeline());
-        ArrayNode list = out.putArray("bindings");
-        for (Explainer.Candidate c : e.bindings()) {
-            ObjectNode n = list.addObject();
-            n.put("name", c.name());
-            n.put("matched", c.matched());
-            n.put("reason", c.reason());
-        }
-        out.put("decision", e.decision());
-        out.put("selected", e.selected());
-        out.put("reason", e.reason());
-        ArrayNode matched = out.putArray("matched");
-        e.matched().forEach(matched::add);
-        ObjectNode assumed = out.putObject("assumed_claims");
-        e.assumedClaims().forEach(assumed::put);
-        ArrayNode missing = out.putArray("missing_claims");
-        e.missingClaims().forEach(missing::add);
-        return json(200, out, Map.of());
+        record.bindingOrganization(explained.organization());
+        record.target(Text.printableAscii(
+                "pipeline=" + explained.pipeline() + (hasToken ? " by=token" : " by=claims")
+                        + (requested == null ? "" : " binding=" + requested),
+                300));
+        return AdminResponses.explanation(explained);
     }
 
-    private HttpResponse audit(AdminRequest request) throws AdminProblem, DependencyUnavailableException {
-        AuditReader.Result result = auditReader.read(request);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("records", result.records());
-        if (result.nextPage() != null) {
-            body.put("next_page", result.nextPage());
-        }
-        return json(200, Json.mapper().valueToTree(body), Map.of());
-    }
-
-    // ------------------------------------------------------------------ request parts
-
-    private static void checkKey(Route route) throws AdminProblem {
-        if (!Identifiers.ORGANIZATION_SLUG.matches(route.organization())
-                || !Identifiers.BINDING_NAME.matches(route.name())) {
+    private static void checkKey(AdminRoute.Resolution route) throws AdminProblem {
+        if (!Identifiers.ORGANIZATION_SLUG.matches(route.parameter("organization"))
+                || !Identifiers.BINDING_NAME.matches(route.parameter("name"))) {
             throw AdminProblem.malformed("the path must name a binding as /v1/admin/bindings/ORGANIZATION/NAME");
         }
     }
 
-    /** The version in If-Match ({@code "3"}, as the ETag gives it, or {@code 3}); null when absent. */
-    private static Long ifMatch(AdminRequest request) throws AdminProblem {
-        String raw = request.header("if-match");
-        if (raw == null) {
-            return null;
-        }
-        var m = VERSION.matcher(raw.strip());
-        if (!m.matches()) {
-            throw AdminProblem.malformed(
-                    "If-Match must be the binding's ETag, such as \"3\" (one version; no * or lists)");
-        }
-        return Long.parseLong(m.group(1));
-    }
-
-    private static boolean flag(AdminRequest request, String name) throws AdminProblem {
-        String v = request.param(name);
-        if (v == null) {
-            return false;
-        }
-        return switch (v) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw AdminProblem.malformed("'" + name + "' must be true or false");
-        };
-    }
-
-    /** Parses a limit parameter: a whole number from 1 to {@code max}. */
-    static int limit(String raw, int fallback, int max) throws AdminProblem {
-        if (raw == null) {
-            return fallback;
-        }
-        if (!raw.matches("[0-9]{1,4}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > max) {
-            throw AdminProblem.malformed("'limit' must be a whole number from 1 to " + max);
-        }
-        return Integer.parseInt(raw);
-    }
-
-    private static String body(AdminRequest request, int max, Pattern types, String accepted) throws AdminProblem {
-        String body = request.body();
-        if (body == null || body.isBlank()) {
-            throw AdminProblem.malformed("The request needs a body (" + accepted + ").");
-        }
-        if (body.getBytes(StandardCharsets.UTF_8).length > max) {
-            throw AdminProblem.of(ProblemType.PAYLOAD_TOO_LARGE, "The body must be at most " + max + " bytes.");
-        }
-        String type = request.header("content-type");
-        if (type == null
-                || !types.matcher(type.toLowerCase(Locale.ROOT).strip()).matches()) {
-            throw AdminProblem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body as " + accepted + ".");
-        }
-        return body;
-    }
-
-    private static JsonNode jsonBody(AdminRequest request, int max) throws AdminProblem {
-        String text = body(request, max, JSON_TYPE, "application/json");
-        JsonNode node;
-        try {
-            node = Json.readTree(text);
-        } catch (Exception e) {
-            throw AdminProblem.malformed("The body is not valid JSON.");
-        }
-        if (node == null || !node.isObject()) {
-            throw AdminProblem.malformed("The body must be a JSON object.");
-        }
-        return node;
-    }
-
-    // ------------------------------------------------------------------ answers
-
-    private static void strings(ArrayNode array, List<String> values) {
-        values.forEach(array::add);
-    }
-
-    private static String etag(Binding b) {
-        return "\"" + b.version() + "\"";
-    }
-
-    private static HttpResponse json(int status, JsonNode body, Map<String, String> extraHeaders) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("content-type", "application/json");
-        headers.put("cache-control", "no-store");
-        headers.putAll(extraHeaders);
-        return new HttpResponse(status, headers, Json.write(body));
-    }
-
-    /** A refused attempt is an audit record too (a read is not, when it is allowed). */
-    private void recordRefusal(
-            AdminRequest request, AdminAccess.Decision who, Route route, String detail, long started) {
+    /**
+     * The request's own record, before its outcome: who, what it attempts, and what it names (the
+     * binding of its path, or its path parameters and query, such as a read's filters).
+     */
+    private AuditRecord newRecord(AdminRequest request, AdminAccess.Decision who, AdminRoute.Resolution route) {
         AuditRecord r = new AuditRecord(request.requestId(), clock.instant(), AuditRecord.KIND_ADMIN);
-        r.outcome(Decision.DENY, "forbidden", detail, ProblemType.FORBIDDEN.status());
         r.principal(who.principal());
-        r.action(action(route, request));
-        if (route.name() != null
-                && Identifiers.BINDING_NAME.matches(route.name())
-                && Identifiers.ORGANIZATION_SLUG.matches(route.organization())) {
-            r.binding(route.name());
-            r.bindingOrganization(route.organization());
+        r.action(action(route.route(), request));
+        String organization = route.parameter("organization");
+        String name = route.parameter("name");
+        if (name != null
+                && Identifiers.BINDING_NAME.matches(name)
+                && Identifiers.ORGANIZATION_SLUG.matches(organization)) {
+            r.binding(name);
+            r.bindingOrganization(organization);
+        } else if (request.param("organization") != null
+                && Identifiers.ORGANIZATION_SLUG.matches(request.param("organization"))) {
+            r.bindingOrganization(request.param("organization"));
+        }
+        List<String> named = new ArrayList<>();
+        route.parameters().forEach((k, v) -> named.add(k + "=" + v));
+        AdminRequest.QUERY_PARAMETERS.stream().sorted().forEach(k -> {
+            if (request.param(k) != null) {
+                named.add(k + "=" + request.param(k));
+            }
+        });
+        if (!named.isEmpty()) {
+            r.target(Text.printableAscii(String.join(" ", named), 300));
         }
         r.sourceIp(request.http().sourceIp());
         r.userAgent(request.http().userAgent());
-        r.latencyMillis((System.nanoTime() - started) / 1_000_000);
-        try {
-            audit.write(r, unstored -> {});
-        } catch (DependencyUnavailableException e) {
-            // Still refused; the record is in the log.
-        }
+        return r;
     }
 
     private void logError(AdminRequest request, RuntimeException e) {

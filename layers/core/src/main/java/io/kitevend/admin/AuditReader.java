@@ -6,6 +6,7 @@ import io.kitevend.audit.AuditFilter;
 import io.kitevend.audit.AuditPage;
 import io.kitevend.audit.AuditQuery;
 import io.kitevend.audit.Decision;
+import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
 import io.kitevend.text.Identifiers;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads the audit trail for admins: by organization, pipeline, decision and time window (default
@@ -30,6 +32,16 @@ public final class AuditReader {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 100;
     static final String TOKEN_KIND = "audit";
+    static final int MAX_REQUEST_ID = 256;
+
+    private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_REQUEST_ID + "}");
+    /** A record's position in the newest-first order (its time and request id, see {@link AuditQuery#position}). */
+    private static final Pattern POSITION = Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#[\\x21-\\x7E]{1," + MAX_REQUEST_ID + "}");
+    /** Four-digit years: the audit table's keys are fixed-width text, so its times are too. */
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private final AuditQuery query;
     private final Set<String> organizations;
@@ -49,7 +61,7 @@ public final class AuditReader {
      * limit, page} (an empty one counts as absent, as on every admin route).
      */
     public Result read(AdminRequest request) throws AdminProblem, DependencyUnavailableException {
-        int limit = AdminService.limit(request.param("limit"), DEFAULT_LIMIT, MAX_LIMIT);
+        int limit = request.limit(DEFAULT_LIMIT, MAX_LIMIT);
         String organization = request.param("organization");
         String pipeline = request.param("pipeline");
         String decisionText = request.param("decision");
@@ -58,7 +70,7 @@ public final class AuditReader {
         String after = null;
         String page = request.param("page");
         if (page != null) {
-            PageTokens.Decoded token = PageTokens.decode(TOKEN_KIND, page);
+            PageTokens.Decoded token = PageTokens.decode(TOKEN_KIND, page, POSITION.asMatchPredicate());
             // The filters may be repeated with the token (as a CLI does), never changed; the window is the token's.
             for (String name : List.of("organization", "pipeline", "decision")) {
                 if (!token.agrees(name, request.param(name))) {
@@ -122,6 +134,28 @@ public final class AuditReader {
         return new Result(records, next);
     }
 
+    /**
+     * The records of one request, oldest first: what a refused job's request id leads to (reason,
+     * detail, claims, binding, role, the access key id to search CloudTrail with).
+     */
+    public Result byRequestId(String requestId) throws AdminProblem, DependencyUnavailableException {
+        if (!REQUEST_ID.matcher(requestId).matches()) {
+            throw AdminProblem.malformed("the request id must be 1 to " + MAX_REQUEST_ID
+                    + " printable ASCII characters, as a refusal gives it (request_id)");
+        }
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (Map<String, Object> r : query.byRequestId(requestId, MAX_LIMIT)) {
+            records.add(readable(r));
+        }
+        if (records.isEmpty()) {
+            throw AdminProblem.of(
+                    ProblemType.NOT_FOUND,
+                    "There is no audit record of request " + requestId
+                            + " (records expire after the retention period).");
+        }
+        return new Result(records, null);
+    }
+
     /** The stored fields, with an admin record's before and after as JSON rather than text. */
     private static Map<String, Object> readable(Map<String, Object> fields) {
         Map<String, Object> out = new LinkedHashMap<>(fields);
@@ -141,14 +175,19 @@ public final class AuditReader {
     }
 
     private static Instant instant(String name, String text) throws AdminProblem {
+        Instant t;
         try {
-            return Instant.parse(text);
+            t = Instant.parse(text);
         } catch (DateTimeParseException e) {
             try {
-                return OffsetDateTime.parse(text).toInstant();
+                t = OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e2) {
                 throw AdminProblem.malformed("'" + name + "' must be an ISO-8601 time such as 2025-01-31T12:00:00Z");
             }
         }
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw AdminProblem.malformed("'" + name + "' must be a time in a four-digit year (0000 to 9999)");
+        }
+        return t;
     }
 }

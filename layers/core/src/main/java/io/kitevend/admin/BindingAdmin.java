@@ -1,7 +1,5 @@
 package io.kitevend.admin;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.AuditTrail;
@@ -17,6 +15,7 @@ import io.kitevend.binding.Glob;
 import io.kitevend.http.Problem;
 import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +55,13 @@ public final class BindingAdmin {
         this.clock = clock;
     }
 
-    /** Every problem with a binding: the compiler's rules and the deployment's organizations. */
+    /**
+     * The largest binding stored, as JSON: a DynamoDB item holds at most 400 KB, and a change's
+     * audit record holds the binding twice (before and after). The same as a PUT body may be.
+     */
+    public static final int MAX_BINDING_JSON = 64 * 1024;
+
+    /** Every problem with a binding: the compiler's rules, its size and the deployment's organizations. */
     public List<FieldError> validate(Binding b) {
         return validate(compiler, organizations, b);
     }
@@ -67,6 +72,13 @@ public final class BindingAdmin {
      */
     public static List<FieldError> validate(BindingCompiler compiler, Set<String> organizations, Binding b) {
         List<FieldError> errors = new ArrayList<>(compiler.validate(b));
+        int size = Json.write(BindingsDocument.toJson(b)).getBytes(StandardCharsets.UTF_8).length;
+        if (size > MAX_BINDING_JSON) {
+            errors.add(new FieldError(
+                    "",
+                    "binding_too_large",
+                    "is " + size + " bytes as JSON; a binding may be at most " + MAX_BINDING_JSON + " bytes"));
+        }
         if (b.organization() != null && !organizations.contains(b.organization())) {
             errors.add(new FieldError(
                     "organization",
@@ -160,8 +172,33 @@ public final class BindingAdmin {
         return deleted;
     }
 
-    /** One change of an apply: {@code create}, {@code update} or {@code delete}. */
-    public record Change(String action, String organization, String name, Binding before, Binding after) {
+    /** What one change of an apply does: its name in apply's answer and the action its audit record names. */
+    public enum ChangeAction {
+        CREATE("create", BindingAdmin.CREATE),
+        UPDATE("update", BindingAdmin.REPLACE),
+        DELETE("delete", BindingAdmin.DELETE);
+
+        private final String code;
+        private final String auditAction;
+
+        ChangeAction(String code, String auditAction) {
+            this.code = code;
+            this.auditAction = auditAction;
+        }
+
+        /** As apply's answer names it. */
+        public String code() {
+            return code;
+        }
+
+        /** As the audit record names it: the same words as a single change's. */
+        public String auditAction() {
+            return auditAction;
+        }
+    }
+
+    /** One change of an apply. */
+    public record Change(ChangeAction action, String organization, String name, Binding before, Binding after) {
         public String key() {
             return organization + "/" + name;
         }
@@ -200,13 +237,13 @@ public final class BindingAdmin {
             Optional<Binding> current = store.get(wanted.organization(), wanted.name());
             if (current.isEmpty()) {
                 Binding next = stamped(wanted, null, now, actor.principal());
-                changes.add(new Change("create", wanted.organization(), wanted.name(), null, next));
+                changes.add(new Change(ChangeAction.CREATE, wanted.organization(), wanted.name(), null, next));
                 created.add(wanted.organization() + "/" + wanted.name());
             } else if (sameContent(current.get(), wanted)) {
                 unchanged.add(wanted.organization() + "/" + wanted.name());
             } else {
                 Binding next = stamped(wanted, current.get(), now, actor.principal());
-                changes.add(new Change("update", wanted.organization(), wanted.name(), current.get(), next));
+                changes.add(new Change(ChangeAction.UPDATE, wanted.organization(), wanted.name(), current.get(), next));
                 updated.add(wanted.organization() + "/" + wanted.name());
             }
         }
@@ -217,7 +254,7 @@ public final class BindingAdmin {
                     BindingPage page = store.list(organization, after, 100);
                     for (Binding stored : page.bindings()) {
                         if (!named.contains(organization + "/" + stored.name())) {
-                            changes.add(new Change("delete", organization, stored.name(), stored, null));
+                            changes.add(new Change(ChangeAction.DELETE, organization, stored.name(), stored, null));
                             deleted.add(organization + "/" + stored.name());
                         }
                     }
@@ -237,10 +274,9 @@ public final class BindingAdmin {
         for (Change change : changes) {
             try {
                 switch (change.action()) {
-                    case "create" -> store.create(change.after());
-                    case "update" ->
-                        store.replace(change.after(), change.before().version());
-                    default ->
+                    case CREATE -> store.create(change.after());
+                    case UPDATE -> store.replace(change.after(), change.before().version());
+                    case DELETE ->
                         store.delete(
                                 change.organization(),
                                 change.name(),
@@ -257,9 +293,8 @@ public final class BindingAdmin {
             applied.add(change.key());
             // One request may make many changes; each audit record needs its own id (and sort key).
             String recordId = actor.requestId() + "." + (++n);
-            String action = change.action().equals("update") ? REPLACE : change.action();
             try {
-                record(actor, recordId, action, 200, change.before(), change.after());
+                record(actor, recordId, change.action().auditAction(), 200, change.before(), change.after());
             } catch (AdminProblem e) {
                 throw new AdminProblem(new Problem(
                         e.problem().type(),
@@ -364,16 +399,5 @@ public final class BindingAdmin {
             case MISSING -> notFound(e.organization(), e.name());
             case STALE -> stale(e.organization(), e.name());
         };
-    }
-
-    /** The JSON form of a change (apply's answer); {@code before} and {@code after} are null where there is none. */
-    static ObjectNode json(Change c) {
-        var m = JsonNodeFactory.instance.objectNode();
-        m.put("action", c.action());
-        m.put("organization", c.organization());
-        m.put("name", c.name());
-        m.set("before", c.before() == null ? m.nullNode() : BindingsDocument.toJson(c.before()));
-        m.set("after", c.after() == null ? m.nullNode() : BindingsDocument.toJson(c.after()));
-        return m;
     }
 }

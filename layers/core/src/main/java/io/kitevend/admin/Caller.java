@@ -3,7 +3,7 @@ package io.kitevend.admin;
 import java.util.Map;
 
 /**
- * Who called the admin API, as API Gateway's authorizer established it. kitevend never reads a
+ * Who called the admin API, as API Gateway's authorizer established it. kitevend verifies no
  * credential itself: IAM callers were checked by SigV4, JWT callers by the JWT authorizer.
  */
 public sealed interface Caller {
@@ -11,8 +11,12 @@ public sealed interface Caller {
     /** {@code requestContext.authorizer.iam}: the signing principal's ARN. */
     record Iam(String userArn) implements Caller {}
 
-    /** {@code requestContext.authorizer.jwt.claims}: the claims of a verified JWT, as API Gateway passes them. */
-    record Jwt(Map<String, String> claims) implements Caller {
+    /**
+     * The claims of the JWT API Gateway's JWT authorizer verified, as JSON values (a list stays a
+     * list): read from the token itself, not from {@code requestContext.authorizer.jwt.claims},
+     * where every value is flattened to a string.
+     */
+    record Jwt(Map<String, Object> claims) implements Caller {
         public Jwt {
             claims = Map.copyOf(claims);
         }

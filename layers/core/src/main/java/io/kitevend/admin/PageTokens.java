@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The opaque {@code next_page} tokens of the admin API: the query a page belongs to and where the
@@ -48,7 +49,11 @@ final class PageTokens {
         }
     }
 
-    static Decoded decode(String kind, String token) throws AdminProblem {
+    /**
+     * Decodes a token of {@code kind} whose position is one {@code position} accepts (a token is
+     * opaque to callers, so anything else in it was not made here).
+     */
+    static Decoded decode(String kind, String token, Predicate<String> position) throws AdminProblem {
         if (token.length() > MAX_TOKEN) {
             throw AdminProblem.malformed("'page' is not a page token of this query");
         }
@@ -58,6 +63,7 @@ final class PageTokens {
                     || !n.isObject()
                     || !kind.equals(n.path("k").asText())
                     || !n.path("a").isTextual()
+                    || !position.test(n.path("a").asText())
                     || !n.path("q").isObject()) {
                 throw AdminProblem.malformed("'page' is not a page token of this query");
             }

@@ -1,7 +1,9 @@
 /**
  * The admin API, {@code /v1/admin/*}: who may read or change ({@link
  * io.kitevend.admin.AdminAccess}), the bindings' conditional changes with their audit records,
- * explain, and the audit query ({@link io.kitevend.admin.AdminService} maps HTTP to them). The
+ * explain, and the audit query; the one route table ({@link io.kitevend.admin.AdminRoute}) and the
+ * routes over it ({@link io.kitevend.admin.AdminService}), which read requests through {@link
+ * io.kitevend.admin.AdminRequest} and answer through {@code AdminResponses}. The
  * caller comes from API Gateway's authorizer, read in {@code io.kitevend.lambda}.
  *
  * <p>Domain ring (see {@code RingsTest}): plain Java, with Jackson through {@link

@@ -1,6 +1,7 @@
 package io.kitevend.audit;
 
 import io.kitevend.DependencyUnavailableException;
+import java.util.List;
 import java.util.Map;
 
 /** Reads audit records back: newest first, one page at a time. */
@@ -11,6 +12,13 @@ public interface AuditQuery {
      * at position {@code after} (null: from the newest).
      */
     AuditPage query(AuditFilter filter, String after, int limit) throws DependencyUnavailableException;
+
+    /**
+     * The records of one request (a vend or secrets request has one; an admin request one, or one
+     * per binding it changed, {@code ID.1}, {@code ID.2} ...: those are found by their own ids),
+     * oldest first; at most {@code limit}.
+     */
+    List<Map<String, Object>> byRequestId(String requestId, int limit) throws DependencyUnavailableException;
 
     /**
      * A record's position in the newest-first order: its time (fixed width, so text order is time

@@ -16,8 +16,12 @@ import java.util.Objects;
  */
 public final class AuditRecord {
     public static final String KIND_VEND = "vend";
-    /** A request to the admin API: a change of a binding, or a refused attempt. */
+    /** A request to the admin API: a change of a binding, a read, or a refused or failed attempt. */
     public static final String KIND_ADMIN = "admin";
+    /** Admin records: the reason of an allowed read (a dry-run apply too). */
+    public static final String ADMIN_READ = "admin_read";
+    /** Admin records: the reason of an allowed apply that found nothing to change. */
+    public static final String ADMIN_UNCHANGED = "bindings_unchanged";
 
     public static final String KIND_SECRETS = "secrets";
     /** Fixed-width UTC time with milliseconds, so that text order is time order. */
@@ -45,6 +49,7 @@ public final class AuditRecord {
     private long latencyMillis;
     private String principal;
     private String action;
+    private String target;
     private String bindingOrganization;
     private String secrets;
     private String before;
@@ -129,7 +134,11 @@ public final class AuditRecord {
     public void action(String v) {
         action = v;
     }
-    /** Admin records: the organization of the binding changed. */
+    /** Admin records: what the request named besides a binding, such as a read's filters ({@code organization=acme pipeline=deploy}). */
+    public void target(String v) {
+        target = v;
+    }
+    /** Admin records: the organization of the binding changed or read, or of the bindings or records read. */
     public void bindingOrganization(String v) {
         bindingOrganization = v;
     }
@@ -210,6 +219,7 @@ public final class AuditRecord {
         m.put("status", status);
         m.put("principal", principal);
         m.put("action", action);
+        m.put("target", target);
         claims.forEach((k, v) -> {
             if (v != null) {
                 m.put(k, v);

@@ -55,6 +55,15 @@ public final class InMemoryAuditStore implements AuditStore, AuditQuery {
     }
 
     @Override
+    public List<Map<String, Object>> byRequestId(String requestId, int limit) {
+        return records().stream()
+                .filter(r -> requestId.equals(r.get("request_id")))
+                .sorted(Comparator.comparing(AuditQuery::position))
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
     public AuditPage query(AuditFilter filter, String after, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -192,6 +193,40 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
         }
         String next = read.size() > limit ? sortKey(read.get(limit - 1)) : null;
         return new AuditPage(records, next);
+    }
+
+    /** A Query of the {@code by-request-id} index, page by page, up to {@code limit} records. */
+    @Override
+    public List<Map<String, Object>> byRequestId(String requestId, int limit) throws DependencyUnavailableException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        List<Map<String, AttributeValue>> read = new ArrayList<>();
+        try {
+            Map<String, AttributeValue> start = null;
+            do {
+                QueryResponse page = dynamo.query(QueryRequest.builder()
+                        .tableName(table)
+                        .indexName(BY_REQUEST_ID)
+                        .keyConditionExpression("#id = :id")
+                        .expressionAttributeNames(Map.of("#id", REQUEST_ID))
+                        .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(requestId)))
+                        .limit(limit)
+                        .exclusiveStartKey(start)
+                        .build());
+                read.addAll(page.items());
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
+            } while (start != null && read.size() < limit);
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("audit-store", e);
+        }
+        return read.stream()
+                .sorted(Comparator.comparing(DynamoAuditStore::sortKey))
+                .limit(limit)
+                .map(DynamoAuditStore::fields)
+                .toList();
     }
 
     private static void keep(List<Map<String, AttributeValue>> read, Map<String, AttributeValue> item, String after) {

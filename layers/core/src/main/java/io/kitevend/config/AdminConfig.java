@@ -1,8 +1,8 @@
 package io.kitevend.config;
 
 import io.kitevend.admin.AdminAccess;
+import io.kitevend.admin.PrincipalPattern;
 import io.kitevend.binding.BindingRules;
-import io.kitevend.binding.Glob;
 import io.kitevend.text.Text;
 import io.kitevend.token.TokenPolicy;
 import java.net.URI;
@@ -29,13 +29,6 @@ public record AdminConfig(
     public static final String JWT_READER_GROUPS = "KITEVEND_ADMIN_JWT_READER_GROUPS";
     public static final String JWT_WRITER_GROUPS = "KITEVEND_ADMIN_JWT_WRITER_GROUPS";
 
-    /**
-     * A principal pattern names its partition, service and account literally; only the resource
-     * part (role, session, user) may hold globs. So no pattern can let in another account's principals.
-     */
-    private static final Pattern PRINCIPAL_PATTERN =
-            Pattern.compile("arn:(aws|aws-cn|aws-us-gov):(iam|sts)::\\d{12}:[\\x21-\\x7E]+");
-
     private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
     private static final Pattern GROUP = Pattern.compile("[\\x21-\\x7E&&[^,\\[\\]]]{1,256}");
 
@@ -46,8 +39,8 @@ public record AdminConfig(
         BindingRules rules = SharedConfig.bindingRules(s);
         Duration retention = SharedConfig.auditRetention(s);
 
-        List<String> readers = principals(s, READERS);
-        List<String> writers = principals(s, WRITERS);
+        List<PrincipalPattern> readers = principals(s, READERS);
+        List<PrincipalPattern> writers = principals(s, WRITERS);
         Optional<String> jwtIssuer = s.optional(JWT_ISSUER);
         jwtIssuer.ifPresent(issuer -> {
             URI uri = s.httpsUri(JWT_ISSUER, issuer, true);
@@ -78,20 +71,19 @@ public record AdminConfig(
         return new AdminConfig(shared, token, rules, retention, access);
     }
 
-    private static List<String> principals(Settings s, String variable) {
-        List<String> out = new ArrayList<>();
-        for (String pattern : s.list(variable)) {
-            if (!PRINCIPAL_PATTERN.matcher(pattern).matches() || Glob.problem(pattern) != null) {
-                throw new ConfigException(
-                        variable,
-                        "'" + Text.withoutControls(pattern) + "' is not a principal ARN pattern;"
-                                + " write arn:aws:sts::ACCOUNT:assumed-role/ROLE/* or arn:aws:iam::ACCOUNT:role/NAME"
-                                + " (globs * and ? only after the 12-digit account)");
-            }
-            out.add(pattern);
-        }
+    /** Every pattern compiled once, here; a pattern that is not accepted stops the function at start. */
+    private static List<PrincipalPattern> principals(Settings s, String variable) {
+        List<String> patterns = new ArrayList<>(s.list(variable));
         // Settings.list is a set without order; keep a stable order for messages and tests.
-        out.sort(null);
+        patterns.sort(null);
+        List<PrincipalPattern> out = new ArrayList<>();
+        for (String pattern : patterns) {
+            String problem = PrincipalPattern.problem(pattern);
+            if (problem != null) {
+                throw new ConfigException(variable, "'" + Text.withoutControls(pattern) + "' " + problem);
+            }
+            out.add(PrincipalPattern.compile(pattern));
+        }
         return out;
     }
 

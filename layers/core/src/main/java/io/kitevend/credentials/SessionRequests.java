@@ -10,6 +10,9 @@ import java.util.Map;
  * what STS accepts, so that a claim with odd characters can never make the call fail.
  */
 public final class SessionRequests {
+    /** How every session name kitevend gives a job's role session starts (the admin API refuses such sessions). */
+    public static final String SESSION_NAME_PREFIX = "bk-";
+
     static final int MAX_SESSION_NAME = 64;
     static final int MAX_SOURCE_IDENTITY = 64;
     static final int MAX_TAG_KEY = 128;
@@ -39,7 +42,7 @@ public final class SessionRequests {
         String jobPrefix = cleanIdentifier(claims.jobId().replace("-", ""));
         jobPrefix = jobPrefix.substring(0, Math.min(8, jobPrefix.length()));
         String tail = "-" + claims.buildNumber() + "-" + jobPrefix;
-        String head = "bk-";
+        String head = SESSION_NAME_PREFIX;
         String pipeline = cleanIdentifier(claims.pipelineSlug());
         int room = MAX_SESSION_NAME - head.length() - tail.length();
         return head + cut(pipeline, room) + tail;

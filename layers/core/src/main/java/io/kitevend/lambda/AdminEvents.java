@@ -21,7 +21,11 @@ public final class AdminEvents {
         return new AdminRequest(http, query, caller(event));
     }
 
-    /** The caller as API Gateway's authorizer established it; never read from a header. */
+    /**
+     * The caller as API Gateway's authorizer established it: the IAM principal it checked, or the
+     * claims of the JWT it verified (read from that token, in the Authorization header, once it is
+     * shown to be the verified one; see {@link ApiGatewayJwt}). A header alone never makes a caller.
+     */
     static Caller caller(APIGatewayV2HTTPEvent event) {
         var context = event.getRequestContext();
         var authorizer = context == null ? null : context.getAuthorizer();
@@ -43,8 +47,21 @@ public final class AdminEvents {
             Map<String, String> claims = new HashMap<>(jwt.getClaims());
             claims.values().removeIf(Objects::isNull);
             claims.keySet().removeIf(Objects::isNull);
-            return new Caller.Jwt(claims);
+            return ApiGatewayJwt.caller(claims, header(event, "authorization"));
         }
         return new Caller.None("no IAM or JWT authorizer context");
+    }
+
+    /** A header's value; API Gateway sends names in lower case, other senders may not. */
+    private static String header(APIGatewayV2HTTPEvent event, String name) {
+        if (event.getHeaders() == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> h : event.getHeaders().entrySet()) {
+            if (name.equalsIgnoreCase(h.getKey())) {
+                return h.getValue();
+            }
+        }
+        return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.kitevend.report;
 
+import io.kitevend.audit.AuditRecord;
 import io.kitevend.binding.Binding;
 import io.kitevend.report.AuditReport.Admin;
 import io.kitevend.report.AuditReport.BindingCount;
@@ -113,6 +114,9 @@ public final class ReportBuilder {
     private boolean windowPairsTruncated;
     private final List<Map<String, Object>> adminChanges = new ArrayList<>();
     private long adminRecords;
+    /** Admin records other than audited reads: the ones the changes list shows. */
+    private long adminChangeRecords;
+
     private final LatencyHistogram latency = new LatencyHistogram();
 
     /** The first sight of a pair in the window. */
@@ -246,8 +250,13 @@ public final class ReportBuilder {
                 adminRecords++;
                 adminByAction.add(key(nonNull(string(record, "action")), DECISION_CODES[d]));
                 adminByPrincipal.add(key(nonNull(string(record, "principal")), DECISION_CODES[d]));
-                if (adminChanges.size() < options.maxAdminChanges()) {
-                    adminChanges.add(adminEntry(record));
+                // Reads are audited too (reason admin_read); they count by action and principal, but the
+                // list shows what changed bindings or was refused, so a day of reads cannot push it out.
+                if (!AuditRecord.ADMIN_READ.equals(reason)) {
+                    adminChangeRecords++;
+                    if (adminChanges.size() < options.maxAdminChanges()) {
+                        adminChanges.add(adminEntry(record));
+                    }
                 }
             }
             case KIND_SECRETS -> {
@@ -393,7 +402,7 @@ public final class ReportBuilder {
                         adminByAction.other(),
                         adminByPrincipal.other(),
                         List.copyOf(adminChanges),
-                        adminRecords > adminChanges.size()),
+                        adminChangeRecords > adminChanges.size()),
                 new AuditReport.Replays(
                         replays, replayKinds(), List.copyOf(replaySamples), replayByPipeline, replayPipelines.other()),
                 new Latency(

@@ -41,6 +41,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Date;
@@ -58,6 +59,9 @@ import software.amazon.awssdk.services.sts.model.Credentials;
  * in the deployment's first organization. Dropped with everything it holds when priming ends.
  */
 final class PrimingVends {
+    /** Priming vends a handful of throw-away tokens; its replay guard never needs more room. */
+    private static final int PRIMING_VENDS = 64;
+
     private final TokenPolicy policy;
     private final Clock clock;
     private final boolean replayProtection;
@@ -92,7 +96,7 @@ final class PrimingVends {
         this.ports = JobPorts.of(
                 config.job(),
                 verifier,
-                new InMemoryReplayGuard(clock),
+                new InMemoryReplayGuard(clock, Duration.ZERO, PRIMING_VENDS),
                 bindings,
                 new InMemoryAuditStore(),
                 clock,

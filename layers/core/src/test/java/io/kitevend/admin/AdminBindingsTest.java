@@ -5,6 +5,7 @@ import static io.kitevend.testing.AdminFixture.WRITER;
 import static io.kitevend.testing.AdminFixture.iam;
 import static io.kitevend.testing.AdminFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.audit.InMemoryAuditStore;
@@ -179,8 +180,15 @@ class AdminBindingsTest {
         f.send(request("PUT", PATH).ifMatch(1).json(BODY.replace("first", "second")));
         f.send(request("DELETE", PATH).ifMatch(2));
 
-        List<Map<String, Object>> records = audit.records();
-        assertThat(records).as("reads are not audited").hasSize(3);
+        List<Map<String, Object>> all = audit.records();
+        assertThat(all)
+                .as("the reads are audited too, as reads")
+                .filteredOn(r -> "admin_read".equals(r.get("reason")))
+                .extracting(r -> r.get("action"), r -> r.get("principal"))
+                .containsExactly(tuple("get", READER), tuple("list", READER));
+        List<Map<String, Object>> records =
+                all.stream().filter(r -> !"admin_read".equals(r.get("reason"))).toList();
+        assertThat(records).hasSize(3);
         assertThat(records).extracting(r -> r.get("action")).containsExactly("create", "replace", "delete");
         assertThat(records)
                 .allSatisfy(r -> assertThat(r)
@@ -211,7 +219,15 @@ class AdminBindingsTest {
         f.send(request("PUT", PATH).ifMatch(1).json("{\"pipeline\":\"\"}")); // 400
         f.send(request("DELETE", PATH)); // 412
 
-        assertThat(audit.records()).extracting(r -> r.get("action")).containsExactly("create");
+        assertThat(audit.records())
+                .filteredOn(r -> "allow".equals(r.get("decision")))
+                .extracting(r -> r.get("action"))
+                .containsExactly("create");
+        assertThat(audit.records())
+                .as("each refused attempt is recorded as refused")
+                .filteredOn(r -> "deny".equals(r.get("decision")))
+                .extracting(r -> r.get("reason"))
+                .containsExactly("binding_exists", "version_mismatch", "invalid_binding", "if_match_required");
     }
 
     private static JsonNode bindingJson(Map<String, Object> record, String field) throws Exception {

@@ -292,7 +292,13 @@ class AdminValidationTest {
 
         assertThat(errors(r)).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(store.list(org, null, 10).bindings()).as("nothing stored").isEmpty();
-        assertThat(audit.records()).as("nothing changed, nothing audited").isEmpty();
+        assertThat(audit.records())
+                .as("nothing changed: the refused attempt is the only record")
+                .singleElement()
+                .satisfies(rec -> assertThat(rec)
+                        .containsEntry("decision", "deny")
+                        .containsEntry("reason", "invalid_binding")
+                        .doesNotContainKey("after"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -104,8 +104,14 @@ class ApplyTest extends ApplyChecks {
                 .as("the other writer's change stands")
                 .isEqualTo("the other writer's");
         assertThat(audit.records())
+                .filteredOn(x -> "allow".equals(x.get("decision")))
                 .extracting(x -> x.get("action"))
                 .containsExactly("create", "create", "create", "replace");
+        assertThat(audit.records().getLast())
+                .as("and the apply that stopped, as refused")
+                .containsEntry("action", "apply")
+                .containsEntry("decision", "deny")
+                .containsEntry("reason", "version_mismatch");
     }
 
     @Test

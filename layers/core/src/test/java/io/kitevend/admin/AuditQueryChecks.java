@@ -268,6 +268,70 @@ abstract class AuditQueryChecks {
         assertThat(f.send(other).status()).as("a token of another query").isEqualTo(400);
     }
 
+    @Test
+    void aRequestIdLeadsToItsWholeRecord() throws Exception {
+        Map<String, Object> refused = written.stream()
+                .filter(r -> "no_matching_binding".equals(r.get("reason")))
+                .findFirst()
+                .orElseThrow();
+        String id = (String) refused.get("request_id");
+
+        HttpResponse r = f.send(request("GET", "/v1/admin/audit/" + id).as(iam(AdminFixture.READER)));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode record = Json.readTree(r.body()).get("records").get(0);
+        assertThat(Json.readTree(r.body()).get("records")).hasSize(1);
+        assertThat(record.get("request_id").asText()).isEqualTo(id);
+        assertThat(record.get("reason").asText()).isEqualTo("no_matching_binding");
+        assertThat(record.get("pipeline_slug").asText()).isEqualTo(refused.get("pipeline_slug"));
+        assertThat(record.get("jti").asText()).isEqualTo(refused.get("jti"));
+        assertThat(record.has("pk")).as("key attributes stay inside").isFalse();
+    }
+
+    @Test
+    void aRequestIdWithTheCharactersOfBase64IsFound() throws Exception {
+        AuditRecord r = new AuditRecord("Kf/T4+ThWZ=", NOON, AuditRecord.KIND_VEND);
+        r.outcome(Decision.DENY, "token_expired", "exp was 5 minutes ago", 401);
+        r.accessKeyId("ASIAEXAMPLE000000001");
+        put(r);
+
+        HttpResponse found =
+                f.send(request("GET", "/v1/admin/audit/Kf/T4+ThWZ=").as(iam(AdminFixture.READER)));
+
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        JsonNode record = Json.readTree(found.body()).get("records").get(0);
+        assertThat(record.get("detail").asText()).isEqualTo("exp was 5 minutes ago");
+        assertThat(record.get("access_key_id").asText()).isEqualTo("ASIAEXAMPLE000000001");
+    }
+
+    @Test
+    void anUnknownRequestIdIs404AndABadOne400() throws Exception {
+        HttpResponse unknown =
+                f.send(request("GET", "/v1/admin/audit/no-such-request").as(iam(AdminFixture.READER)));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(Json.readTree(unknown.body()).get("code").asText()).isEqualTo("not_found");
+
+        for (String bad : new String[] {"a b", "x".repeat(257), "caf\u00e9"}) {
+            HttpResponse r = f.send(request("GET", "/v1/admin/audit/" + bad).as(iam(AdminFixture.READER)));
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(Json.readTree(r.body()).get("code").asText()).isEqualTo("malformed_request");
+        }
+    }
+
+    @Test
+    void theLookupIsAuditedWithTheIdItLookedUp() throws Exception {
+        f.send(request("GET", "/v1/admin/audit/req-7").requestId("lookup-1").as(iam(AdminFixture.READER)));
+
+        List<Map<String, Object>> lookup = f.auditQuery.byRequestId("lookup-1", 10);
+        assertThat(lookup)
+                .singleElement()
+                .satisfies(rec -> assertThat(rec)
+                        .containsEntry("action", "audit_record")
+                        .containsEntry("principal", AdminFixture.READER)
+                        .containsEntry("target", "request_id=req-7")
+                        .containsEntry("decision", "allow"));
+    }
+
     /** A window of exactly 31 days is allowed and reads every day's partitions of it. */
     @Test
     void aThirtyOneDayWindowIsAllowed() throws Exception {

@@ -124,7 +124,7 @@ abstract class ConcurrentWriterChecks {
                         100)
                 .records()
                 .stream()
-                .filter(r -> "replace".equals(r.get("action")))
+                .filter(r -> "replace".equals(r.get("action")) && "allow".equals(r.get("decision")))
                 .count();
         assertThat(replaces).isEqualTo(ROUNDS);
     }

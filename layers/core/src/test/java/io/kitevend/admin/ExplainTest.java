@@ -222,6 +222,12 @@ class ExplainTest {
             assertThat(r.status()).as(body + " -> " + r.body()).isEqualTo(400);
             assertThat(Json.readTree(r.body()).get("code").asText()).isEqualTo("malformed_request");
         }
-        assertThat(audit.records()).as("explaining is reading: nothing audited").isEmpty();
+        assertThat(audit.records())
+                .as("each refused explain is audited as one")
+                .hasSize(bad.size())
+                .allSatisfy(rec -> assertThat(rec)
+                        .containsEntry("action", "explain")
+                        .containsEntry("decision", "deny")
+                        .containsEntry("reason", "malformed_request"));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.kitevend.admin.AdminAccess;
 import io.kitevend.admin.Caller;
+import io.kitevend.admin.PrincipalPattern;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -103,9 +104,11 @@ class AdminConfigTest {
         AdminAccess a = AdminConfig.from(new Settings(env)).access();
 
         assertThat(a.readers())
+                .extracting(PrincipalPattern::pattern)
                 .containsExactly(
                         "arn:aws:iam::123456789012:role/ci-reader", "arn:aws:sts::123456789012:assumed-role/Readers/*");
         assertThat(a.writers())
+                .extracting(PrincipalPattern::pattern)
                 .containsExactly("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_KitevendAdmins_*/*");
         assertThat(a.jwtIssuer()).isEqualTo(Optional.of("https://idp.example.com"));
         assertThat(a.groupsClaim()).isEqualTo("cognito:groups");
@@ -138,6 +141,28 @@ class AdminConfigTest {
                         "a pattern with a wildcard service",
                         "KITEVEND_ADMIN_READERS",
                         "arn:aws:*::123456789012:role/x"),
+                arguments(
+                        "an assumed-role pattern without a session segment (its * reached KitevendAdminsEvil)",
+                        "KITEVEND_ADMIN_WRITERS",
+                        "arn:aws:sts::123456789012:assumed-role/KitevendAdmins*"),
+                arguments(
+                        "a pattern on the session name, which the caller chooses",
+                        "KITEVEND_ADMIN_WRITERS",
+                        "arn:aws:sts::123456789012:assumed-role/KitevendAdmins/alice*"),
+                arguments(
+                        "a literal session name",
+                        "KITEVEND_ADMIN_READERS",
+                        "arn:aws:sts::123456789012:assumed-role/KitevendReaders/alice@example.com"),
+                arguments(
+                        "wildcards alone as the role",
+                        "KITEVEND_ADMIN_WRITERS",
+                        "arn:aws:sts::123456789012:assumed-role/*/*"),
+                arguments("everything after the account", "KITEVEND_ADMIN_WRITERS", "arn:aws:sts::123456789012:*"),
+                arguments("a wildcard principal type", "KITEVEND_ADMIN_READERS", "arn:aws:iam::123456789012:*/admin"),
+                arguments(
+                        "a federated user, whose name the caller chooses",
+                        "KITEVEND_ADMIN_READERS",
+                        "arn:aws:sts::123456789012:federated-user/alice"),
                 arguments(
                         "a pattern over 256 characters",
                         "KITEVEND_ADMIN_READERS",

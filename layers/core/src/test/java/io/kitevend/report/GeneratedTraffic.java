@@ -210,7 +210,8 @@ final class GeneratedTraffic {
                 bindingStore, audit, new InMemoryAuditStore(), Map.of("KITEVEND_SECRET_PREFIX", SecretsFixture.PREFIX));
         admin.clock.set(window.from());
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        InMemoryReplayGuard guard = new InMemoryReplayGuard(admin.clock);
+        InMemoryReplayGuard guard =
+                new InMemoryReplayGuard(admin.clock, Duration.ZERO, InMemoryReplayGuard.DEFAULT_CAPACITY);
         JobPorts ports = JobPorts.of(
                 new JobSettings(
                         admin.config.token(),

@@ -52,7 +52,16 @@ class AdminHandlerTest {
         assertThat(body.get("bindings")).hasSize(2);
         assertThat(body.get("bindings").get(0).get("name").asText()).isEqualTo("deploy-main");
         assertThat(body.hasNonNull("next_page")).isTrue();
-        assertThat(audit.records()).isEmpty();
+        assertThat(audit.records())
+                .as("the read is audited")
+                .singleElement()
+                .satisfies(rec -> assertThat(rec)
+                        .containsEntry("decision", "allow")
+                        .containsEntry("reason", "admin_read")
+                        .containsEntry("action", "list")
+                        .containsEntry("principal", AdminFixture.READER)
+                        .containsEntry("binding_organization", "acme")
+                        .containsEntry("target", "limit=2 organization=acme"));
     }
 
     @Test
@@ -79,7 +88,7 @@ class AdminHandlerTest {
 
     @Test
     void sampleExplainEventThroughTheJwtAuthorizer() throws Exception {
-        APIGatewayV2HTTPEvent event = Events.stored("admin-explain-jwt.json");
+        APIGatewayV2HTTPEvent event = Events.storedWithCorporateToken("admin-explain-jwt.json");
         assertThat(event.getRequestContext().getAuthorizer().getJwt().getClaims())
                 .containsEntry("groups", "[everyone kitevend-readers]");
 
@@ -96,8 +105,9 @@ class AdminHandlerTest {
     @Test
     void aWriteByAJwtReaderIsRefused() throws Exception {
         APIGatewayV2HTTPEvent put = Events.stored("admin-put-binding.json");
-        APIGatewayV2HTTPEvent explain = Events.stored("admin-explain-jwt.json");
+        APIGatewayV2HTTPEvent explain = Events.storedWithCorporateToken("admin-explain-jwt.json");
         put.getRequestContext().setAuthorizer(explain.getRequestContext().getAuthorizer());
+        put.getHeaders().put("authorization", explain.getHeaders().get("authorization"));
 
         APIGatewayV2HTTPResponse r = handler.handleRequest(put, null);
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * writer, an unknown principal, no authorizer context at all, a Buildkite job token (as a JWT
  * authorizer context and as a plain Bearer header), and the corporate identity provider's reader
  * and writer groups, against every route. Refused requests change nothing and leave an audit
- * record (deny, forbidden); allowed reads leave none.
+ * record (deny, forbidden); allowed reads leave one too (allow, admin_read).
  */
 class AuthorizationMatrixTest {
     private static final String DOCUMENT = """
@@ -130,6 +130,9 @@ class AuthorizationMatrixTest {
                         200,
                         false));
         ROUTES.put("audit", route("GET", "/v1/admin/audit", Map.of(), Map.of(), null, 200, false));
+        ROUTES.put(
+                "audit record of a request",
+                route("GET", "/v1/admin/audit/req-unknown", Map.of(), Map.of(), null, 404, false));
         ROUTES.put("unknown route", route("GET", "/v1/admin/secrets", Map.of(), Map.of(), null, 404, false));
     }
 
@@ -166,19 +169,19 @@ class AuthorizationMatrixTest {
                     false),
             new Who(
                     "corporate JWT, reader group",
-                    f -> Events.jwt(corporate("[kitevend-readers]")),
+                    f -> Events.jwt(corporate("kitevend-readers")),
                     "jwt:" + AdminFixture.CORPORATE_ISSUER + "#00u-admin",
                     true,
                     false),
             new Who(
                     "corporate JWT, writer group",
-                    f -> Events.jwt(corporate("[staff kitevend-admins]")),
+                    f -> Events.jwt(corporate("staff", "kitevend-admins")),
                     "jwt:" + AdminFixture.CORPORATE_ISSUER + "#00u-admin",
                     true,
                     true),
             new Who(
                     "corporate JWT, no admin group",
-                    f -> Events.jwt(corporate("[staff]")),
+                    f -> Events.jwt(corporate("staff")),
                     "jwt:" + AdminFixture.CORPORATE_ISSUER + "#00u-admin",
                     false,
                     false));
@@ -189,12 +192,14 @@ class AuthorizationMatrixTest {
         return c;
     }
 
-    private static Map<String, Object> corporate(String groups) {
+    private static Map<String, Object> corporate(String... groups) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("iss", AdminFixture.CORPORATE_ISSUER);
         c.put("sub", "00u-admin");
         c.put("aud", "kitevend-admin");
-        c.put("groups", groups);
+        c.put("iat", 1747319100L);
+        c.put("exp", 1747322700L);
+        c.put("groups", List.of(groups));
         return c;
     }
 
@@ -284,7 +289,18 @@ class AuthorizationMatrixTest {
                             .containsEntry("principal", who.principal()));
         } else {
             assertThat(everything()).isEqualTo(before);
-            assertThat(records).as("reads are not audited").isEmpty();
+            assertThat(records)
+                    .as("a read is audited: who read what")
+                    .singleElement()
+                    .satisfies(r -> assertThat(r)
+                            .containsEntry("kind", "admin")
+                            .containsEntry("decision", expected < 400 ? "allow" : "deny")
+                            .containsEntry("reason", expected < 400 ? "admin_read" : "not_found")
+                            .containsEntry("status", expected)
+                            .containsEntry("principal", who.principal())
+                            .containsEntry(
+                                    "request_id", event.getRequestContext().getRequestId())
+                            .containsEntry("source_ip", "203.0.113.24"));
         }
     }
 }

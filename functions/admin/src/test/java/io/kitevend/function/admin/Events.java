@@ -2,7 +2,9 @@ package io.kitevend.function.admin;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import io.kitevend.lambda.ApiGatewayJwt;
 import io.kitevend.testing.Emulators;
+import io.kitevend.testing.SampleEvents;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * API Gateway HTTP API (payload 2.0) events for the admin routes: read from the repository's
@@ -19,6 +22,11 @@ import java.util.Map;
  */
 final class Events {
     private Events() {}
+
+    /** The stored sample with its corporate token in place (see {@link SampleEvents#withCorporateToken}). */
+    static APIGatewayV2HTTPEvent storedWithCorporateToken(String file) {
+        return deserialize(SampleEvents.withCorporateToken(file));
+    }
 
     static APIGatewayV2HTTPEvent stored(String file) {
         try {
@@ -62,23 +70,36 @@ final class Events {
         };
     }
 
-    /** A JWT authorizer context: the verified token's claims, every value a string as API Gateway passes them. */
+    /**
+     * A JWT authorizer context as API Gateway fills it for a token with these claims (JSON values):
+     * every value flattened to a string, and the token itself in the Authorization header.
+     */
     static Caller jwt(Map<String, ?> claims) {
+        Map<String, Object> json = new LinkedHashMap<>(claims);
+        json.values().removeIf(Objects::isNull);
+        return jwt(flattened(json), "Bearer " + SampleEvents.corporateToken(json));
+    }
+
+    /** A JWT authorizer context with these (string) claims and this Authorization header. */
+    static Caller jwt(Map<String, String> passed, String authorization) {
         return (context, headers) -> {
-            Map<String, String> strings = new LinkedHashMap<>();
-            claims.forEach((k, v) -> {
-                if (v != null) {
-                    strings.put(k, v.toString());
-                }
-            });
             context.setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
                     .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
                             .builder()
-                            .withClaims(strings)
+                            .withClaims(new LinkedHashMap<>(passed))
                             .build())
                     .build());
-            headers.put("authorization", "Bearer header.payload.signature");
+            if (authorization != null) {
+                headers.put("authorization", authorization);
+            }
         };
+    }
+
+    /** The claims as API Gateway passes them to the function. */
+    static Map<String, String> flattened(Map<String, ?> claims) {
+        Map<String, String> strings = new LinkedHashMap<>();
+        claims.forEach((k, v) -> strings.put(k, ApiGatewayJwt.flatten(v)));
+        return strings;
     }
 
     /** No authorizer context, only an Authorization header (never read by the function). */
