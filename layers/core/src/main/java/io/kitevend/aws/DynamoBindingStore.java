@@ -57,7 +57,10 @@ public final class DynamoBindingStore implements BindingStore {
 
     @Override
     public List<Binding> exactPipeline(String organization, String pipeline) throws DependencyUnavailableException {
-        return queryPipelineKey(organization + "/" + pipeline);
+        // "org/*" is also the key of the organization's globs: a pipeline named "*" has none of its own.
+        return queryPipelineKey(organization + "/" + pipeline).stream()
+                .filter(b -> !b.hasGlobPipeline())
+                .toList();
     }
 
     @Override

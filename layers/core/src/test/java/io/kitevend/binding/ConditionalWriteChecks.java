@@ -137,6 +137,20 @@ public abstract class ConditionalWriteChecks {
     }
 
     @Test
+    void theBindingsOfPipelineStarAreItsExactOnesNeverTheGlobsAgain() throws Exception {
+        // "*" is no pipeline slug, but the admin API's list and explain take the pipeline as given;
+        // a store that keys the organization's globs under "org/*" must not answer them as exact too.
+        store.create(binding("everything", 1).toBuilder().pipeline("*").build());
+        store.create(binding("infra-all", 1).toBuilder().pipeline("infra-*").build());
+        store.create(binding("deploy-main", 1));
+
+        assertThat(store.exactPipeline("acme", "*")).isEmpty();
+        assertThat(store.globPipelines("acme"))
+                .extracting(Binding::name)
+                .containsExactlyInAnyOrder("everything", "infra-all");
+    }
+
+    @Test
     void deleteOnlyDeletesTheExpectedVersionAndReturnsIt() throws Exception {
         store.create(binding("deploy-main", 1));
         store.replace(binding("deploy-main", 2), 1);
