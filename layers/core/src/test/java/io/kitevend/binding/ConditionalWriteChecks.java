@@ -112,9 +112,9 @@ public abstract class ConditionalWriteChecks {
     void replaceOnlyReplacesTheExpectedVersionAndReturnsIt() throws Exception {
         store.create(binding("deploy-main", 1));
 
-        Binding previous = store.replace(binding("deploy-main", 2), 1);
+        var previous = store.replace(binding("deploy-main", 2), 1);
 
-        assertThat(previous).isEqualTo(binding("deploy-main", 1));
+        assertThat(previous).contains(binding("deploy-main", 1));
         assertThat(store.get("acme", "deploy-main")).contains(binding("deploy-main", 2));
         assertThatThrownBy(() -> store.replace(binding("deploy-main", 3), 1))
                 .satisfies(e -> assertThat(kind(e)).isEqualTo(BindingConflictException.Kind.STALE));
@@ -159,7 +159,7 @@ public abstract class ConditionalWriteChecks {
                 .satisfies(e -> assertThat(kind(e)).isEqualTo(BindingConflictException.Kind.STALE));
         assertThat(store.get("acme", "deploy-main")).isPresent();
 
-        assertThat(store.delete("acme", "deploy-main", 2)).isEqualTo(binding("deploy-main", 2));
+        assertThat(store.delete("acme", "deploy-main", 2)).contains(binding("deploy-main", 2));
         assertThat(store.get("acme", "deploy-main")).isEmpty();
         assertThat(store.exactPipeline("acme", "deploy")).isEmpty();
         assertThatThrownBy(() -> store.delete("acme", "deploy-main", 2))
