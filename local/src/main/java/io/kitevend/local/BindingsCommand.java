@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kitevend.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +38,6 @@ final class BindingsCommand implements Runnable {
     static final List<String> BINDINGS = List.of("v1", "admin", "bindings");
     /** Fields the API keeps itself; a file made from 'bindings get' has them, a request body must not. */
     static final Set<String> SERVER_FIELDS = Set.of("version", "created_at", "created_by", "updated_at", "updated_by");
-
-    private static final YAMLMapper YAML = new YAMLMapper();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -243,12 +240,9 @@ final class BindingsCommand implements Runnable {
         static ObjectNode readBinding(String text) {
             JsonNode node;
             try {
-                node = YAML.readTree(text);
+                node = Json.readYaml(text);
             } catch (JsonProcessingException e) {
-                throw new AdminCommand.UsageProblem("the file is not valid YAML or JSON"
-                        + (e.getLocation() == null
-                                ? ""
-                                : " (line " + e.getLocation().getLineNr() + ")"));
+                throw new AdminCommand.UsageProblem("the file " + Json.problem(e, "YAML or JSON"));
             }
             if (node == null || !node.isObject()) {
                 throw new AdminCommand.UsageProblem(

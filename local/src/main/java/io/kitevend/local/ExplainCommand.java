@@ -3,7 +3,6 @@ package io.kitevend.local;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kitevend.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import picocli.CommandLine.Option;
         description =
                 "Explain the decision for a job: for each binding of its pipeline, matched or the first condition that failed, and the final decision. Give the job as --token TOKEN (verified, not consumed; '-' reads stdin), --claims FILE (YAML or JSON object of claims), or --org and --pipeline with other claims.")
 final class ExplainCommand extends AdminCommand {
-    private static final YAMLMapper YAML = new YAMLMapper();
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "A Buildkite job token ('-': read it from stdin).")
     String token;
@@ -120,9 +118,9 @@ final class ExplainCommand extends AdminCommand {
         } else if (claimsFile != null) {
             JsonNode c;
             try {
-                c = YAML.readTree(BindingsCommand.readFile(claimsFile));
+                c = Json.readYaml(BindingsCommand.readFile(claimsFile));
             } catch (JsonProcessingException e) {
-                throw new UsageProblem("the claims file is not valid YAML or JSON");
+                throw new UsageProblem("the claims file " + Json.problem(e, "YAML or JSON"));
             }
             if (c == null || !c.isObject()) {
                 throw new UsageProblem("the claims file must hold an object of claims");

@@ -1,5 +1,6 @@
 package io.kitevend.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -480,8 +481,8 @@ public final class AdminService {
         JsonNode node;
         try {
             node = Json.readTree(text);
-        } catch (Exception e) {
-            throw AdminProblem.malformed("The body is not valid JSON.");
+        } catch (JsonProcessingException e) {
+            throw AdminProblem.malformed("The body " + Text.printableAscii(Json.problem(e, "JSON"), 200) + ".");
         }
         if (node == null || !node.isObject()) {
             throw AdminProblem.malformed("The body must be a JSON object.");

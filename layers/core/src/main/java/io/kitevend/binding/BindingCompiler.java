@@ -1,5 +1,6 @@
 package io.kitevend.binding;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.json.Json;
 import io.kitevend.text.Identifiers;
@@ -247,8 +248,8 @@ public final class BindingCompiler {
                 errors.add(new FieldError(
                         "session_policy", "invalid_policy", "must be a JSON IAM policy document with a Statement"));
             }
-        } catch (Exception e) {
-            errors.add(new FieldError("session_policy", "invalid_policy", "must be valid JSON"));
+        } catch (JsonProcessingException e) {
+            errors.add(new FieldError("session_policy", "invalid_policy", Json.problem(e, "JSON")));
         }
     }
 

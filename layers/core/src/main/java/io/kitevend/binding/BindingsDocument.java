@@ -2,12 +2,9 @@ package io.kitevend.binding;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kitevend.json.Json;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,12 +18,10 @@ import java.util.function.Function;
 /**
  * A set of bindings as people write them: YAML or JSON, {@code bindings:} followed by a list of
  * bindings with snake_case fields. The same format seeds the local runner and feeds the admin
- * API's apply. Parsing reports every problem with its path ({@code bindings[2].role_arn}).
+ * API's apply. Parsing reports every problem with its path ({@code bindings[2].role_arn}); a key
+ * written twice in one object is refused with its line, never resolved.
  */
 public final class BindingsDocument {
-    private static final ObjectMapper YAML =
-            YAMLMapper.builder(new YAMLFactory()).build();
-
     static final Set<String> FIELDS = Set.of(
             "name",
             "organization",
@@ -83,12 +78,12 @@ public final class BindingsDocument {
             throws InvalidDocumentException {
         JsonNode root;
         try {
-            root = YAML.readTree(text);
+            root = Json.readYaml(text);
         } catch (JsonProcessingException e) {
-            String where =
-                    e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new InvalidDocumentException(
-                    List.of(new FieldError("", "unparseable", "is not valid YAML or JSON" + where)));
+            throw new InvalidDocumentException(List.of(new FieldError(
+                    "",
+                    e instanceof Json.DuplicateKeyException ? "duplicate_key" : "unparseable",
+                    Json.problem(e, "YAML or JSON"))));
         }
         List<FieldError> errors = new ArrayList<>();
         if (root == null

@@ -1,8 +1,10 @@
 package io.kitevend.secrets;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.kitevend.json.Json;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,8 +20,17 @@ public final class FileSecretSource implements SecretSource {
         this.values = Map.copyOf(values);
     }
 
+    /**
+     * Reads the file. A secret id written twice is refused (which value was meant is unclear), as
+     * is anything else that is not YAML or JSON; the message never shows a value.
+     */
     public static FileSecretSource read(Path file) throws IOException {
-        JsonNode root = new YAMLMapper().readTree(file.toFile());
+        JsonNode root;
+        try {
+            root = Json.readYaml(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + " " + Json.problem(e, "YAML or JSON"));
+        }
         JsonNode secrets = root == null ? null : root.get("secrets");
         if (secrets == null || !secrets.isObject()) {
             throw new IOException(file + ": expected 'secrets:' mapping secret ids to values");

@@ -79,6 +79,17 @@ class SecretGrantTest {
     }
 
     @Test
+    void aJsonSecretWithTheGrantedKeyTwiceIsRefusedAsUnclear() {
+        SecretValue twice = text("{\"password\": \"first-s3cr3t\", \"password\": \"second-s3cr3t\"}");
+
+        assertThatThrownBy(() -> twice.textFor(new SecretGrant(twice.secretId(), "password")))
+                .isInstanceOfSatisfying(SecretUnavailableException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("secret_key_not_found");
+                    assertThat(e.getMessage()).contains("twice").doesNotContain("s3cr3t");
+                });
+    }
+
+    @Test
     void toStringShowsIdsAndVersionsButNeverValues() {
         SecretValue text = new SecretValue("kitevend/ci/db", "v-123", "s3cr3t-pw", null);
         SecretValue binary =
