@@ -101,6 +101,8 @@ class TemplateTest {
             Map.entry("KITEVEND_AUDIENCE", "kitevend"),
             Map.entry("KITEVEND_ROLE_PATH", "/kitevend/"),
             Map.entry("KITEVEND_ALLOWED_ACCOUNTS", "123456789012"),
+            Map.entry("KITEVEND_ACCOUNT_ID", "123456789012"),
+            Map.entry("KITEVEND_PARTITION", "aws"),
             Map.entry("KITEVEND_BINDINGS_TABLE", "kitevend-BindingsTable-ABC123"),
             Map.entry("KITEVEND_AUDIT_TABLE", "kitevend-AuditTable-ABC123"),
             Map.entry("KITEVEND_REPLAY_TABLE", "kitevend-ReplayTable-ABC123"),

@@ -99,6 +99,19 @@ public final class RunnerOptions {
     String allowedAccounts;
 
     @Option(
+            names = "--account-id",
+            paramLabel = "ID",
+            description =
+                    "The deployment's own AWS account (KITEVEND_ACCOUNT_ID): bindings may grant secrets by ARN only in it. Default: none (secrets by name only).")
+    String accountId;
+
+    @Option(
+            names = "--partition",
+            description =
+                    "The deployment's AWS partition (KITEVEND_PARTITION): roles and secret ARNs must be in it. Default: the region's.")
+    String partition;
+
+    @Option(
             names = "--bindings-cache",
             paramLabel = "SECONDS",
             description = "How long bindings are cached. Default: 30.")
@@ -259,6 +272,8 @@ public final class RunnerOptions {
         put(env, VendConfig.JWKS_OUTAGE_TOLERANCE, jwksOutageTolerance);
         put(env, VendConfig.ROLE_PATH, rolePath);
         put(env, VendConfig.ALLOWED_ACCOUNTS, allowedAccounts);
+        put(env, VendConfig.ACCOUNT_ID, accountId);
+        put(env, VendConfig.PARTITION, partition);
         put(env, VendConfig.BINDINGS_CACHE, bindingsCache);
         put(env, VendConfig.SECRET_PREFIX, secretPrefix);
         put(env, SecretsConfig.SECRETS_CACHE, secretsCache);

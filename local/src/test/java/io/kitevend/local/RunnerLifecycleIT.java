@@ -61,7 +61,9 @@ class RunnerLifecycleIT {
                 "--region",
                 "--secrets-file",
                 "--secret-prefix",
-                "--secrets-cache"
+                "--secrets-cache",
+                "--account-id",
+                "--partition"
             }) {
                 assertThat(text).contains(option);
             }

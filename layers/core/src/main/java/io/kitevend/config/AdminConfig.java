@@ -43,7 +43,7 @@ public record AdminConfig(
         // The organizations whose bindings may be written are those whose tokens the vend path accepts.
         SharedConfig shared = SharedConfig.from(s, SharedConfig.TOKENS_ACCEPTED);
         TokenPolicy token = SharedConfig.tokenPolicy(s, shared.organizations());
-        BindingRules rules = SharedConfig.bindingRules(s);
+        BindingRules rules = SharedConfig.bindingRules(s, shared.region());
         Duration retention = SharedConfig.auditRetention(s);
 
         List<String> readers = principals(s, READERS);
