@@ -16,7 +16,8 @@ setup_file() {
     curl -s -o /dev/null "http://127.0.0.1:$port/moto-api/" && break
     sleep 0.1
   done
-  start_runner --aws-endpoint "http://127.0.0.1:$port" --region us-east-1
+  # The stand-in buildkite-agent gets its tokens from the dev issuer: on with an emulator only when asked.
+  start_runner --aws-endpoint "http://127.0.0.1:$port" --region us-east-1 --dev-routes
 }
 
 teardown_file() {

@@ -42,8 +42,21 @@ public final class RunnerOptions {
     @Option(
             names = "--issuer",
             paramLabel = "URL",
-            description = "Trust this issuer instead of the built-in dev issuer (e.g. https://agent.buildkite.com).")
+            description = {
+                "Trust this issuer instead of the built-in dev issuer (e.g. https://agent.buildkite.com).",
+                "Default: the dev issuer when everything is embedded (or with --dev-routes), else https://agent.buildkite.com."
+            })
     String issuer;
+
+    @Option(
+            names = "--dev-routes",
+            description = {
+                "With --aws-endpoint or --aws: serve the dev routes anyway, that is trust the built-in dev issuer (unless "
+                        + "--issuer) and serve POST /dev/token, GET /dev/bindings and GET /dev/audit. Anyone who can "
+                        + "reach the runner's port on this machine can then mint tokens it accepts.",
+                "Without --aws-endpoint and --aws they are always on: nothing real is behind the runner."
+            })
+    boolean devRoutes;
 
     @Option(
             names = "--jwks-url",
@@ -250,7 +263,11 @@ public final class RunnerOptions {
         return keys;
     }
 
-    /** The vend and secrets functions' environment, as Lambda would see it. */
+    /**
+     * The vend and secrets functions' environment, as Lambda would see it.
+     *
+     * @param devIssuer the dev issuer's URL when it is trusted, else null
+     */
     Map<String, String> environment(String devIssuer) {
         Map<String, String> env = new LinkedHashMap<>();
         String regionName = region != null
@@ -260,7 +277,7 @@ public final class RunnerOptions {
         if (awsEndpoint != null) {
             env.put(VendConfig.AWS_ENDPOINT, awsEndpoint.toString());
         }
-        env.put(VendConfig.ISSUER, issuer != null ? issuer : devIssuer);
+        put(env, VendConfig.ISSUER, issuer != null ? issuer : devIssuer);
         put(env, VendConfig.JWKS_URL, jwksUrl);
         env.put(VendConfig.AUDIENCE, audience);
         env.put(VendConfig.ORGANIZATIONS, organizations);

@@ -62,6 +62,7 @@ class RunnerLifecycleIT {
                 "--secrets-file",
                 "--secret-prefix",
                 "--secrets-cache",
+                "--dev-routes",
                 "--account-id",
                 "--partition"
             }) {
