@@ -183,21 +183,30 @@ abstract class LateAnswerChecks {
 
         assertThat(proxy.lateAnswers()).as("late first answers").isEqualTo(1);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        assertThat(admin.changes()).singleElement().satisfies(r -> assertThat(r.get("action")).isEqualTo("create"));
+        assertThat(admin.changes())
+                .singleElement()
+                .satisfies(r -> assertThat(r.get("action")).isEqualTo("create"));
     }
 
     /** An admin's replace answered late: success with the version replaced in the audit, never "stale". */
     @Test
     void anAdminsOwnReplaceSucceedsWhenItsAnswerIsLate() throws Exception {
         LateAdmin admin = lateAdmin();
-        assertThat(admin.send(request("PUT", admin.path()).json(bindingJson("main"))).status()).isEqualTo(201);
+        assertThat(admin.send(request("PUT", admin.path()).json(bindingJson("main")))
+                        .status())
+                .isEqualTo(201);
         proxy.delayFirstAnswer(s -> s.is("PutItem", vend.config.bindingsTable()));
 
-        HttpResponse replaced = admin.send(request("PUT", admin.path()).ifMatch(1).json(bindingJson("release")));
+        HttpResponse replaced =
+                admin.send(request("PUT", admin.path()).ifMatch(1).json(bindingJson("release")));
 
         assertThat(proxy.lateAnswers()).as("late first answers").isEqualTo(1);
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
-        assertThat(admin.fixture().bindingStore.get("acme", admin.name()).orElseThrow().conditions())
+        assertThat(admin.fixture()
+                        .bindingStore
+                        .get("acme", admin.name())
+                        .orElseThrow()
+                        .conditions())
                 .containsEntry("build_branch", List.of("release"));
         assertThat(admin.changes())
                 .filteredOn(r -> "replace".equals(r.get("action")))
@@ -211,7 +220,9 @@ abstract class LateAnswerChecks {
     @Test
     void anAdminsOwnDeleteSucceedsWhenItsAnswerIsLate() throws Exception {
         LateAdmin admin = lateAdmin();
-        assertThat(admin.send(request("PUT", admin.path()).json(bindingJson("main"))).status()).isEqualTo(201);
+        assertThat(admin.send(request("PUT", admin.path()).json(bindingJson("main")))
+                        .status())
+                .isEqualTo(201);
         proxy.delayFirstAnswer(s -> s.is("DeleteItem", vend.config.bindingsTable()));
 
         HttpResponse deleted = admin.send(request("DELETE", admin.path()).ifMatch(1));
