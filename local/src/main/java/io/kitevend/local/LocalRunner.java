@@ -198,13 +198,18 @@ public final class LocalRunner implements AutoCloseable {
         } else {
             AwsClients aws = new AwsClients(localSettings(config.region(), config.awsEndpoint()));
             DynamoDbClient dynamo = aws.dynamo();
-            if (mode == Mode.ENDPOINT) {
-                Tables.ensure(dynamo, config.bindingsTable(), config.auditTable(), config.replayTable());
+            // Start-up is no request: a fresh emulator on a busy machine (or a cold JVM) may take
+            // longer than a request's 3 s per call to make the tables and store the seed.
+            try (DynamoDbClient setup = new AwsClients(aws.settings(), List.of(), AwsClients.Limits.BATCH).dynamo()) {
+                if (mode == Mode.ENDPOINT) {
+                    Tables.ensure(setup, config.bindingsTable(), config.auditTable(), config.replayTable());
+                }
+                BindingStore seeding = new DynamoBindingStore(setup, config.bindingsTable());
+                for (Binding b : seed) {
+                    seeding.put(b);
+                }
             }
             BindingStore store = new DynamoBindingStore(dynamo, config.bindingsTable());
-            for (Binding b : seed) {
-                store.put(b);
-            }
             bindingStore = store;
             ports = DynamoJobPorts.create(config, dynamo, clock, out, audit::over);
             issuer = new StsCredentialIssuer(aws.sts());
