@@ -49,16 +49,7 @@ class DevRoutesIT {
 
     /** Placeholder credentials and no AWS configuration of the developer's: nothing here may reach AWS. */
     private static Map<String, String> noAws() {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ACCESS_KEY_ID", "AKIAKITEVENDTEST0000");
-        env.put("AWS_SECRET_ACCESS_KEY", "kitevend-test-not-a-secret");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_CONFIG_FILE", "/nonexistent/kitevend-test/config");
-        env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/kitevend-test/credentials");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_PROFILE", null);
-        env.put("AWS_SESSION_TOKEN", null);
-        return env;
+        return RunnerProcess.awsEnvironment("AKIAKITEVENDTEST0000", "kitevend-test-not-a-secret");
     }
 
     @Test
