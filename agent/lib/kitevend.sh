@@ -542,10 +542,20 @@ kitevend_credential_process_profiles() {
   kitevend_log "AWS profiles ${kv_bindings[*]} fetch fresh credentials when needed (default profile: ${kv_bindings[0]})"
 }
 
-# Names a secret may not take: they would change how the job, its tools or its shell behave. The
-# same as kitevend refuses in a binding, and a few that bash reads from its environment.
+# Names a secret may not take: they would run code in the job, send its traffic elsewhere, change
+# whom it trusts, or overwrite its settings or its shell's. The list is reserved-environment-names
+# beside this file, the same list kitevend refuses in a binding (a copy: this folder uses no file
+# outside it). Without the list every name counts as reserved: nothing is exported.
 kitevend_reserved_name() {
-  [[ "$1" =~ ^(AWS_.*|BUILDKITE.*|KITEVEND_.*|PATH|HOME|SHELL|USER|LD_.*|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|IFS|PS4|PROMPT_COMMAND|_)$ ]]
+  local list pattern
+  list="$(dirname "${BASH_SOURCE[0]}")/reserved-environment-names"
+  [ -r "$list" ] || return 0
+  while IFS= read -r pattern; do
+    case "$pattern" in '' | '#'*) continue ;; esac
+    # shellcheck disable=SC2053 # the entry is a glob on purpose: NAME or NAME*
+    [[ "$1" == $pattern ]] && return 0
+  done < "$list"
+  return 1
 }
 
 # Exports the secrets that the binding kv_secrets grants. Every value goes to the log redactor
@@ -575,7 +585,7 @@ kitevend_secrets_hook() {
   done
   if [ ${#reserved[@]} -gt 0 ]; then
     rm -f "$file"
-    kitevend_log "binding '$binding' grants secrets as ${reserved[*]}, which would overwrite the job's own settings or its shell's; no secrets exported"
+    kitevend_log "binding '$binding' grants secrets as ${reserved[*]}, which could run code in the job, redirect its traffic or overwrite its own settings or its shell's (see reserved-environment-names); no secrets exported"
     return 1
   fi
   if [ ${#names[@]} -eq 0 ]; then

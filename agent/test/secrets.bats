@@ -247,10 +247,12 @@ start_canned() {
     kill "$CANNED_PID"
     CANNED_PID=
   done 3<<'EOF'
-PATH|{"secrets":{"GOOD":"canned-good-value","PATH":"canned-bad-value"}}|grants secrets as PATH, which would overwrite
+PATH|{"secrets":{"GOOD":"canned-good-value","PATH":"canned-bad-value"}}|grants secrets as PATH, which could run code
 AWS_*|{"secrets":{"GOOD":"canned-good-value","AWS_SECRET_ACCESS_KEY":"canned-bad-value"}}|grants secrets as AWS_SECRET_ACCESS_KEY, which
 BUILDKITE*|{"secrets":{"BUILDKITE_AGENT_ACCESS_TOKEN":"canned-bad-value","GOOD":"canned-good-value"}}|grants secrets as BUILDKITE_AGENT_ACCESS_TOKEN, which
 KITEVEND_*|{"secrets":{"KITEVEND_URL":"canned-bad-value","GOOD":"canned-good-value"}}|grants secrets as KITEVEND_URL, which
+runs code|{"secrets":{"GOOD":"canned-good-value","NODE_OPTIONS":"canned-bad-value","GIT_SSH_COMMAND":"canned-bad-value"}}|grants secrets as NODE_OPTIONS GIT_SSH_COMMAND, which
+redirects traffic|{"secrets":{"HTTPS_PROXY":"canned-bad-value","GOOD":"canned-good-value"}}|grants secrets as HTTPS_PROXY, which
 bash's own|{"secrets":{"UID":"canned-bad-value","RANDOM":"canned-bad-value","GOOD":"canned-good-value"}}|grants secrets as UID RANDOM, which
 lower case|{"secrets":{"GOOD":"canned-good-value","lower":"canned-bad-value"}}|names that are not environment variable names ([A-Z_][A-Z0-9_]*): "lower"
 dash|{"secrets":{"GOOD":"canned-good-value","A-B":"canned-bad-value"}}|are not environment variable names ([A-Z_][A-Z0-9_]*): "A-B"

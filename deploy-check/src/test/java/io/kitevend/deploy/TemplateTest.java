@@ -102,6 +102,8 @@ class TemplateTest {
             Map.entry("KITEVEND_AUDIENCE", "kitevend"),
             Map.entry("KITEVEND_ROLE_PATH", "/kitevend/"),
             Map.entry("KITEVEND_ALLOWED_ACCOUNTS", "123456789012"),
+            Map.entry("KITEVEND_ACCOUNT_ID", "123456789012"),
+            Map.entry("KITEVEND_PARTITION", "aws"),
             Map.entry("KITEVEND_BINDINGS_TABLE", "kitevend-BindingsTable-ABC123"),
             Map.entry("KITEVEND_AUDIT_TABLE", "kitevend-AuditTable-ABC123"),
             Map.entry("KITEVEND_REPLAY_TABLE", "kitevend-ReplayTable-ABC123"),
@@ -236,6 +238,28 @@ class TemplateTest {
     }
 
     @Test
+    void theReportBucketRefusesEveryRequestThatIsNotTls() {
+        JsonNode policy = template.resources("AWS::S3::BucketPolicy").values().stream()
+                .filter(p -> p.at("/Properties/Bucket").asText().equals("ReportBucket"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no bucket policy on ReportBucket"))
+                .at("/Properties/PolicyDocument/Statement");
+        JsonNode tlsOnly = null;
+        for (JsonNode s : policy) {
+            if (s.at("/Condition/Bool/aws:SecureTransport").asText().equals("false")) {
+                tlsOnly = s;
+            }
+        }
+        assertThat(tlsOnly).as("a statement on aws:SecureTransport false").isNotNull();
+        assertThat(tlsOnly.path("Effect").asText()).isEqualTo("Deny");
+        assertThat(tlsOnly.path("Principal").asText()).isEqualTo("*");
+        assertThat(tlsOnly.path("Action").asText()).isEqualTo("s3:*");
+        assertThat(tlsOnly.path("Resource"))
+                .extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("ReportBucket.Arn", "${ReportBucket.Arn}/*");
+    }
+
+    @Test
     void tablesMatchTheKeysTheCodeUses() {
         JsonNode bindings = template.root.at("/Resources/BindingsTable/Properties");
         assertThat(bindings.at("/KeySchema").toString())
@@ -262,8 +286,9 @@ class TemplateTest {
                 .containsExactlyInAnyOrder("by-pipeline", "by-request-id");
     }
 
+    /** The actions of every statement that grants (a Deny statement takes away, whatever its actions). */
     private static void collectActions(JsonNode node, List<String> out) {
-        if (node == null) {
+        if (node == null || node.path("Effect").asText().equals("Deny")) {
             return;
         }
         if (node.isObject()) {

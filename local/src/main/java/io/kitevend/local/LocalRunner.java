@@ -59,6 +59,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,8 +76,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Every function's routes on 127.0.0.1, each request turned into the API Gateway event Lambda
  * would send and given to the real handler class. The job routes ({@code /v1/credentials} and
  * {@code /v1/secrets}) share one binding store, replay guard and audit trail, as deployed functions
- * share their tables. Also serves the dev issuer (discovery, JWKS,
- * token minting) and the recent audit records, under paths API Gateway would never route.
+ * share their tables. Also serves the dev routes: the dev issuer (discovery, JWKS, token minting)
+ * and the bindings and recent audit records, under paths API Gateway would never route.
+ *
+ * <p>The dev issuer mints, for anyone who asks, tokens the runner trusts. So the dev routes are on
+ * only when nothing real is behind the runner (everything in memory, STS simulated), or when asked
+ * for ({@code --dev-routes}); and the runner answers only requests addressed to its own loopback
+ * address, so that a web page cannot reach it through a name that resolves to 127.0.0.1 (DNS
+ * rebinding).
  */
 public final class LocalRunner implements AutoCloseable {
     /** API Gateway's own limit on a request body. */
@@ -109,6 +116,9 @@ public final class LocalRunner implements AutoCloseable {
      */
     private final InMemoryAuditStore recentAudit;
 
+    /** Whether the dev issuer (unless another issuer is trusted) and /dev/* are served. */
+    private final boolean devRoutes;
+
     private final BindingStore bindingStore;
     private final VendConfig config;
     private final Mode mode;
@@ -129,11 +139,13 @@ public final class LocalRunner implements AutoCloseable {
         if (options.secretsFile != null && !Files.isRegularFile(options.secretsFile)) {
             throw new NoSuchFileException(options.secretsFile.toString());
         }
+        devRoutes = mode == Mode.EMBEDDED || options.devRoutes;
         server = listen(options.port, "--port");
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
-        devIssuer = options.issuer == null ? new DevIssuer(base, clock) : null;
+        devIssuer = devRoutes && options.issuer == null ? new DevIssuer(base, clock) : null;
+        String trustedDevIssuer = devIssuer == null ? null : base;
         // The secrets function reads every setting of the vend function and two of its own.
-        SecretsConfig secretsConfig = SecretsConfig.from(new Settings(options.environment(base)));
+        SecretsConfig secretsConfig = SecretsConfig.from(new Settings(options.environment(trustedDevIssuer)));
         config = secretsConfig.vend();
         List<IamAuthorizer.AccessKey> adminKeys = options.adminKeys();
         devAdminKeyFile = adminKeys.isEmpty() ? options.devAdminKeyFile : null;
@@ -160,7 +172,7 @@ public final class LocalRunner implements AutoCloseable {
             }
         }
 
-        Map<String, String> adminEnv = new LinkedHashMap<>(options.environment(base));
+        Map<String, String> adminEnv = new LinkedHashMap<>(options.environment(trustedDevIssuer));
         adminEnv.put(
                 AdminConfig.WRITERS,
                 options.adminWriters != null
@@ -235,14 +247,14 @@ public final class LocalRunner implements AutoCloseable {
             }
             jwtServer = listen(options.adminJwtPort, "--admin-jwt-port");
             jwtServer.setExecutor(executor);
-            jwtServer.createContext("/", exchange -> handle(exchange, jwtRoutes));
+            jwtServer.createContext("/", exchange -> handle(exchange, jwtServer, jwtRoutes));
             jwtServer.start();
         } else {
             jwt = null;
             jwtServer = null;
         }
         server.setExecutor(executor);
-        server.createContext("/", exchange -> handle(exchange, routes));
+        server.createContext("/", exchange -> handle(exchange, server, routes));
         server.start();
     }
 
@@ -347,6 +359,11 @@ public final class LocalRunner implements AutoCloseable {
         return devIssuer;
     }
 
+    /** Whether the dev routes (/dev/*, and the dev issuer unless --issuer) are served. */
+    public boolean devRoutes() {
+        return devRoutes;
+    }
+
     /**
      * Routes {@code routeKey} ({@code "METHOD /path"}, path parameters as {@code {name}}, e.g.
      * {@code "PUT /v1/admin/bindings/{organization}/{name}"}) to a handler, as an API Gateway route
@@ -415,7 +432,7 @@ public final class LocalRunner implements AutoCloseable {
         return recentAudit.records();
     }
 
-    private void handle(HttpExchange exchange, Routes api) throws IOException {
+    private void handle(HttpExchange exchange, HttpServer on, Routes api) throws IOException {
         long started = System.nanoTime();
         String requestId = ApiGatewayEvents.newRequestId();
         String method = exchange.getRequestMethod();
@@ -423,7 +440,19 @@ public final class LocalRunner implements AutoCloseable {
         int status;
         StringBuilder note = new StringBuilder();
         try {
-            status = route(exchange, api, method, path, requestId, note);
+            int port = on.getAddress().getPort();
+            if (addressedToThisRunner(exchange.getRequestHeaders().get("Host"), port)) {
+                status = route(exchange, api, method, path, requestId, note);
+            } else {
+                note.append(" host=refused");
+                status = sendProblem(
+                        exchange,
+                        Problem.of(
+                                ProblemType.FORBIDDEN,
+                                "The local runner answers only requests addressed to its own loopback address: Host "
+                                        + "127.0.0.1:" + port + ", localhost:" + port + " or [::1]:" + port + "."),
+                        requestId);
+            }
         } catch (RuntimeException e) {
             // A bug in the runner itself: say so without details, as API Gateway would.
             status = 500;
@@ -501,8 +530,30 @@ public final class LocalRunner implements AutoCloseable {
         return response.getStatusCode();
     }
 
+    /**
+     * True when the request names this runner in its Host header: exactly one Host, which is
+     * 127.0.0.1, localhost or [::1] with this port (the port may be left out only on port 80). A
+     * browser sends the name it resolved, so a page served from another name that resolves to
+     * 127.0.0.1 (DNS rebinding) is refused.
+     */
+    static boolean addressedToThisRunner(List<String> hostHeaders, int port) {
+        if (hostHeaders == null || hostHeaders.size() != 1) {
+            return false;
+        }
+        String host = hostHeaders.get(0).strip().toLowerCase(Locale.ROOT);
+        for (String name : List.of("127.0.0.1", "localhost", "[::1]")) {
+            if (host.equals(name + ":" + port) || (port == 80 && host.equals(name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The dev issuer and the runner's own views, on paths API Gateway would never route; null for other requests. */
     private Integer serveDev(HttpExchange exchange, String method, String path, String requestId) throws IOException {
+        if (!devRoutes) {
+            return null;
+        }
         if (devIssuer != null && method.equals("GET") && path.equals("/.well-known/jwks")) {
             return sendJson(exchange, 200, devIssuer.jwksJson());
         }

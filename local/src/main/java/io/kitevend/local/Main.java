@@ -190,6 +190,34 @@ public final class Main implements Runnable {
         return lines;
     }
 
+    /**
+     * What {@code ./kitevend dev} says about its dev routes when something real is behind it: that
+     * they are off (and how to turn them on), or, when asked for, a warning as loud as the risk.
+     */
+    static List<String> devRoutesNotice(LocalRunner runner) {
+        if (runner.mode() == LocalRunner.Mode.EMBEDDED) {
+            return List.of();
+        }
+        if (!runner.devRoutes()) {
+            return List.of("kitevend dev: no dev issuer and no /dev/* routes with --aws-endpoint or --aws (--dev-routes"
+                    + " turns them on; tokens must come from the issuer above)");
+        }
+        String issuer = runner.devIssuer() == null
+                ? "/dev/bindings and /dev/audit are served"
+                : "the DEV ISSUER IS TRUSTED: POST /dev/token mints a token for any organization and pipeline, for"
+                        + " anyone who can reach " + runner.url() + " on this machine, without asking who";
+        if (runner.mode() == LocalRunner.Mode.AWS) {
+            return List.of(
+                    "WARNING: --dev-routes with --aws: " + issuer + ", and such a token gets REAL AWS credentials"
+                            + " for every binding, and real secrets. Run this only on a machine you alone use, and"
+                            + " stop it when done.",
+                    "WARNING: --dev-routes with --aws: the bindings and audit records of the tables are readable"
+                            + " by anyone local at /dev/bindings and /dev/audit.");
+        }
+        return List.of("WARNING: --dev-routes with --aws-endpoint: " + issuer + ", with credentials from "
+                + runner.config().awsEndpoint().map(Object::toString).orElse("the endpoint") + ".");
+    }
+
     /** What the embedded runner says about where the values of {@code POST /v1/secrets} come from. */
     static String secretsNotice(RunnerOptions options) {
         if (options.secretsFile != null) {
@@ -299,6 +327,7 @@ public final class Main implements Runnable {
                                 + " and are refused by AWS. Use --aws-endpoint URL or --aws for real STS.");
                 System.err.println(secretsNotice(options));
             }
+            devRoutesNotice(runner).forEach(System.err::println);
             System.err.println("kitevend dev: mode " + runner.mode().name().toLowerCase(Locale.ROOT)
                     + ", issuer " + runner.config().token().issuer()
                     + ", audience " + runner.config().token().audience()

@@ -240,16 +240,25 @@ final class ReportCommand implements Callable<Integer> {
                     "nothing answers at " + url + "; start ./kitevend dev, or use --aws-endpoint");
         }
         if (r.status() != 200) {
-            throw new IllegalArgumentException(url + path + " answered " + r.status());
+            throw notServed(path, r.status());
         }
         return (List<Map<String, Object>>)
                 Json.mapper().readValue(r.body(), Map.class).get(field);
     }
 
+    /** A runner with --aws-endpoint or --aws serves no /dev/* unless started with --dev-routes. */
+    private IllegalArgumentException notServed(String path, int status) {
+        return new IllegalArgumentException(url + path + " answered " + status
+                + (status == 404
+                        ? " (a runner with --aws-endpoint or --aws serves /dev/* only with --dev-routes;"
+                                + " read its tables with --aws-endpoint or --aws instead)"
+                        : ""));
+    }
+
     private List<Binding> runnerBindings() throws Exception {
         LocalHttp.Response r = LocalHttp.get(url.resolve("/dev/bindings"));
         if (r.status() != 200) {
-            throw new IllegalArgumentException(url + "/dev/bindings answered " + r.status());
+            throw notServed("/dev/bindings", r.status());
         }
         List<Binding> out = new ArrayList<>();
         for (JsonNode node : Json.readTree(r.body()).path("bindings")) {

@@ -42,8 +42,21 @@ public final class RunnerOptions {
     @Option(
             names = "--issuer",
             paramLabel = "URL",
-            description = "Trust this issuer instead of the built-in dev issuer (e.g. https://agent.buildkite.com).")
+            description = {
+                "Trust this issuer instead of the built-in dev issuer (e.g. https://agent.buildkite.com).",
+                "Default: the dev issuer when everything is embedded (or with --dev-routes), else https://agent.buildkite.com."
+            })
     String issuer;
+
+    @Option(
+            names = "--dev-routes",
+            description = {
+                "With --aws-endpoint or --aws: serve the dev routes anyway, that is trust the built-in dev issuer (unless "
+                        + "--issuer) and serve POST /dev/token, GET /dev/bindings and GET /dev/audit. Anyone who can "
+                        + "reach the runner's port on this machine can then mint tokens it accepts.",
+                "Without --aws-endpoint and --aws they are always on: nothing real is behind the runner."
+            })
+    boolean devRoutes;
 
     @Option(
             names = "--jwks-url",
@@ -97,6 +110,19 @@ public final class RunnerOptions {
             paramLabel = "IDS",
             description = "Comma-separated AWS accounts bindings may grant roles in. Default: any.")
     String allowedAccounts;
+
+    @Option(
+            names = "--account-id",
+            paramLabel = "ID",
+            description =
+                    "The deployment's own AWS account (KITEVEND_ACCOUNT_ID): bindings may grant secrets by ARN only in it. Default: none (secrets by name only).")
+    String accountId;
+
+    @Option(
+            names = "--partition",
+            description =
+                    "The deployment's AWS partition (KITEVEND_PARTITION): roles and secret ARNs must be in it. Default: the region's.")
+    String partition;
 
     @Option(
             names = "--bindings-cache",
@@ -244,7 +270,11 @@ public final class RunnerOptions {
         return keys;
     }
 
-    /** The vend and secrets functions' environment, as Lambda would see it. */
+    /**
+     * The vend and secrets functions' environment, as Lambda would see it.
+     *
+     * @param devIssuer the dev issuer's URL when it is trusted, else null
+     */
     Map<String, String> environment(String devIssuer) {
         Map<String, String> env = new LinkedHashMap<>();
         String regionName = region != null
@@ -254,7 +284,7 @@ public final class RunnerOptions {
         if (awsEndpoint != null) {
             env.put(VendConfig.AWS_ENDPOINT, awsEndpoint.toString());
         }
-        env.put(VendConfig.ISSUER, issuer != null ? issuer : devIssuer);
+        put(env, VendConfig.ISSUER, issuer != null ? issuer : devIssuer);
         put(env, VendConfig.JWKS_URL, jwksUrl);
         env.put(VendConfig.AUDIENCE, audience);
         env.put(VendConfig.ORGANIZATIONS, organizations);
@@ -266,6 +296,8 @@ public final class RunnerOptions {
         put(env, VendConfig.JWKS_OUTAGE_TOLERANCE, jwksOutageTolerance);
         put(env, VendConfig.ROLE_PATH, rolePath);
         put(env, VendConfig.ALLOWED_ACCOUNTS, allowedAccounts);
+        put(env, VendConfig.ACCOUNT_ID, accountId);
+        put(env, VendConfig.PARTITION, partition);
         put(env, VendConfig.BINDINGS_CACHE, bindingsCache);
         put(env, VendConfig.SECRET_PREFIX, secretPrefix);
         put(env, SecretsConfig.SECRETS_CACHE, secretsCache);

@@ -83,6 +83,12 @@ final class TokenCommand implements Callable<Integer> {
                     .println("kitevend token: nothing answers at " + url + "; start it with ./kitevend dev");
             return 1;
         }
+        if (r.status() == 404) {
+            System.err.println(
+                    "kitevend token: the runner at " + url + " has no dev issuer: it is on only when"
+                            + " everything is embedded (no --aws-endpoint, no --aws) or with --dev-routes, and not with --issuer");
+            return 1;
+        }
         if (r.status() != 200) {
             spec.commandLine().getErr().println("kitevend token: " + r.status() + " " + r.body());
             return 1;

@@ -238,6 +238,33 @@ class AdminCliTest {
     }
 
     @Test
+    void filesWithAKeyTwiceAreRefusedNamingItBeforeAnythingIsSent(@TempDir Path dir) throws Exception {
+        Path binding = dir.resolve("binding.yaml");
+        Files.writeString(binding, """
+                organization: acme
+                name: deploy-main
+                pipeline: deploy
+                role_arn: arn:aws:iam::123456789012:role/kitevend/read-only
+                role_arn: arn:aws:iam::123456789012:role/kitevend/admin
+                """);
+        Path claims = dir.resolve("claims.json");
+        Files.writeString(claims, """
+                {"organization_slug": "acme", "pipeline_slug": "deploy",
+                 "build_branch": "feature", "build_branch": "main"}""");
+
+        Run put = cli("bindings", "put", "-f", binding.toString());
+        Run explain = cli("explain", "--claims", claims.toString());
+
+        assertThat(put.exit()).isEqualTo(2);
+        assertThat(put.err()).contains("the key \"role_arn\" appears twice").contains("line 5");
+        assertThat(explain.exit()).isEqualTo(2);
+        assertThat(explain.err())
+                .contains("the key \"build_branch\" appears twice")
+                .contains("line 2");
+        assertThat(api.events).isEmpty();
+    }
+
+    @Test
     void deleteSendsIfMatchAndIfMatchIsRequired() {
         api.then(
                 "DELETE /v1/admin/bindings/{organization}/{name}",

@@ -119,7 +119,8 @@ class ApiGatewayConformanceTest {
 
     APIGatewayV2HTTPEvent sampleRequest(String query, String contentType, byte[] body) throws IOException {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        headers.put("Host", List.of("id.execute-api.us-east-1.amazonaws.com"));
+        // The runner answers only its own address (DNS rebinding); the domain name follows the Host sent.
+        headers.put("Host", List.of("localhost:" + runner.jwtUrl().orElseThrow().getPort()));
         headers.put("Header1", List.of("value1"));
         headers.put("Header2", List.of("value1", "value2"));
         headers.put("Cookie", List.of("cookie1; cookie2"));
@@ -260,7 +261,7 @@ class ApiGatewayConformanceTest {
         assertThat(problems).as("differences from AWS's sample").isEmpty();
     }
 
-    /** What the runner must give for this request where the sample's request differs (its path and route). */
+    /** What the runner must give for this request where the sample's request differs (its path, route and host). */
     static Map<String, JsonNode> sentByThisRequest() {
         var text = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
         Map<String, JsonNode> sent = new LinkedHashMap<>();
@@ -268,6 +269,8 @@ class ApiGatewayConformanceTest {
         sent.put("requestContext.http.path", text.textNode(PATH));
         sent.put("routeKey", text.textNode(ROUTE));
         sent.put("requestContext.routeKey", text.textNode(ROUTE));
+        sent.put("requestContext.domainName", text.textNode("localhost"));
+        sent.put("requestContext.domainPrefix", text.textNode("localhost"));
         return sent;
     }
 

@@ -39,7 +39,8 @@ class MotoRunnerIT extends RunnerBlackBoxSuite {
             sm.createSecret(b -> b.name("kitevend/acme/database").secretString(DATABASE_JSON));
             sm.createSecret(b -> b.name("kitevend/acme/signing-key").secretBinary(SdkBytes.fromByteArray(SIGNING_KEY)));
         }
-        return List.of("--aws-endpoint", moto.toString(), "--region", "us-east-1");
+        // The suite mints its tokens from the dev issuer, which an emulator runner serves only when asked.
+        return List.of("--aws-endpoint", moto.toString(), "--region", "us-east-1", "--dev-routes");
     }
 
     @Override
@@ -89,6 +90,13 @@ class MotoRunnerIT extends RunnerBlackBoxSuite {
             assertThat(items).hasSize(1);
             return items.get(0);
         }
+    }
+
+    @Test
+    void theDevRoutesWereAskedForAndTheRunnerSaysWhatThatMeans() {
+        assertThat(String.join("\n", runner.stderr))
+                .contains("WARNING: --dev-routes with --aws-endpoint")
+                .contains("DEV ISSUER IS TRUSTED");
     }
 
     @Test

@@ -61,7 +61,10 @@ class RunnerLifecycleIT {
                 "--region",
                 "--secrets-file",
                 "--secret-prefix",
-                "--secrets-cache"
+                "--secrets-cache",
+                "--dev-routes",
+                "--account-id",
+                "--partition"
             }) {
                 assertThat(text).contains(option);
             }

@@ -68,8 +68,14 @@ final class RunnerProcess implements AutoCloseable {
      * this one: nothing from the developer's own AWS configuration may leak in.
      */
     static java.util.Map<String, String> cliEnvironment(URI url, String akid, String secret) {
-        java.util.Map<String, String> env = new java.util.HashMap<>();
+        java.util.Map<String, String> env = awsEnvironment(akid, secret);
         env.put(AdminCommand.ADMIN_URL_VARIABLE, url.toString());
+        return env;
+    }
+
+    /** Only this access key, in us-east-1: nothing from the developer's own AWS configuration. */
+    static java.util.Map<String, String> awsEnvironment(String akid, String secret) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
         env.put("AWS_ACCESS_KEY_ID", akid);
         env.put("AWS_SECRET_ACCESS_KEY", secret);
         env.put("AWS_REGION", "us-east-1");

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SecretsFixture implements AutoCloseable {
     public static final String PREFIX = "kitevend/";
-    public static final String NPM_ID = "kitevend/ci/npm-token";
-    public static final String DB_ID = "kitevend/ci/db";
+    public static final String NPM_ID = "kitevend/acme/npm-token";
+    public static final String DB_ID = "kitevend/acme/db";
 
     public final JwksServer jwks;
     public final TokenMinter minter;

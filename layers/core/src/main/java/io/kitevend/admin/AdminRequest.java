@@ -1,9 +1,11 @@
 package io.kitevend.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.http.HttpRequest;
 import io.kitevend.http.ProblemType;
 import io.kitevend.json.Json;
+import io.kitevend.text.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -107,8 +109,8 @@ public record AdminRequest(HttpRequest http, Map<String, String> query, Caller c
         JsonNode node;
         try {
             node = Json.readTree(text);
-        } catch (Exception e) {
-            throw AdminProblem.malformed("The body is not valid JSON.");
+        } catch (JsonProcessingException e) {
+            throw AdminProblem.malformed("The body " + Text.printableAscii(Json.problem(e, "JSON"), 200) + ".");
         }
         if (node == null || !node.isObject()) {
             throw AdminProblem.malformed("The body must be a JSON object.");

@@ -147,7 +147,8 @@ public final class BindingAdmin {
         Binding next = stamped(candidate, current, clock.instant(), actor.principal());
         Binding before;
         try {
-            before = store.replace(next, ifMatch);
+            // Without the store's word on what it replaced, it was the version read just now.
+            before = store.replace(next, ifMatch).orElse(current);
         } catch (BindingConflictException e) {
             throw conflict(e);
         }
@@ -164,7 +165,7 @@ public final class BindingAdmin {
         }
         Binding deleted;
         try {
-            deleted = store.delete(organization, name, ifMatch);
+            deleted = store.delete(organization, name, ifMatch).orElse(current);
         } catch (BindingConflictException e) {
             throw conflict(e);
         }

@@ -1,5 +1,6 @@
 package io.kitevend.aws;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,17 +10,25 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * A PutItem that never overwrites, and that tells the caller what holds the key when the put is
- * refused. The SDK retries an attempt that timed out, and that attempt may have landed: the retry
- * then finds the caller's own item under the key. Only the caller can tell its own item from
- * another one (by a request id it stored, or by the whole item), so it gets the stored item to
+ * A conditional PutItem that tells the caller what holds the key when the put is refused. The SDK
+ * retries an attempt that timed out, and that attempt may have landed: the retry then finds the
+ * caller's own item under the key. Only the caller can tell its own item from another one (by a
+ * request id it stored, or by the whole item: {@link #sameItem}), so it gets the stored item to
  * compare instead of a bare refusal.
  */
 public final class ConditionalPut {
     private ConditionalPut() {}
+
+    /**
+     * What a conditional put did: {@code written}, with the item it replaced ({@code item} empty if
+     * there was none), or refused, with the item found under the key ({@code item} empty if there
+     * is none).
+     */
+    public record Outcome(boolean written, Map<String, AttributeValue> item) {}
 
     /**
      * Puts {@code item} unless an item with its key exists.
@@ -30,22 +39,75 @@ public final class ConditionalPut {
      */
     public static Optional<Map<String, AttributeValue>> ifAbsent(
             DynamoDbClient dynamo, String table, List<String> key, Map<String, AttributeValue> item) {
+        Outcome outcome =
+                write(dynamo, table, key, item, "attribute_not_exists(#key)", Map.of("#key", key.get(0)), null, false);
+        return outcome.written() ? Optional.empty() : Optional.of(outcome.item());
+    }
+
+    /**
+     * Puts {@code item} in place of the item under its key if {@code condition} holds for that item.
+     *
+     * @param key the table's key attributes, partition key first
+     * @param names the condition's attribute names ({@code #name})
+     * @param values the condition's values ({@code :value})
+     * @return written with the item replaced, or refused with the item found
+     */
+    public static Outcome ifMatches(
+            DynamoDbClient dynamo,
+            String table,
+            List<String> key,
+            Map<String, AttributeValue> item,
+            String condition,
+            Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        return write(dynamo, table, key, item, condition, names, values, true);
+    }
+
+    private static Outcome write(
+            DynamoDbClient dynamo,
+            String table,
+            List<String> key,
+            Map<String, AttributeValue> item,
+            String condition,
+            Map<String, String> names,
+            Map<String, AttributeValue> values,
+            boolean returnReplaced) {
         try {
-            dynamo.putItem(PutItemRequest.builder()
+            var put = dynamo.putItem(PutItemRequest.builder()
                     .tableName(table)
                     .item(item)
-                    .conditionExpression("attribute_not_exists(#key)")
-                    .expressionAttributeNames(Map.of("#key", key.get(0)))
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(returnReplaced ? ReturnValue.ALL_OLD : null)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build());
-            return Optional.empty();
+            return new Outcome(true, put.hasAttributes() ? put.attributes() : Map.of());
         } catch (ConditionalCheckFailedException refused) {
             if (refused.hasItem() && !refused.item().isEmpty()) {
-                return Optional.of(refused.item());
+                return new Outcome(false, refused.item());
             }
             // DynamoDB returns the item with the failed condition; dynalite ignores the parameter.
-            return Optional.of(stored(dynamo, table, key, item));
+            return new Outcome(false, stored(dynamo, table, key, item));
         }
+    }
+
+    /** Equal attribute by attribute, numbers by value (DynamoDB stores them normalised). */
+    public static boolean sameItem(Map<String, AttributeValue> stored, Map<String, AttributeValue> written) {
+        if (!stored.keySet().equals(written.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, AttributeValue> e : written.entrySet()) {
+            AttributeValue mine = e.getValue();
+            AttributeValue theirs = stored.get(e.getKey());
+            boolean same = mine.n() != null && theirs.n() != null
+                    ? new BigDecimal(mine.n()).compareTo(new BigDecimal(theirs.n())) == 0
+                    : mine.equals(theirs);
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, AttributeValue> stored(

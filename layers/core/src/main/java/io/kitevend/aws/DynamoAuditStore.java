@@ -109,28 +109,10 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
         }
         // A record is never overwritten. The one case where its key is taken by the same record is
         // an SDK retry of this write after an answer that came too late: it is stored, so it is done.
-        if (stored.isPresent() && !sameItem(stored.get(), item)) {
+        if (stored.isPresent() && !ConditionalPut.sameItem(stored.get(), item)) {
             throw new IllegalStateException(
                     "another audit record is stored under " + item.get(SK).s());
         }
-    }
-
-    /** Equal attribute by attribute, numbers by value (DynamoDB stores them normalised). */
-    static boolean sameItem(Map<String, AttributeValue> stored, Map<String, AttributeValue> written) {
-        if (!stored.keySet().equals(written.keySet())) {
-            return false;
-        }
-        for (Map.Entry<String, AttributeValue> e : written.entrySet()) {
-            AttributeValue mine = e.getValue();
-            AttributeValue theirs = stored.get(e.getKey());
-            boolean same = mine.n() != null && theirs.n() != null
-                    ? new BigDecimal(mine.n()).compareTo(new BigDecimal(theirs.n())) == 0
-                    : mine.equals(theirs);
-            if (!same) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

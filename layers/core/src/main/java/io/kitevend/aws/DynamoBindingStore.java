@@ -20,7 +20,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -32,8 +31,15 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * organization, so the bindings of one pipeline take one query, plus one for the globs.
  *
  * <p>The admin API's writes are single conditional writes (no transactions): create on
- * {@code attribute_not_exists(name)}, replace and delete on {@code version = :expected}. Of two
- * writers holding the same version exactly one wins; the item is always one writer's whole binding.
+ * {@code attribute_not_exists}, replace and delete on {@code version = :expected}. Of two writers
+ * holding the same version exactly one wins; the item is always one writer's whole binding.
+ *
+ * <p>The SDK retries an attempt whose answer does not come in time, and that attempt may have
+ * landed: the retry's condition then fails on the writer's own change. A refused create or replace
+ * that finds exactly the item it wrote ({@link ConditionalPut#sameItem}) is that case, and
+ * succeeded. A refused delete that finds no item after more than one attempt was made is taken as
+ * done: an earlier attempt deleted it, or another writer deleted the same version meanwhile, which
+ * is what this writer wanted too.
  */
 public final class DynamoBindingStore implements BindingStore {
     public static final String ORGANIZATION = "organization";
@@ -57,7 +63,10 @@ public final class DynamoBindingStore implements BindingStore {
 
     @Override
     public List<Binding> exactPipeline(String organization, String pipeline) throws DependencyUnavailableException {
-        return queryPipelineKey(organization + "/" + pipeline);
+        // "org/*" is also the key of the organization's globs: a pipeline named "*" has none of its own.
+        return queryPipelineKey(organization + "/" + pipeline).stream()
+                .filter(b -> !b.hasGlobPipeline())
+                .toList();
     }
 
     @Override
@@ -156,45 +165,50 @@ public final class DynamoBindingStore implements BindingStore {
 
     @Override
     public void create(Binding binding) throws BindingConflictException, DependencyUnavailableException {
+        Map<String, AttributeValue> item = toItem(binding);
+        Optional<Map<String, AttributeValue>> found;
         try {
-            dynamo.putItem(PutItemRequest.builder()
-                    .tableName(table)
-                    .item(toItem(binding))
-                    .conditionExpression("attribute_not_exists(#name)")
-                    .expressionAttributeNames(Map.of("#name", NAME))
-                    .build());
-        } catch (ConditionalCheckFailedException e) {
+            found = ConditionalPut.ifAbsent(dynamo, table, List.of(ORGANIZATION, NAME), item);
+        } catch (SdkException e) {
+            throw AwsErrors.unavailable("binding-store", e);
+        }
+        if (found.isPresent() && !ConditionalPut.sameItem(found.get(), item)) {
             throw new BindingConflictException(
                     BindingConflictException.Kind.EXISTS, binding.organization(), binding.name());
-        } catch (SdkException e) {
-            throw AwsErrors.unavailable("binding-store", e);
         }
     }
 
     @Override
-    public Binding replace(Binding binding, long expectedVersion)
+    public Optional<Binding> replace(Binding binding, long expectedVersion)
             throws BindingConflictException, DependencyUnavailableException {
-        PutItemResponse put;
+        Map<String, AttributeValue> item = toItem(binding);
+        ConditionalPut.Outcome outcome;
         try {
-            put = dynamo.putItem(PutItemRequest.builder()
-                    .tableName(table)
-                    .item(toItem(binding))
-                    .conditionExpression("#version = :expected")
-                    .expressionAttributeNames(Map.of("#version", VERSION))
-                    .expressionAttributeValues(
-                            Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))))
-                    .returnValues(ReturnValue.ALL_OLD)
-                    .build());
-        } catch (ConditionalCheckFailedException e) {
-            throw conflict(binding.organization(), binding.name());
+            outcome = ConditionalPut.ifMatches(
+                    dynamo,
+                    table,
+                    List.of(ORGANIZATION, NAME),
+                    item,
+                    "#version = :expected",
+                    Map.of("#version", VERSION),
+                    Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))));
         } catch (SdkException e) {
             throw AwsErrors.unavailable("binding-store", e);
         }
-        return fromItem(put.attributes());
+        if (outcome.written()) {
+            return Optional.of(fromItem(outcome.item()));
+        }
+        if (ConditionalPut.sameItem(outcome.item(), item)) {
+            return Optional.empty();
+        }
+        throw new BindingConflictException(
+                outcome.item().isEmpty() ? BindingConflictException.Kind.MISSING : BindingConflictException.Kind.STALE,
+                binding.organization(),
+                binding.name());
     }
 
     @Override
-    public Binding delete(String organization, String name, long expectedVersion)
+    public Optional<Binding> delete(String organization, String name, long expectedVersion)
             throws BindingConflictException, DependencyUnavailableException {
         DeleteItemResponse deleted;
         try {
@@ -206,21 +220,17 @@ public final class DynamoBindingStore implements BindingStore {
                             Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))))
                     .returnValues(ReturnValue.ALL_OLD));
         } catch (ConditionalCheckFailedException e) {
-            throw conflict(organization, name);
+            if (get(organization, name).isPresent()) {
+                throw new BindingConflictException(BindingConflictException.Kind.STALE, organization, name);
+            }
+            if (e.numAttempts() != null && e.numAttempts() > 1) {
+                return Optional.empty();
+            }
+            throw new BindingConflictException(BindingConflictException.Kind.MISSING, organization, name);
         } catch (SdkException e) {
             throw AwsErrors.unavailable("binding-store", e);
         }
-        return fromItem(deleted.attributes());
-    }
-
-    /** The condition on the version failed: tell a binding that is gone from one that moved on. */
-    private BindingConflictException conflict(String organization, String name) throws DependencyUnavailableException {
-        return new BindingConflictException(
-                get(organization, name).isPresent()
-                        ? BindingConflictException.Kind.STALE
-                        : BindingConflictException.Kind.MISSING,
-                organization,
-                name);
+        return Optional.of(fromItem(deleted.attributes()));
     }
 
     private static Map<String, AttributeValue> key(String organization, String name) {

@@ -1,5 +1,6 @@
 package io.kitevend.binding;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.json.Json;
 import io.kitevend.text.Identifiers;
@@ -43,7 +44,7 @@ public final class BindingCompiler {
 
     private static final Pattern AGENT_TAG_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final Pattern ROLE_ARN = Pattern.compile(
-            "arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):role(/(?:[\\x21-\\x7E]{0,510}/)?)([\\w+=,.@-]{1,64})");
+            "arn:(aws(?:-[a-z]+)*):iam::(\\d{12}):role(/(?:[\\x21-\\x7E]{0,510}/)?)([\\w+=,.@-]{1,64})");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
 
     private final BindingRules rules;
@@ -95,7 +96,7 @@ public final class BindingCompiler {
         }
         validateSessionPolicy(b.sessionPolicy(), errors);
         validateSessionTags(b.sessionTags(), errors);
-        validateSecrets(b.secrets(), errors);
+        validateSecrets(b.organization(), b.secrets(), errors);
         if (b.externalId() != null && !EXTERNAL_ID.matcher(b.externalId()).matches()) {
             errors.add(new FieldError(
                     "external_id",
@@ -157,8 +158,15 @@ public final class BindingCompiler {
                     "role_arn", "invalid_role_arn", "must be an IAM role ARN, arn:aws:iam::ACCOUNT:role/PATH/NAME"));
             return;
         }
+        String partition = m.group(1);
         String account = m.group(2);
         String path = m.group(3);
+        if (!partition.equals(rules.partition())) {
+            errors.add(new FieldError(
+                    "role_arn",
+                    "partition_not_allowed",
+                    "role must be in this deployment's partition, arn:" + rules.partition() + ":iam::..."));
+        }
         if (!rules.allowedAccounts().isEmpty() && !rules.allowedAccounts().contains(account)) {
             errors.add(new FieldError(
                     "role_arn",
@@ -171,17 +179,13 @@ public final class BindingCompiler {
         }
     }
 
-    /** Environment names a secret may not take: they would change how the job or its tools behave. */
-    private static final Pattern RESERVED_ENV =
-            Pattern.compile("(AWS_|BUILDKITE|KITEVEND_).*|PATH|HOME|SHELL|USER|LD_.*|BASH_ENV|ENV");
-
     private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,127}");
     private static final Pattern SECRET_ARN =
-            Pattern.compile("arn:(aws|aws-cn|aws-us-gov):secretsmanager:[a-z0-9-]+:\\d{12}:secret:(.+)");
+            Pattern.compile("arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\\d{12}:secret:(.+)");
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
     public static final int MAX_SECRETS = 50;
 
-    private void validateSecrets(Map<String, SecretGrant> secrets, List<FieldError> errors) {
+    private void validateSecrets(String organization, Map<String, SecretGrant> secrets, List<FieldError> errors) {
         if (secrets.isEmpty()) {
             return;
         }
@@ -195,14 +199,21 @@ public final class BindingCompiler {
         if (secrets.size() > MAX_SECRETS) {
             errors.add(new FieldError("secrets", "too_many_secrets", "must grant at most " + MAX_SECRETS + " secrets"));
         }
+        // An organization's bindings grant only its own secrets: an admin of one organization's
+        // pipelines never hands out another's by naming it.
+        String prefix = Identifiers.ORGANIZATION_SLUG.matches(organization) ? rules.secretPrefixOf(organization) : null;
         secrets.forEach((env, grant) -> {
             String field = "secrets." + env;
             if (!ENV_NAME.matcher(env).matches()) {
                 errors.add(new FieldError(
                         field, "invalid_env_name", "must be an environment variable name: [A-Z_][A-Z0-9_]*"));
-            } else if (RESERVED_ENV.matcher(env).matches()) {
+            } else if (ReservedEnvironmentNames.reserved(env)) {
                 errors.add(new FieldError(
-                        field, "reserved_env_name", "is reserved (AWS_*, BUILDKITE*, KITEVEND_*, PATH and the like)"));
+                        field,
+                        "reserved_env_name",
+                        "is reserved: a secret under this name could run code in the job, redirect its traffic or"
+                                + " overwrite its settings (AWS_*, BUILDKITE*, PATH, LD_*, NODE_OPTIONS, GIT_*, ...;"
+                                + " the list and a way around it are in the README, under Secrets)"));
             }
             String id = grant == null ? null : grant.secretId();
             if (id == null || id.isEmpty()) {
@@ -210,15 +221,25 @@ public final class BindingCompiler {
                 return;
             }
             Matcher arn = SECRET_ARN.matcher(id);
-            String name = arn.matches() ? arn.group(2) : id;
+            String name = arn.matches() ? arn.group(1) : id;
+            String arnPrefix = rules.secretArnPrefix();
             if (!SECRET_NAME.matcher(name).matches()) {
                 errors.add(new FieldError(
                         field + ".secret_id", "invalid_secret_id", "must be a Secrets Manager secret name or ARN"));
-            } else if (!name.startsWith(rules.secretPrefix())) {
+            } else if (arn.matches() && (arnPrefix == null || !id.startsWith(arnPrefix))) {
+                errors.add(new FieldError(
+                        field + ".secret_id",
+                        "secret_arn_not_allowed",
+                        arnPrefix == null
+                                ? "name the secret instead: this deployment does not know its own account, so it grants"
+                                        + " no secret by ARN"
+                                : "must be a secret of this deployment's account and region: " + arnPrefix + "..."));
+            } else if (prefix == null || !name.startsWith(prefix)) {
                 errors.add(new FieldError(
                         field + ".secret_id",
                         "secret_prefix_not_allowed",
-                        "secret must be under the prefix " + rules.secretPrefix()));
+                        "secret must be under the prefix " + (prefix == null ? rules.secretPrefix() : prefix)
+                                + " (the deployment's prefix and the binding's organization)"));
             }
             if (grant.key() != null
                     && (grant.key().isEmpty()
@@ -247,8 +268,8 @@ public final class BindingCompiler {
                 errors.add(new FieldError(
                         "session_policy", "invalid_policy", "must be a JSON IAM policy document with a Statement"));
             }
-        } catch (Exception e) {
-            errors.add(new FieldError("session_policy", "invalid_policy", "must be valid JSON"));
+        } catch (JsonProcessingException e) {
+            errors.add(new FieldError("session_policy", "invalid_policy", Json.problem(e, "JSON")));
         }
     }
 

@@ -34,12 +34,16 @@ public interface BindingStore {
 
     /**
      * Replaces the stored binding of the same name, only if its version is {@code expectedVersion}.
-     * Returns the binding that was replaced.
+     * Returns the binding that was replaced, or empty when the store cannot tell: its own write
+     * landed on an attempt whose answer was lost, and the retry found the change made.
      */
-    Binding replace(Binding binding, long expectedVersion)
+    Optional<Binding> replace(Binding binding, long expectedVersion)
             throws BindingConflictException, DependencyUnavailableException;
 
-    /** Deletes a binding, only if its version is {@code expectedVersion}. Returns the binding that was deleted. */
-    Binding delete(String organization, String name, long expectedVersion)
+    /**
+     * Deletes a binding, only if its version is {@code expectedVersion}. Returns the binding that
+     * was deleted, or empty when the store cannot tell (as for {@link #replace}).
+     */
+    Optional<Binding> delete(String organization, String name, long expectedVersion)
             throws BindingConflictException, DependencyUnavailableException;
 }

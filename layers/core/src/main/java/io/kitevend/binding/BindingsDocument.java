@@ -18,7 +18,8 @@ import java.util.function.Function;
 /**
  * A set of bindings as people write them: YAML or JSON, {@code bindings:} followed by a list of
  * bindings with snake_case fields. The same format seeds the local runner and feeds the admin
- * API's apply. Parsing reports every problem with its path ({@code bindings[2].role_arn}).
+ * API's apply. Parsing reports every problem with its path ({@code bindings[2].role_arn}); a key
+ * written twice in one object is refused with its line, never resolved.
  */
 public final class BindingsDocument {
 
@@ -80,8 +81,10 @@ public final class BindingsDocument {
         try {
             root = Yaml.readTree(text);
         } catch (Yaml.SyntaxError e) {
-            throw new InvalidDocumentException(
-                    List.of(new FieldError("", "unparseable", "is not valid YAML or JSON: " + e.getMessage())));
+            throw new InvalidDocumentException(List.of(
+                    e.duplicateKey() != null
+                            ? new FieldError("", "duplicate_key", "has " + e.getMessage())
+                            : new FieldError("", "unparseable", "is not valid YAML or JSON: " + e.getMessage())));
         }
         List<FieldError> errors = new ArrayList<>();
         if (root == null

@@ -75,20 +75,21 @@ public final class InMemoryBindingStore implements BindingStore {
     }
 
     @Override
-    public Binding replace(Binding binding, long expectedVersion) throws BindingConflictException {
+    public Optional<Binding> replace(Binding binding, long expectedVersion) throws BindingConflictException {
         synchronized (writes) {
             Binding current = current(binding.organization(), binding.name(), expectedVersion);
             bindings.put(key(binding.organization(), binding.name()), binding);
-            return current;
+            return Optional.of(current);
         }
     }
 
     @Override
-    public Binding delete(String organization, String name, long expectedVersion) throws BindingConflictException {
+    public Optional<Binding> delete(String organization, String name, long expectedVersion)
+            throws BindingConflictException {
         synchronized (writes) {
             Binding current = current(organization, name, expectedVersion);
             bindings.remove(key(organization, name));
-            return current;
+            return Optional.of(current);
         }
     }
 

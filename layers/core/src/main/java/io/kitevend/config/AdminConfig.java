@@ -36,7 +36,7 @@ public record AdminConfig(
         // The organizations whose bindings may be written are those whose tokens the vend path accepts.
         SharedConfig shared = SharedConfig.from(s, SharedConfig.TOKENS_ACCEPTED);
         TokenPolicy token = SharedConfig.tokenPolicy(s, shared.organizations());
-        BindingRules rules = SharedConfig.bindingRules(s);
+        BindingRules rules = SharedConfig.bindingRules(s, shared.region());
         Duration retention = SharedConfig.auditRetention(s);
 
         List<PrincipalPattern> readers = principals(s, READERS);

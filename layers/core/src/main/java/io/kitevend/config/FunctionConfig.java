@@ -39,6 +39,10 @@ public interface FunctionConfig {
 
     String ALLOWED_ACCOUNTS = "KITEVEND_ALLOWED_ACCOUNTS";
     String SECRET_PREFIX = "KITEVEND_SECRET_PREFIX";
+    /** The deployment's own AWS account and partition (the template sets them from AWS::AccountId and AWS::Partition). */
+    String ACCOUNT_ID = "KITEVEND_ACCOUNT_ID";
+
+    String PARTITION = "KITEVEND_PARTITION";
 
     /** The settings every function reads. */
     SharedConfig shared();

@@ -1,5 +1,6 @@
 package io.kitevend.config;
 
+import static io.kitevend.config.FunctionConfig.ACCOUNT_ID;
 import static io.kitevend.config.FunctionConfig.ALGORITHMS;
 import static io.kitevend.config.FunctionConfig.ALLOWED_ACCOUNTS;
 import static io.kitevend.config.FunctionConfig.AUDIENCE;
@@ -16,6 +17,7 @@ import static io.kitevend.config.FunctionConfig.JWKS_OUTAGE_TOLERANCE;
 import static io.kitevend.config.FunctionConfig.JWKS_REFRESH_INTERVAL;
 import static io.kitevend.config.FunctionConfig.JWKS_URL;
 import static io.kitevend.config.FunctionConfig.ORGANIZATIONS;
+import static io.kitevend.config.FunctionConfig.PARTITION;
 import static io.kitevend.config.FunctionConfig.REGION;
 import static io.kitevend.config.FunctionConfig.ROLE_PATH;
 import static io.kitevend.config.FunctionConfig.SECRET_PREFIX;
@@ -31,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.regions.PartitionMetadata;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -55,7 +58,10 @@ public record SharedConfig(
 
     private static final Pattern SECRET_PREFIX_SHAPE = Pattern.compile("[A-Za-z0-9_+=.@-][A-Za-z0-9/_+=.@-]{0,255}/");
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
-    private static final Pattern ROLE_PATH_SHAPE = Pattern.compile("/([\\x21-\\x7E&&[^/]]+/)*");
+    /** At least one segment: "/" would let bindings grant every role that trusts the function's role. */
+    private static final Pattern ROLE_PATH_SHAPE = Pattern.compile("/([\\x21-\\x7E&&[^/]]+/)+");
+
+    private static final Pattern PARTITION_SHAPE = Pattern.compile("aws(-[a-z]+)*");
 
     public SharedConfig {
         organizations = Set.copyOf(organizations);
@@ -167,11 +173,19 @@ public record SharedConfig(
                 Duration.ofSeconds(2));
     }
 
-    /** What a binding may grant: {@value FunctionConfig#ROLE_PATH}, {@value FunctionConfig#ALLOWED_ACCOUNTS} and {@value FunctionConfig#SECRET_PREFIX}. */
-    static BindingRules bindingRules(Settings s) {
+    /**
+     * What a binding may grant: {@value FunctionConfig#ROLE_PATH}, {@value FunctionConfig#ALLOWED_ACCOUNTS}
+     * and {@value FunctionConfig#SECRET_PREFIX}, in the deployment's {@value FunctionConfig#PARTITION}
+     * (by default the region's), region and {@value FunctionConfig#ACCOUNT_ID} (optional: without it,
+     * secrets are granted by name only).
+     */
+    static BindingRules bindingRules(Settings s, Region region) {
         String rolePath = s.string(ROLE_PATH, "/kitevend/");
         if (!ROLE_PATH_SHAPE.matcher(rolePath).matches()) {
-            throw new ConfigException(ROLE_PATH, "must be an IAM path such as /kitevend/ (starts and ends with /)");
+            throw new ConfigException(
+                    ROLE_PATH,
+                    "must be an IAM path such as /kitevend/ (starts and ends with /; never / itself, which would let"
+                            + " bindings grant every role that trusts kitevend)");
         }
         Set<String> accounts = s.list(ALLOWED_ACCOUNTS);
         for (String account : accounts) {
@@ -184,7 +198,25 @@ public record SharedConfig(
             throw new ConfigException(
                     SECRET_PREFIX, "must be a Secrets Manager name prefix ending in '/', such as kitevend/");
         }
-        return new BindingRules(rolePath, accounts, secretPrefix);
+        String account = s.optional(ACCOUNT_ID).orElse(null);
+        if (account != null && !Identifiers.ACCOUNT.matches(account)) {
+            throw new ConfigException(ACCOUNT_ID, "is not a 12-digit AWS account id");
+        }
+        return new BindingRules(rolePath, accounts, secretPrefix, partition(s, region), region.id(), account);
+    }
+
+    /** {@value FunctionConfig#PARTITION}: the region's partition, which a value given must be. */
+    private static String partition(Settings s, Region region) {
+        String regions = PartitionMetadata.of(region).id();
+        String given = s.optional(PARTITION).orElse(regions);
+        if (!PARTITION_SHAPE.matcher(given).matches()) {
+            throw new ConfigException(PARTITION, "is not an AWS partition (aws, aws-cn, aws-us-gov, ...)");
+        }
+        if (!given.equals(regions)) {
+            throw new ConfigException(
+                    PARTITION, "is " + given + ", but the region " + region.id() + " is in the partition " + regions);
+        }
+        return given;
     }
 
     static String stripSlash(String s) {

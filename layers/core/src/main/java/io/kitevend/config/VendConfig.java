@@ -59,7 +59,7 @@ public record VendConfig(
         return new VendConfig(
                 shared,
                 SharedConfig.tokenPolicy(s, shared.organizations()),
-                SharedConfig.bindingRules(s),
+                SharedConfig.bindingRules(s, shared.region()),
                 SharedConfig.table(s, REPLAY_TABLE),
                 s.seconds(BINDINGS_CACHE, Duration.ofSeconds(30), 0, 3600),
                 SharedConfig.auditRetention(s),

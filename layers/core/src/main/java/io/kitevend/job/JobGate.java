@@ -1,5 +1,6 @@
 package io.kitevend.job;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.DependencyUnavailableException;
 import io.kitevend.audit.AuditRecord;
@@ -146,8 +147,8 @@ public final class JobGate {
             JsonNode json;
             try {
                 json = Json.readTree(body);
-            } catch (Exception e) {
-                throw malformed("body is not valid JSON");
+            } catch (JsonProcessingException e) {
+                throw malformed("the body " + Text.printableAscii(Json.problem(e, "JSON"), 200));
             }
             if (json == null || !json.isObject()) {
                 throw malformed("body must be a JSON object");

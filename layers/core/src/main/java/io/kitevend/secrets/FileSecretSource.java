@@ -20,6 +20,10 @@ public final class FileSecretSource implements SecretSource {
         this.values = Map.copyOf(values);
     }
 
+    /**
+     * Reads the file. A secret id written twice is refused (which value was meant is unclear), as
+     * is anything else that is not YAML or JSON; the message never shows a value.
+     */
     public static FileSecretSource read(Path file) throws IOException {
         JsonNode root;
         try {

@@ -31,6 +31,12 @@ public record SecretValue(String secretId, String versionId, String text, byte[]
         if (text != null) {
             try {
                 json = Json.readTree(text);
+            } catch (Json.DuplicateKeyException twice) {
+                throw new SecretUnavailableException(
+                        true,
+                        "secret_key_not_found",
+                        "secret " + secretId + " has a key twice in one object, so its value for '" + key
+                                + "' is unclear");
             } catch (Exception notJson) {
                 json = null;
             }

@@ -66,12 +66,12 @@ class ApplyTest extends ApplyChecks {
         }
 
         @Override
-        public Binding delete(String o, String n, long v) throws BindingConflictException {
+        public Optional<Binding> delete(String o, String n, long v) throws BindingConflictException {
             return inner.delete(o, n, v);
         }
 
         @Override
-        public Binding replace(Binding b, long expected)
+        public Optional<Binding> replace(Binding b, long expected)
                 throws BindingConflictException, DependencyUnavailableException {
             if (b.name().equals(interfere)) {
                 Binding current = inner.get(b.organization(), b.name()).orElseThrow();

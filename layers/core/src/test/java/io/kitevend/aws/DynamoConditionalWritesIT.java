@@ -42,7 +42,7 @@ class DynamoConditionalWritesIT {
             assertThat(calls.calls(AwsCallRecorder.DYNAMODB))
                     .extracting(AwsCallRecorder.Call::operation)
                     .containsExactly("PutItem", "PutItem", "DeleteItem");
-            assertThat(calls.transmissions("PutItem").get(0).body()).contains("attribute_not_exists(#name)");
+            assertThat(calls.transmissions("PutItem").get(0).body()).contains("attribute_not_exists(#key)");
             assertThat(calls.transmissions("PutItem").get(1).body())
                     .contains("#version = :expected")
                     .contains("ALL_OLD");

@@ -1,7 +1,14 @@
 package io.kitevend.aws;
 
+import static io.kitevend.testing.AdminFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kitevend.audit.InMemoryAuditStore;
+import io.kitevend.binding.Binding;
+import io.kitevend.binding.BindingConflictException;
+import io.kitevend.http.HttpResponse;
+import io.kitevend.testing.AdminFixture;
 import io.kitevend.testing.AwsVendFixture;
 import io.kitevend.testing.EmulatorAws;
 import io.kitevend.testing.Emulators;
@@ -39,6 +46,7 @@ abstract class LateAnswerChecks {
     static final int TOKENS = 5;
 
     LateAnswerProxy proxy;
+    AwsClients behindProxy;
     AwsVendFixture vend;
 
     protected abstract URI dynamo();
@@ -53,10 +61,11 @@ abstract class LateAnswerChecks {
     void wireVendBehindTheProxy() throws Exception {
         URI moto = Emulators.moto();
         proxy = new LateAnswerProxy(dynamo(), moto, LATE);
-        vend = new AwsVendFixture(new AwsClients(
+        behindProxy = new AwsClients(
                 new AwsSettings(Region.US_EAST_1, Optional.of(proxy.endpoint()), EmulatorAws.TEST_CREDENTIALS),
                 List.of(),
-                LIMITS));
+                LIMITS);
+        vend = new AwsVendFixture(behindProxy);
         String role = EmulatorAws.createKitevendRole(
                 moto, "late-" + UUID.randomUUID().toString().substring(0, 8));
         vend.bind(AwsVendFixture.binding("deploy-main", "deploy", role));
@@ -142,5 +151,122 @@ abstract class LateAnswerChecks {
             assertThat(record.get("access_key_id").s())
                     .isEqualTo(((VendResult.Issued) r).credentials().accessKeyId());
         }
+    }
+
+    /** The admin service on the DynamoDB binding store behind the proxy, and its audit records in memory. */
+    private record LateAdmin(AdminFixture fixture, InMemoryAuditStore audit, String path, String name) {
+        HttpResponse send(AdminFixture.Request request) {
+            return fixture.send(request);
+        }
+
+        /** The admin change records: action, status and the binding before. */
+        List<Map<String, Object>> changes() {
+            return audit.records();
+        }
+    }
+
+    private LateAdmin lateAdmin() {
+        InMemoryAuditStore audit = new InMemoryAuditStore();
+        AdminFixture fixture =
+                new AdminFixture(new DynamoBindingStore(behindProxy.dynamo(), vend.config.bindingsTable()), audit);
+        String name = "late-" + UUID.randomUUID().toString().substring(0, 8);
+        return new LateAdmin(fixture, audit, "/v1/admin/bindings/acme/" + name, name);
+    }
+
+    /** An admin's create answered late: the SDK's retry finds the admin's own binding, which is success, never "exists". */
+    @Test
+    void anAdminsOwnCreateSucceedsWhenItsAnswerIsLate() {
+        LateAdmin admin = lateAdmin();
+        proxy.delayFirstAnswer(s -> s.is("PutItem", vend.config.bindingsTable()));
+
+        HttpResponse created = admin.send(request("PUT", admin.path()).json(bindingJson("main")));
+
+        assertThat(proxy.lateAnswers()).as("late first answers").isEqualTo(1);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(admin.changes())
+                .singleElement()
+                .satisfies(r -> assertThat(r.get("action")).isEqualTo("create"));
+    }
+
+    /** An admin's replace answered late: success with the version replaced in the audit, never "stale". */
+    @Test
+    void anAdminsOwnReplaceSucceedsWhenItsAnswerIsLate() throws Exception {
+        LateAdmin admin = lateAdmin();
+        assertThat(admin.send(request("PUT", admin.path()).json(bindingJson("main")))
+                        .status())
+                .isEqualTo(201);
+        proxy.delayFirstAnswer(s -> s.is("PutItem", vend.config.bindingsTable()));
+
+        HttpResponse replaced =
+                admin.send(request("PUT", admin.path()).ifMatch(1).json(bindingJson("release")));
+
+        assertThat(proxy.lateAnswers()).as("late first answers").isEqualTo(1);
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        assertThat(admin.fixture()
+                        .bindingStore
+                        .get("acme", admin.name())
+                        .orElseThrow()
+                        .conditions())
+                .containsEntry("build_branch", List.of("release"));
+        assertThat(admin.changes())
+                .filteredOn(r -> "replace".equals(r.get("action")))
+                .singleElement()
+                .satisfies(r -> assertThat((String) r.get("before"))
+                        .contains("\"main\"")
+                        .doesNotContain("release"));
+    }
+
+    /** An admin's delete answered late: the retry finds the binding gone, which is success, never "stale". */
+    @Test
+    void anAdminsOwnDeleteSucceedsWhenItsAnswerIsLate() throws Exception {
+        LateAdmin admin = lateAdmin();
+        assertThat(admin.send(request("PUT", admin.path()).json(bindingJson("main")))
+                        .status())
+                .isEqualTo(201);
+        proxy.delayFirstAnswer(s -> s.is("DeleteItem", vend.config.bindingsTable()));
+
+        HttpResponse deleted = admin.send(request("DELETE", admin.path()).ifMatch(1));
+
+        assertThat(proxy.lateAnswers()).as("late first answers").isEqualTo(1);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+        assertThat(admin.fixture().bindingStore.get("acme", admin.name())).isEmpty();
+        assertThat(admin.changes())
+                .filteredOn(r -> "delete".equals(r.get("action")))
+                .singleElement()
+                .satisfies(r -> assertThat((String) r.get("before")).contains("\"main\""));
+    }
+
+    @Test
+    void anotherWritersChangeIsStillAConflictWhenEveryFirstAnswerIsLate() throws Exception {
+        String table = vend.config.bindingsTable();
+        DynamoBindingStore store = new DynamoBindingStore(behindProxy.dynamo(), table);
+        String name = "late-" + UUID.randomUUID().toString().substring(0, 8);
+        Binding first =
+                AdminFixture.binding(name).version(1).description("first").build();
+        Binding theirs = first.toBuilder().version(2).description("theirs").build();
+        store.create(first);
+        store.replace(theirs, 1);
+        proxy.delayFirstAnswer(s -> s.is("PutItem", table) || s.is("DeleteItem", table));
+
+        assertThatThrownBy(
+                        () -> store.create(first.toBuilder().description("mine").build()))
+                .satisfies(e -> assertThat(((BindingConflictException) e).kind())
+                        .isEqualTo(BindingConflictException.Kind.EXISTS));
+        assertThatThrownBy(() -> store.replace(
+                        first.toBuilder().version(2).description("mine").build(), 1))
+                .satisfies(e -> assertThat(((BindingConflictException) e).kind())
+                        .isEqualTo(BindingConflictException.Kind.STALE));
+        assertThatThrownBy(() -> store.delete("acme", name, 1))
+                .satisfies(e -> assertThat(((BindingConflictException) e).kind())
+                        .isEqualTo(BindingConflictException.Kind.STALE));
+
+        assertThat(proxy.lateAnswers()).as("late first answers").isEqualTo(3);
+        assertThat(store.get("acme", name)).contains(theirs);
+    }
+
+    private static String bindingJson(String branch) {
+        return """
+                {"pipeline": "deploy", "conditions": {"build_branch": ["%s"]},
+                 "role_arn": "%s"}""".formatted(branch, AdminFixture.ROLE_ARN);
     }
 }

@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @Tag("integration")
 class SecretsBindingStoreIT {
     static final String ROLE = "arn:aws:iam::123456789012:role/kitevend/deployer";
-    static final String SIGNING_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kitevend/ci/signing-AbCdEf";
+    static final String SIGNING_ARN =
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:kitevend/acme/signing-AbCdEf";
 
     abstract static class Checks {
         private DynamoDbClient dynamo;
@@ -40,8 +41,8 @@ class SecretsBindingStoreIT {
 
         private static Binding withSecrets() {
             Map<String, SecretGrant> secrets = new LinkedHashMap<>();
-            secrets.put("NPM_TOKEN", SecretGrant.whole("kitevend/ci/npm-token"));
-            secrets.put("DB_PASSWORD", new SecretGrant("kitevend/ci/db", "password"));
+            secrets.put("NPM_TOKEN", SecretGrant.whole("kitevend/acme/npm-token"));
+            secrets.put("DB_PASSWORD", new SecretGrant("kitevend/acme/db", "password"));
             secrets.put("SIGNING_KEY", SecretGrant.whole(SIGNING_ARN));
             return Binding.builder()
                     .name("deploy-main")
@@ -76,8 +77,8 @@ class SecretsBindingStoreIT {
             assertThat(read).isEqualTo(binding);
             assertThat(read.secrets())
                     .containsOnly(
-                            Map.entry("NPM_TOKEN", SecretGrant.whole("kitevend/ci/npm-token")),
-                            Map.entry("DB_PASSWORD", new SecretGrant("kitevend/ci/db", "password")),
+                            Map.entry("NPM_TOKEN", SecretGrant.whole("kitevend/acme/npm-token")),
+                            Map.entry("DB_PASSWORD", new SecretGrant("kitevend/acme/db", "password")),
                             Map.entry("SIGNING_KEY", SecretGrant.whole(SIGNING_ARN)));
             // The vend path's query reads the same secrets.
             assertThat(store.exactPipeline("acme", "deploy"))
@@ -94,11 +95,11 @@ class SecretsBindingStoreIT {
 
             assertThat(secrets).containsOnlyKeys("NPM_TOKEN", "DB_PASSWORD", "SIGNING_KEY");
             assertThat(secrets.get("NPM_TOKEN").m())
-                    .isEqualTo(Map.of("secret_id", AttributeValue.fromS("kitevend/ci/npm-token")));
+                    .isEqualTo(Map.of("secret_id", AttributeValue.fromS("kitevend/acme/npm-token")));
             assertThat(secrets.get("DB_PASSWORD").m())
                     .isEqualTo(Map.of(
                             "secret_id",
-                            AttributeValue.fromS("kitevend/ci/db"),
+                            AttributeValue.fromS("kitevend/acme/db"),
                             "key",
                             AttributeValue.fromS("password")));
         }
@@ -123,14 +124,14 @@ class SecretsBindingStoreIT {
             Binding first = withSecrets();
             store.create(first);
             Binding second = first.toBuilder()
-                    .secrets(Map.of("ONLY_ONE", new SecretGrant("kitevend/ci/other", "token")))
+                    .secrets(Map.of("ONLY_ONE", new SecretGrant("kitevend/acme/other", "token")))
                     .version(first.version() + 1)
                     .build();
 
             store.replace(second, first.version());
 
             assertThat(store.get("acme", "deploy-main").orElseThrow().secrets())
-                    .containsExactly(Map.entry("ONLY_ONE", new SecretGrant("kitevend/ci/other", "token")));
+                    .containsExactly(Map.entry("ONLY_ONE", new SecretGrant("kitevend/acme/other", "token")));
             // Removing every secret removes the attribute.
             Binding third = second.toBuilder()
                     .secrets(Map.of())

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.kitevend.config.Settings;
+import io.kitevend.config.VendConfig;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -108,8 +112,18 @@ class BindingCompilerTest {
                         "role_arn",
                         "invalid_role_arn"),
                 invalid(
-                        "role ARN with a bad partition",
+                        "role ARN with a made-up partition",
                         b -> b.roleArn("arn:aws-xx:iam::" + ACCOUNT + ":role/kitevend/deploy"),
+                        "role_arn",
+                        "partition_not_allowed"),
+                invalid(
+                        "role in the China partition, not the deployment's",
+                        b -> b.roleArn("arn:aws-cn:iam::" + ACCOUNT + ":role/kitevend/deploy"),
+                        "role_arn",
+                        "partition_not_allowed"),
+                invalid(
+                        "role ARN without a partition",
+                        b -> b.roleArn("arn::iam::" + ACCOUNT + ":role/kitevend/deploy"),
                         "role_arn",
                         "invalid_role_arn"),
                 invalid(
@@ -217,8 +231,6 @@ class BindingCompilerTest {
                         "pipeline with ? and underscores", (UnaryOperator<Binding.Builder>) b -> b.pipeline("svc_?.x")),
                 Arguments.of("role in a deeper path", (UnaryOperator<Binding.Builder>)
                         b -> b.roleArn("arn:aws:iam::" + ACCOUNT + ":role/kitevend/team-a/deploy")),
-                Arguments.of("role in the China partition", (UnaryOperator<Binding.Builder>)
-                        b -> b.roleArn("arn:aws-cn:iam::" + ACCOUNT + ":role/kitevend/deploy")),
                 Arguments.of("every condition claim", (UnaryOperator<Binding.Builder>) b -> {
                     BindingCompiler.CONDITION_CLAIMS.forEach(c -> b.condition(c, "*"));
                     return b.condition("agent_tag:queue", "deploy");
@@ -244,6 +256,26 @@ class BindingCompilerTest {
         CompiledBinding compiled = COMPILER.compile(binding);
         assertThat(compiled.binding()).isEqualTo(binding);
         assertThat(compiled.name()).isEqualTo(binding.name());
+    }
+
+    @Test
+    void rolesArePinnedToTheDeploymentsPartitionWhichFollowsItsRegion() {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", "us-gov-west-1");
+        env.put("KITEVEND_AUDIENCE", "kitevend");
+        env.put("KITEVEND_ORGANIZATIONS", "acme");
+        env.put("KITEVEND_BINDINGS_TABLE", "kitevend-bindings");
+        env.put("KITEVEND_AUDIT_TABLE", "kitevend-audit");
+        env.put("KITEVEND_REPLAY_TABLE", "kitevend-replay");
+        BindingCompiler govCloud =
+                new BindingCompiler(VendConfig.from(new Settings(env)).bindingRules());
+
+        assertThat(govCloud.validate(valid().build()))
+                .extracting(FieldError::field, FieldError::code)
+                .containsExactly(tuple("role_arn", "partition_not_allowed"));
+        assertThat(govCloud.validate(valid().roleArn("arn:aws-us-gov:iam::" + ACCOUNT + ":role/kitevend/deploy")
+                        .build()))
+                .isEmpty();
     }
 
     @Test

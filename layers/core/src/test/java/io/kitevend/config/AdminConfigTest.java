@@ -36,6 +36,8 @@ class AdminConfigTest {
             "KITEVEND_ROLE_PATH",
             "KITEVEND_ALLOWED_ACCOUNTS",
             "KITEVEND_SECRET_PREFIX",
+            "KITEVEND_ACCOUNT_ID",
+            "KITEVEND_PARTITION",
             "KITEVEND_BINDINGS_TABLE",
             "KITEVEND_AUDIT_TABLE",
             "KITEVEND_AUDIT_RETENTION_DAYS",

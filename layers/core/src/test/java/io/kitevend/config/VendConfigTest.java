@@ -37,6 +37,8 @@ class VendConfigTest {
             "KITEVEND_ROLE_PATH",
             "KITEVEND_ALLOWED_ACCOUNTS",
             "KITEVEND_SECRET_PREFIX",
+            "KITEVEND_ACCOUNT_ID",
+            "KITEVEND_PARTITION",
             "KITEVEND_BINDINGS_TABLE",
             "KITEVEND_AUDIT_TABLE",
             "KITEVEND_REPLAY_TABLE",
@@ -80,6 +82,9 @@ class VendConfigTest {
         assertThat(c.token().jwksOutageTolerance()).isEqualTo(Duration.ofHours(4));
         assertThat(c.bindingRules().rolePath()).isEqualTo("/kitevend/");
         assertThat(c.bindingRules().allowedAccounts()).isEmpty();
+        assertThat(c.bindingRules().partition()).isEqualTo("aws");
+        assertThat(c.bindingRules().region()).isEqualTo("eu-west-1");
+        assertThat(c.bindingRules().account()).isNull();
         assertThat(c.bindingsTable()).isEqualTo("kitevend-bindings");
         assertThat(c.auditTable()).isEqualTo("kitevend-audit");
         assertThat(c.replayTable()).isEqualTo("kitevend-replay");
@@ -105,6 +110,8 @@ class VendConfigTest {
         env.put("KITEVEND_JWKS_OUTAGE_TOLERANCE_SECONDS", "0");
         env.put("KITEVEND_ROLE_PATH", "/ci/kitevend/");
         env.put("KITEVEND_ALLOWED_ACCOUNTS", "123456789012,210987654321");
+        env.put("KITEVEND_ACCOUNT_ID", "123456789012");
+        env.put("KITEVEND_PARTITION", "aws-us-gov");
         env.put("KITEVEND_BINDINGS_CACHE_SECONDS", "0");
         env.put("KITEVEND_AUDIT_RETENTION_DAYS", "30");
         env.put("KITEVEND_AUDIT_SHARDS", "64");
@@ -124,6 +131,10 @@ class VendConfigTest {
         assertThat(c.token().jwksMinRefreshInterval()).isEqualTo(Duration.ofSeconds(599));
         assertThat(c.token().jwksOutageTolerance()).isZero();
         assertThat(c.bindingRules().rolePath()).isEqualTo("/ci/kitevend/");
+        assertThat(c.bindingRules().account()).isEqualTo("123456789012");
+        assertThat(c.bindingRules().partition()).isEqualTo("aws-us-gov");
+        assertThat(c.bindingRules().secretArnPrefix())
+                .isEqualTo("arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:");
         assertThat(c.bindingRules().allowedAccounts()).containsExactlyInAnyOrder("123456789012", "210987654321");
         assertThat(c.bindingsCacheTtl()).isZero();
         assertThat(c.auditRetention()).isEqualTo(Duration.ofDays(30));
@@ -291,6 +302,14 @@ class VendConfigTest {
                         Map.of("KITEVEND_ROLE_PATH", "/kite//vend/"),
                         "KITEVEND_ROLE_PATH"),
                 bad("role path with a space", Map.of("KITEVEND_ROLE_PATH", "/kite vend/"), "KITEVEND_ROLE_PATH"),
+                bad("the root role path", Map.of("KITEVEND_ROLE_PATH", "/"), "KITEVEND_ROLE_PATH"),
+                bad("account id too short", Map.of("KITEVEND_ACCOUNT_ID", "12345678901"), "KITEVEND_ACCOUNT_ID"),
+                bad(
+                        "two account ids",
+                        Map.of("KITEVEND_ACCOUNT_ID", "123456789012,210987654321"),
+                        "KITEVEND_ACCOUNT_ID"),
+                bad("a made-up partition", Map.of("KITEVEND_PARTITION", "amazon"), "KITEVEND_PARTITION"),
+                bad("a partition the region is not in", Map.of("KITEVEND_PARTITION", "aws-cn"), "KITEVEND_PARTITION"),
                 bad(
                         "account too short",
                         Map.of("KITEVEND_ALLOWED_ACCOUNTS", "12345678901"),
@@ -370,10 +389,12 @@ class VendConfigTest {
     }
 
     @Test
-    void rootRolePathIsAllowed() {
-        VendConfig c = VendConfig.from(new Settings(minimalWith(Map.of("KITEVEND_ROLE_PATH", "/"))));
+    void theRootRolePathIsRefusedAsTheTemplateRefusesIt() {
+        // "/" would let bindings grant every role that trusts the vend function's role.
+        ConfigException e = catchConfig(minimalWith(Map.of("KITEVEND_ROLE_PATH", "/")));
 
-        assertThat(c.bindingRules().rolePath()).isEqualTo("/");
+        assertThat(e.variable()).isEqualTo("KITEVEND_ROLE_PATH");
+        assertThat(e.getMessage()).contains("never /");
     }
 
     @Test

@@ -233,12 +233,12 @@ class ReplayAndBindingsSideBySideTest {
         }
 
         @Override
-        public Binding replace(Binding binding, long expectedVersion) {
+        public Optional<Binding> replace(Binding binding, long expectedVersion) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Binding delete(String organization, String name, long expectedVersion) {
+        public Optional<Binding> delete(String organization, String name, long expectedVersion) {
             throw new UnsupportedOperationException();
         }
     }

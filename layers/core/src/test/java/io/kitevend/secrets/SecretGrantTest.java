@@ -18,7 +18,7 @@ class SecretGrantTest {
             {"username":"ci","password":"s3cr3t-pw","port":5432,"tls":true,"nested":{"a":[1,2]},"empty":"","none":null}""";
 
     private static SecretValue text(String text) {
-        return new SecretValue("kitevend/ci/db", "v1", text, null);
+        return new SecretValue("kitevend/acme/db", "v1", text, null);
     }
 
     static Stream<Arguments> values() {
@@ -33,12 +33,12 @@ class SecretGrantTest {
                 Arguments.of(
                         "binary secret, base64",
                         null,
-                        new SecretValue("kitevend/ci/key", "v1", null, new byte[] {0, (byte) 0xFF, 'k', 'e', 'y'}),
+                        new SecretValue("kitevend/acme/key", "v1", null, new byte[] {0, (byte) 0xFF, 'k', 'e', 'y'}),
                         "AP9rZXk="),
                 Arguments.of(
                         "text wins when both are present",
                         null,
-                        new SecretValue("kitevend/ci/key", "v1", "text", "bytes".getBytes(StandardCharsets.UTF_8)),
+                        new SecretValue("kitevend/acme/key", "v1", "text", "bytes".getBytes(StandardCharsets.UTF_8)),
                         "text"));
     }
 
@@ -57,12 +57,12 @@ class SecretGrantTest {
                 Arguments.of(
                         "a key of a binary secret",
                         "password",
-                        new SecretValue("kitevend/ci/key", "v1", null, JSON.getBytes(StandardCharsets.UTF_8)),
+                        new SecretValue("kitevend/acme/key", "v1", null, JSON.getBytes(StandardCharsets.UTF_8)),
                         "secret_key_not_found"),
                 Arguments.of(
                         "a secret with neither text nor binary",
                         null,
-                        new SecretValue("kitevend/ci/key", "v1", null, null),
+                        new SecretValue("kitevend/acme/key", "v1", null, null),
                         "secret_empty"));
     }
 
@@ -79,15 +79,26 @@ class SecretGrantTest {
     }
 
     @Test
+    void aJsonSecretWithTheGrantedKeyTwiceIsRefusedAsUnclear() {
+        SecretValue twice = text("{\"password\": \"first-s3cr3t\", \"password\": \"second-s3cr3t\"}");
+
+        assertThatThrownBy(() -> twice.textFor(new SecretGrant(twice.secretId(), "password")))
+                .isInstanceOfSatisfying(SecretUnavailableException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("secret_key_not_found");
+                    assertThat(e.getMessage()).contains("twice").doesNotContain("s3cr3t");
+                });
+    }
+
+    @Test
     void toStringShowsIdsAndVersionsButNeverValues() {
-        SecretValue text = new SecretValue("kitevend/ci/db", "v-123", "s3cr3t-pw", null);
+        SecretValue text = new SecretValue("kitevend/acme/db", "v-123", "s3cr3t-pw", null);
         SecretValue binary =
-                new SecretValue("kitevend/ci/key", "v-456", null, "b1nary-s3cr3t".getBytes(StandardCharsets.UTF_8));
+                new SecretValue("kitevend/acme/key", "v-456", null, "b1nary-s3cr3t".getBytes(StandardCharsets.UTF_8));
         var granted =
                 new SecretsResult.Granted("req-1", "deploy-main", Map.of("DB_PASSWORD", "s3cr3t-pw"), "secretsmanager");
 
-        assertThat(text.toString()).contains("kitevend/ci/db", "v-123").doesNotContain("s3cr3t-pw");
-        assertThat(binary.toString()).contains("kitevend/ci/key", "v-456").doesNotContain("b1nary", "YjFuYXJ5");
+        assertThat(text.toString()).contains("kitevend/acme/db", "v-123").doesNotContain("s3cr3t-pw");
+        assertThat(binary.toString()).contains("kitevend/acme/key", "v-456").doesNotContain("b1nary", "YjFuYXJ5");
         assertThat(granted.toString()).contains("DB_PASSWORD", "deploy-main").doesNotContain("s3cr3t-pw");
     }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code secrets:} in bindings documents (YAML and JSON): both forms, the round trip, shape errors. */
 class SecretsDocumentTest {
-    private static final BindingCompiler COMPILER =
-            new BindingCompiler(new BindingRules("/kitevend/", Set.of(), "kitevend/"));
+    private static final BindingCompiler COMPILER = new BindingCompiler(
+            new BindingRules("/kitevend/", Set.of(), "kitevend/", "aws", "us-east-1", "123456789012"));
 
     private static final String YAML = """
             bindings:
@@ -33,11 +33,11 @@ class SecretsDocumentTest {
                 pipeline: deploy
                 role_arn: arn:aws:iam::123456789012:role/kitevend/deployer
                 secrets:
-                  NPM_TOKEN: kitevend/ci/npm-token
+                  NPM_TOKEN: kitevend/acme/npm-token
                   DB_PASSWORD:
-                    secret_id: kitevend/ci/db
+                    secret_id: kitevend/acme/db
                     key: password
-                  SIGNING_KEY: arn:aws:secretsmanager:us-east-1:123456789012:secret:kitevend/ci/signing-AbCdEf
+                  SIGNING_KEY: arn:aws:secretsmanager:us-east-1:123456789012:secret:kitevend/acme/signing-AbCdEf
               - name: build-any
                 organization: acme
                 pipeline: build
@@ -45,11 +45,11 @@ class SecretsDocumentTest {
             """;
 
     private static final Map<String, SecretGrant> EXPECTED = Map.of(
-            "NPM_TOKEN", SecretGrant.whole("kitevend/ci/npm-token"),
-            "DB_PASSWORD", new SecretGrant("kitevend/ci/db", "password"),
+            "NPM_TOKEN", SecretGrant.whole("kitevend/acme/npm-token"),
+            "DB_PASSWORD", new SecretGrant("kitevend/acme/db", "password"),
             "SIGNING_KEY",
                     SecretGrant.whole(
-                            "arn:aws:secretsmanager:us-east-1:123456789012:secret:kitevend/ci/signing-AbCdEf"));
+                            "arn:aws:secretsmanager:us-east-1:123456789012:secret:kitevend/acme/signing-AbCdEf"));
 
     @Test
     void yamlGrantsBothFormsAndABindingWithoutSecretsGrantsNone() throws Exception {
@@ -69,9 +69,9 @@ class SecretsDocumentTest {
 
         JsonNode secrets = json.get("secrets");
         assertThat(secrets.get("NPM_TOKEN").isTextual()).isTrue();
-        assertThat(secrets.get("NPM_TOKEN").asText()).isEqualTo("kitevend/ci/npm-token");
+        assertThat(secrets.get("NPM_TOKEN").asText()).isEqualTo("kitevend/acme/npm-token");
         assertThat(secrets.get("DB_PASSWORD").isObject()).isTrue();
-        assertThat(secrets.get("DB_PASSWORD").get("secret_id").asText()).isEqualTo("kitevend/ci/db");
+        assertThat(secrets.get("DB_PASSWORD").get("secret_id").asText()).isEqualTo("kitevend/acme/db");
         assertThat(secrets.get("DB_PASSWORD").get("key").asText()).isEqualTo("password");
         assertThat(secrets.get("DB_PASSWORD").size()).isEqualTo(2);
     }
@@ -103,28 +103,28 @@ class SecretsDocumentTest {
         String doc = """
                 {"bindings":[{"name":"deploy-main","organization":"acme","pipeline":"deploy",
                   "role_arn":"arn:aws:iam::123456789012:role/kitevend/deployer",
-                  "secrets":{"TOKEN":{"secret_id":"kitevend/ci/token"}}}]}""";
+                  "secrets":{"TOKEN":{"secret_id":"kitevend/acme/token"}}}]}""";
 
         Binding binding = BindingsDocument.parse(doc, COMPILER).get(0);
 
-        assertThat(binding.secrets()).containsExactly(Map.entry("TOKEN", SecretGrant.whole("kitevend/ci/token")));
+        assertThat(binding.secrets()).containsExactly(Map.entry("TOKEN", SecretGrant.whole("kitevend/acme/token")));
         assertThat(BindingsDocument.toJson(binding).get("secrets").get("TOKEN").asText())
-                .isEqualTo("kitevend/ci/token");
+                .isEqualTo("kitevend/acme/token");
     }
 
     static Stream<Arguments> shapeErrors() {
         return Stream.of(
-                Arguments.of("secrets as a list", "secrets: [kitevend/ci/token]", "bindings[0].secrets wrong_type"),
-                Arguments.of("secrets as a string", "secrets: kitevend/ci/token", "bindings[0].secrets wrong_type"),
+                Arguments.of("secrets as a list", "secrets: [kitevend/acme/token]", "bindings[0].secrets wrong_type"),
+                Arguments.of("secrets as a string", "secrets: kitevend/acme/token", "bindings[0].secrets wrong_type"),
                 Arguments.of(
                         "a secret id that is a number", "secrets: {TOKEN: 42}", "bindings[0].secrets.TOKEN wrong_type"),
                 Arguments.of(
                         "a secret id that is a list",
-                        "secrets: {TOKEN: [kitevend/a]}",
+                        "secrets: {TOKEN: [kitevend/acme/a]}",
                         "bindings[0].secrets.TOKEN wrong_type"),
                 Arguments.of(
                         "an unknown field in the object form",
-                        "secrets: {TOKEN: {secret_id: kitevend/a, version: v1}}",
+                        "secrets: {TOKEN: {secret_id: kitevend/acme/a, version: v1}}",
                         "bindings[0].secrets.TOKEN.version unknown_field"),
                 Arguments.of(
                         "the object form without secret_id",
@@ -136,7 +136,7 @@ class SecretsDocumentTest {
                         "bindings[0].secrets.TOKEN.secret_id secret_prefix_not_allowed"),
                 Arguments.of(
                         "a reserved name",
-                        "secrets: {AWS_SESSION_TOKEN: kitevend/token}",
+                        "secrets: {AWS_SESSION_TOKEN: kitevend/acme/token}",
                         "bindings[0].secrets.AWS_SESSION_TOKEN reserved_env_name"));
     }
 
@@ -167,9 +167,9 @@ class SecretsDocumentTest {
         Binding b = BindingsDocument.fromJson(Json.readTree("""
                 {"name":"deploy-main","organization":"acme","pipeline":"deploy",
                  "role_arn":"arn:aws:iam::123456789012:role/kitevend/deployer",
-                 "secrets":{"TOKEN":{"secret_id":"kitevend/ci/token","key":null}}}"""), errors);
+                 "secrets":{"TOKEN":{"secret_id":"kitevend/acme/token","key":null}}}"""), errors);
 
         assertThat(errors).isEmpty();
-        assertThat(b.secrets()).containsExactly(Map.entry("TOKEN", SecretGrant.whole("kitevend/ci/token")));
+        assertThat(b.secrets()).containsExactly(Map.entry("TOKEN", SecretGrant.whole("kitevend/acme/token")));
     }
 }

@@ -279,9 +279,9 @@ class SecretsHandlerTest {
                 .organization("acme")
                 .pipeline("deploy")
                 .roleArn(VendFixture.ROLE_ARN)
-                .secret("OTHER_TOKEN", SecretGrant.whole("kitevend/ci/other"))
+                .secret("OTHER_TOKEN", SecretGrant.whole("kitevend/acme/other"))
                 .build());
-        fixture.secrets.put("kitevend/ci/other", "other-value-never-sent");
+        fixture.secrets.put("kitevend/acme/other", "other-value-never-sent");
         APIGatewayV2HTTPEvent event = withBody(event(), "{}");
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
