@@ -42,7 +42,10 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
             if (body.isEmpty()) {
                 return params;
             }
-            for (String pair : body.split("&")) {
+            for (String pair : body.split("&", -1)) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
                 int eq = pair.indexOf('=');
                 String name = eq < 0 ? pair : pair.substring(0, eq);
                 String value = eq < 0 ? "" : pair.substring(eq + 1);
