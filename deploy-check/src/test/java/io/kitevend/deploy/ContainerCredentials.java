@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,7 +72,7 @@ final class ContainerCredentials implements AutoCloseable {
 
     private static String newKeyId() {
         return "ASIACONTAINER"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 7).toUpperCase();
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 7).toUpperCase(Locale.ROOT);
     }
 
     /** The environment variables Lambda sets for it. */

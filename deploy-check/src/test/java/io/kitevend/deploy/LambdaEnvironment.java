@@ -155,7 +155,8 @@ final class LambdaEnvironment implements AutoCloseable {
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         long startedAt = System.nanoTime();
         Process process = pb.start();
-        process.onExit()
+        // The callback only reports the exit to the runtime API; nothing waits on its completion.
+        var unused = process.onExit()
                 .thenAccept(p -> runtimeApi.environmentEnded("the function's JVM exited with " + p.exitValue()));
         return new LambdaEnvironment(function, runtimeApi, process, log, startedAt);
     }

@@ -104,7 +104,8 @@ final class LambdaRuntimeApi implements AutoCloseable {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         pending.put(requestId, outcome);
         queue.add(new Invocation(requestId, event, timeout));
-        initFailure.thenAccept(outcome::complete);
+        // Only relays an init failure into this invocation's outcome, the future callers wait on.
+        var unused = initFailure.thenAccept(outcome::complete);
         return outcome;
     }
 

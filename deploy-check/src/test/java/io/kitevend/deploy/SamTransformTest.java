@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.admin.AdminRoute;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -55,7 +56,7 @@ class SamTransformTest {
             JsonNode paths = resource.at("/Properties/Body/paths");
             paths.fields()
                     .forEachRemaining(path -> path.getValue().fields().forEachRemaining(method -> {
-                        String route = method.getKey().toUpperCase() + " " + path.getKey();
+                        String route = method.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
                         JsonNode uri = method.getValue().at("/x-amazon-apigateway-integration/uri/Fn::Sub");
                         Matcher m = INVOCATION_URI.matcher(uri.asText());
                         assertThat(m.find()).as(route + " integration " + uri).isTrue();

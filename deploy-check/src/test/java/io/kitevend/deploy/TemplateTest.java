@@ -89,7 +89,8 @@ class TemplateTest {
             });
             env.put("AWS_REGION", "eu-west-1");
             Settings settings = new Settings(env);
-            CONFIG_OF_HANDLER.get(handler).apply(settings); // also proves the values the template sets are valid
+            // also proves the values the template sets are valid: reading them fails otherwise
+            assertThat(CONFIG_OF_HANDLER.get(handler).apply(settings)).isNotNull();
             Set<String> read = new TreeSet<>(settings.variablesRead());
             read.removeAll(NOT_FROM_TEMPLATE);
             assertThat(new TreeSet<>(declared)).as(name).isEqualTo(read);

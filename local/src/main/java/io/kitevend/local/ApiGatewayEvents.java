@@ -98,7 +98,7 @@ final class ApiGatewayEvents {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.equals("cookie")) {
                 for (String header : values) {
-                    for (String cookie : header.split(";")) {
+                    for (String cookie : header.split(";", -1)) {
                         if (!cookie.isBlank()) {
                             cookies.add(cookie.strip());
                         }

@@ -362,7 +362,7 @@ public final class IamAuthorizer {
                 return null;
             }
             Map<String, String> fields = new LinkedHashMap<>();
-            for (String part : header.substring(ALGORITHM.length() + 1).split(",")) {
+            for (String part : header.substring(ALGORITHM.length() + 1).split(",", -1)) {
                 String p = part.strip();
                 int eq = p.indexOf('=');
                 if (eq <= 0 || fields.put(p.substring(0, eq), p.substring(eq + 1)) != null) {
@@ -413,7 +413,7 @@ public final class IamAuthorizer {
         String resource = m.group(3);
         String userId;
         if (resource.startsWith("assumed-role/")) {
-            String[] parts = resource.split("/");
+            String[] parts = resource.split("/", -1);
             String session = parts[parts.length - 1];
             String role = resource.substring("assumed-role/".length(), resource.length() - session.length() - 1);
             userId = "AROA" + uniqueId(m.group(1) + ":" + account + ":role/" + role) + ":" + session;
@@ -458,7 +458,7 @@ public final class IamAuthorizer {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] f = line.split("\\s+");
+            String[] f = line.split("\\s+", -1);
             if (f.length != 3 && f.length != 4) {
                 throw new IllegalArgumentException(file + " line " + (i + 1)
                         + ": expected ACCESS_KEY_ID SECRET_ACCESS_KEY PRINCIPAL_ARN [SESSION_TOKEN]");

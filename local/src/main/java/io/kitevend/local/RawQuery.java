@@ -14,7 +14,7 @@ final class RawQuery {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return pairs;
         }
-        for (String pair : rawQuery.split("&")) {
+        for (String pair : rawQuery.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }

@@ -177,7 +177,7 @@ class ApiGatewayConformanceTest {
     /** Our node at a sample's path; header names lower-case, as API Gateway sends them. */
     static JsonNode at(JsonNode ours, String path) {
         JsonNode n = ours;
-        String[] parts = path.split("\\.");
+        String[] parts = path.split("\\.", -1);
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i];
             int index = -1;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -271,7 +272,8 @@ class IamAuthorizerTest {
                                 .withBody("{\"pipeline\":\"*\"}")
                                 .withHeader(
                                         "x-amz-content-sha256",
-                                        IamAuthorizer.sha256Hex("{\"pipeline\":\"*\"}".getBytes())),
+                                        IamAuthorizer.sha256Hex(
+                                                "{\"pipeline\":\"*\"}".getBytes(StandardCharsets.UTF_8))),
                         "signature_mismatch"),
                 refusal(
                         "a changed path",

@@ -56,13 +56,14 @@ class ReportCliIT extends RunnerBlackBoxSuite {
         int end = readme.indexOf("\n## ", section + 1);
         List<List<String>> commands = new ArrayList<>();
         boolean inCode = false;
-        for (String line :
-                readme.substring(section, end < 0 ? readme.length() : end).split("\n")) {
+        for (String line : readme.substring(section, end < 0 ? readme.length() : end)
+                .lines()
+                .toList()) {
             if (line.startsWith("```")) {
                 inCode = !inCode;
             } else if (inCode && line.startsWith("./kitevend report") && !line.contains("--aws")) {
                 String command = line.replaceFirst("\\s+#.*$", "").strip();
-                commands.add(Arrays.asList(command.split("\\s+")));
+                commands.add(Arrays.asList(command.split("\\s+", -1)));
             }
         }
         return commands;

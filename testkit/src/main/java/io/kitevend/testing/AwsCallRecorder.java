@@ -38,20 +38,24 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
         /** The body as decoded form parameters (the query protocol of STS and IAM). */
         public Map<String, String> form() {
-            Map<String, String> params = new LinkedHashMap<>();
-            if (body.isEmpty()) {
-                return params;
-            }
-            for (String pair : body.split("&")) {
-                int eq = pair.indexOf('=');
-                String name = eq < 0 ? pair : pair.substring(0, eq);
-                String value = eq < 0 ? "" : pair.substring(eq + 1);
-                params.put(
-                        URLDecoder.decode(name, StandardCharsets.UTF_8),
-                        URLDecoder.decode(value, StandardCharsets.UTF_8));
-            }
-            return params;
+            return formParameters(body);
         }
+    }
+
+    /** A form-encoded body (the query protocol of STS and IAM) as decoded parameters, in order. */
+    public static Map<String, String> formParameters(String body) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : body.split("&", -1)) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.put(
+                    URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return params;
     }
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();

@@ -175,7 +175,7 @@ public final class Emulators {
         if (path == null) {
             return null;
         }
-        for (String dir : path.split(File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator, -1)) {
             File f = new File(dir, name);
             if (f.canExecute()) {
                 return f.getAbsolutePath();

@@ -100,7 +100,7 @@ public final class ConditionalPut {
         for (Map.Entry<String, AttributeValue> e : written.entrySet()) {
             AttributeValue mine = e.getValue();
             AttributeValue theirs = stored.get(e.getKey());
-            boolean same = mine.n() != null && theirs.n() != null
+            boolean same = (mine.n() != null && theirs.n() != null)
                     ? new BigDecimal(mine.n()).compareTo(new BigDecimal(theirs.n())) == 0
                     : mine.equals(theirs);
             if (!same) {

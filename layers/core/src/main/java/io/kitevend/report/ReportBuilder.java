@@ -113,7 +113,6 @@ public final class ReportBuilder {
     private final Map<Pair, Sight> windowPairs = new HashMap<>();
     private boolean windowPairsTruncated;
     private final List<Map<String, Object>> adminChanges = new ArrayList<>();
-    private long adminRecords;
     /** Admin records other than audited reads: the ones the changes list shows. */
     private long adminChangeRecords;
 
@@ -247,7 +246,6 @@ public final class ReportBuilder {
         String binding = string(record, "binding");
         switch (kind) {
             case KIND_ADMIN -> {
-                adminRecords++;
                 adminByAction.add(key(nonNull(string(record, "action")), DECISION_CODES[d]));
                 adminByPrincipal.add(key(nonNull(string(record, "principal")), DECISION_CODES[d]));
                 // Reads are audited too (reason admin_read); they count by action and principal, but the

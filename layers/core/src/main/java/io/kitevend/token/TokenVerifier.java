@@ -163,7 +163,9 @@ public final class TokenVerifier {
         }
         JWK key = found.get(0);
         CachedVerifier cached = verifiers.get(kid);
-        if (cached != null && cached.key() == key) {
+        // Value equality: a refreshed JWKS holds new JWK objects; the verifier stays valid while the key material is
+        // the same, and a key rotated under the same kid gets a new one.
+        if (cached != null && cached.key().equals(key)) {
             return cached.verifier();
         }
         try {

@@ -40,7 +40,6 @@ class ExplainAgreementTest {
     private static final int BINDINGS = 60;
     private static final int JOBS = 500;
 
-    private static final String[] ORGS = {"acme", "globex"};
     private static final String[] PIPELINES = {"deploy", "build", "infra-prod", "infra-dev", "docs", "deploy2"};
     private static final String[] PIPELINE_PATTERNS = {
         "deploy", "build", "infra-prod", "docs", "infra-*", "*", "deploy?", "d*s", "build"

@@ -84,7 +84,7 @@ class AwsCliCredentialProcessIT {
     }
 
     private static String awsCli() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
             File f = new File(d, "aws");
             if (f.canExecute()) {
                 return f.getAbsolutePath();

@@ -40,7 +40,7 @@ abstract class StsIssuerChecks {
     void createRole() {
         roleName = "deployer-" + UUID.randomUUID().toString().substring(0, 8);
         roleArn = EmulatorAws.createKitevendRole(endpoint(), roleName);
-        account = roleArn.split(":")[4];
+        account = roleArn.split(":", -1)[4];
         issuer = new StsCredentialIssuer(EmulatorAws.clients(endpoint(), calls).sts());
     }
 

@@ -352,7 +352,7 @@ class ReportReconciliationTest {
 
     private static boolean isInside(Element e, Element ancestor) {
         for (org.w3c.dom.Node n = e; n != null; n = n.getParentNode()) {
-            if (n == ancestor) {
+            if (n.isSameNode(ancestor)) {
                 return true;
             }
         }

@@ -100,7 +100,7 @@ class VendPrimingTest {
 
     private List<JsonNode> logLines() throws IOException {
         List<JsonNode> lines = new ArrayList<>();
-        for (String line : logBytes.toString(StandardCharsets.UTF_8).split("\n")) {
+        for (String line : logBytes.toString(StandardCharsets.UTF_8).lines().toList()) {
             if (!line.isBlank()) {
                 lines.add(Json.readTree(line));
             }

@@ -91,7 +91,7 @@ class NoSecretsInLogsTest {
             vends.add(new Vend(f.minter.sign(wrongAudience), null, 401));
             vends.add(new Vend(f.minter.sign(f.minter.claims("other-org", "deploy", "main")), null, 401));
             vends.add(new Vend(outsider.sign(), null, 401));
-            String[] parts = f.minter.sign().split("\\.");
+            String[] parts = f.minter.sign().split("\\.", -1);
             String tamperedPayload = Base64URL.encode(new Base64URL(parts[1])
                             .decodeToString()
                             .replace("\"build_number\":42", "\"build_number\":43"))
@@ -137,7 +137,7 @@ class NoSecretsInLogsTest {
             assertThat(issued).hasSize(3);
             for (String token : tokens) {
                 assertThat(all).doesNotContain(token);
-                for (String part : token.split("\\.")) {
+                for (String part : token.split("\\.", -1)) {
                     if (part.length() >= 16) {
                         assertThat(all).doesNotContain(part);
                     }

@@ -179,7 +179,7 @@ class VendTokenRefusalTest {
                                                 .customParam("kitevend-test", true)))),
                 refused("payload tampered after signing", TokenRejection.SIGNATURE_INVALID, f -> {
                     String signed = f.minter.sign(f.minter.claims("acme", "deploy", "feature/x"));
-                    String[] parts = signed.split("\\.");
+                    String[] parts = signed.split("\\.", -1);
                     String json = new Base64URL(parts[1]).decodeToString();
                     String tampered = json.replace("\"build_branch\":\"feature/x\"", "\"build_branch\":\"main\"");
                     assertThat(tampered).isNotEqualTo(json);
@@ -282,7 +282,7 @@ class VendTokenRefusalTest {
     }
 
     private static String payloadOf(String token) {
-        return token.split("\\.")[1];
+        return token.split("\\.", -1)[1];
     }
 
     private static String b64(String json) {

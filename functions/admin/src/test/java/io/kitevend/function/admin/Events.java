@@ -57,7 +57,7 @@ final class Events {
                     .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM
                             .builder()
                             .withAccessKey("ASIAXAMPLE0000000001")
-                            .withAccountId(userArn.split(":")[4])
+                            .withAccountId(userArn.split(":", -1)[4])
                             .withUserArn(userArn)
                             .withCallerId("AROAXAMPLE:" + userArn.substring(userArn.lastIndexOf('/') + 1))
                             .withUserId("AROAXAMPLE:" + userArn.substring(userArn.lastIndexOf('/') + 1))

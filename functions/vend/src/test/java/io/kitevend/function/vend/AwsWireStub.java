@@ -4,17 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kitevend.json.Json;
+import io.kitevend.testing.AwsCallRecorder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -128,7 +127,7 @@ final class AwsWireStub implements AutoCloseable {
             }
             call = new Call("dynamodb", operation, table, Map.of(), body, contentType);
         } else {
-            Map<String, String> params = form(body);
+            Map<String, String> params = AwsCallRecorder.formParameters(body);
             call = new Call("sts", params.getOrDefault("Action", ""), null, params, body, contentType);
         }
         calls.add(call);
@@ -145,21 +144,6 @@ final class AwsWireStub implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (body.isEmpty()) {
-            return params;
-        }
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            params.put(
-                    URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
-        }
-        return params;
     }
 
     // ------------------------------------------------------------------ wire-format answers
