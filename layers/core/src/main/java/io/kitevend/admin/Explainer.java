@@ -83,22 +83,32 @@ public final class Explainer {
         return explain(claims, requested);
     }
 
-    /** Explains for claims as given (not a token): the same organization allowlist and matching. */
+    /**
+     * Explains for claims as given (not a token): the same organization allowlist, the same pinned
+     * organization ids, and the same matching.
+     */
     public Explanation explainClaims(JsonNode claims, String requested)
             throws AdminProblem, DependencyUnavailableException {
         BuildkiteClaims typed = typed(claims);
-        if (!organizations.contains(typed.organizationSlug())) {
-            Explanation e = explain(typed, requested);
-            return new Explanation(
-                    e.organization(),
-                    e.pipeline(),
-                    e.bindings(),
-                    DENY,
-                    null,
-                    TokenRejection.ORGANIZATION_NOT_ALLOWED.code(),
-                    e.matched());
+        String refusal = organizationRefusal(typed);
+        Explanation e = explain(typed, requested);
+        if (refusal == null) {
+            return e;
         }
-        return explain(typed, requested);
+        return new Explanation(e.organization(), e.pipeline(), e.bindings(), DENY, null, refusal, e.matched());
+    }
+
+    /** The reason the vend path would refuse the job's organization (allowlist, pinned id), or null. */
+    private String organizationRefusal(BuildkiteClaims claims) {
+        if (!organizations.contains(claims.organizationSlug())) {
+            return TokenRejection.ORGANIZATION_NOT_ALLOWED.code();
+        }
+        String pinned = verifier.policy().organizationIds().get(claims.organizationSlug());
+        String id = claims.value(Binding.ORGANIZATION_ID);
+        if (pinned == null || pinned.equals(id)) {
+            return null;
+        }
+        return id == null ? TokenRejection.CLAIM_MISSING.code() : TokenRejection.ORGANIZATION_NOT_ALLOWED.code();
     }
 
     public Explanation explain(BuildkiteClaims claims, String requested) throws DependencyUnavailableException {
@@ -167,7 +177,8 @@ public final class Explainer {
             String name = e.getKey();
             JsonNode v = e.getValue();
             if (BuildkiteClaims.isRequestable(name) && !v.isNull()) {
-                if (!v.isValueNode()) {
+                if (!v.isTextual()) {
+                    // As in a token: a number or a boolean where a string is meant is refused.
                     throw AdminProblem.malformed("claim '" + Text.printableAscii(name, 64) + "' must be a string");
                 }
                 optional.put(name, v.asText());

@@ -29,6 +29,8 @@ public final class BindingCompiler {
 
     public static final int MAX_DESCRIPTION_CHARS = 1_024;
 
+    private static final String EXAMPLE_ID = "0184990a-477b-4fa8-9968-496074483cee";
+
     /** Claims a condition may test (plus {@code agent_tag:NAME}). */
     public static final Set<String> CONDITION_CLAIMS = Set.of(
             "build_branch",
@@ -65,7 +67,7 @@ public final class BindingCompiler {
         binding.conditions()
                 .forEach((claim, globs) ->
                         conditions.put(claim, globs.stream().map(Glob::compile).toList()));
-        return new CompiledBinding(binding, Glob.compile(binding.pipeline()), conditions);
+        return new CompiledBinding(binding, Glob.compile(binding.pipeline()), binding.pins(), conditions);
     }
 
     public List<FieldError> validate(Binding b) {
@@ -84,6 +86,16 @@ public final class BindingCompiler {
                     "pipeline",
                     "invalid_pipeline",
                     "must be a pipeline slug or a glob of one ([a-z0-9_.-] with * and ?)"));
+        }
+        b.pins().forEach((claim, id) -> {
+            if (!Identifiers.BUILDKITE_ID.matches(id)) {
+                errors.add(new FieldError(
+                        claim, "invalid_id", "must be a Buildkite id, a lower-case UUID such as " + EXAMPLE_ID));
+            }
+        });
+        if (b.pipelineId() != null && b.hasGlobPipeline()) {
+            errors.add(new FieldError(
+                    "pipeline_id", "pinned_glob", "pins one pipeline: name it by its exact slug, not a glob"));
         }
         validateConditions(b.conditions(), errors);
         validateRole(b.roleArn(), errors);

@@ -16,6 +16,11 @@ public enum Identifiers {
     PIPELINE_SLUG("[a-z0-9][a-z0-9_.-]{0,99}"),
     /** A pipeline slug or a glob of them ({@code *} and {@code ?}), as a binding names its pipeline. */
     PIPELINE_GLOB("[a-z0-9*?][a-z0-9_.*?-]{0,99}"),
+    /**
+     * A Buildkite id ({@code organization_id}, {@code pipeline_id}): a UUID in lower case, as
+     * Buildkite writes it.
+     */
+    BUILDKITE_ID("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
     /** A DynamoDB table name. */
     TABLE("[A-Za-z0-9_.-]{3,255}"),
     /** An AWS region name, such as {@code eu-west-1} or {@code us-gov-west-1}. */
