@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -275,7 +276,14 @@ public final class BindingCompiler {
             if (tag == null || !BuildkiteClaims.isKnownClaim(tag)) {
                 errors.add(
                         new FieldError("session_tags[" + i + "]", "unknown_claim", "is not a known Buildkite claim"));
-            } else if (!seen.add(tag)) {
+            } else if (!Identifiers.SESSION_TAG_KEY.matches(tag)) {
+                // The claim's name is the tag's key, as it is: it must be one STS takes.
+                errors.add(new FieldError(
+                        "session_tags[" + i + "]",
+                        "invalid_tag_key",
+                        "is not a session tag key STS accepts (letters, digits, spaces and _.:/=+-@, at most 128)"));
+            } else if (!seen.add(tag.toLowerCase(Locale.ROOT))) {
+                // STS compares tag keys without case.
                 errors.add(new FieldError("session_tags[" + i + "]", "duplicate_tag", "is listed twice"));
             }
         }

@@ -1,5 +1,10 @@
 package io.kitevend.text;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * Text from outside (a token's claims, a header, a path, an environment variable) made safe to put
  * in a message, a log line or an audit record: cut to a length the call site chooses, and with no
@@ -23,6 +28,19 @@ public final class Text {
      */
     public static String printableAscii(String s, int max) {
         return cut(String.valueOf(s), max).replaceAll("[^\\x20-\\x7E]", "?");
+    }
+
+    /**
+     * The hex SHA-256 of {@code s}'s UTF-8 bytes: what is kept of text that must not be kept
+     * itself (a token), or that is too long to keep where it goes (a session tag value).
+     */
+    public static String sha256Hex(String s) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code s} whole, each control character as {@code ?}. */

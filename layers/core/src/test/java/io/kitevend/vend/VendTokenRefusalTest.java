@@ -10,7 +10,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
 import io.kitevend.http.HttpResponse;
-import io.kitevend.job.JobGate;
 import io.kitevend.testing.JwksServer;
 import io.kitevend.testing.TestKeys;
 import io.kitevend.testing.TokenMinter;
@@ -351,7 +350,7 @@ class VendTokenRefusalTest {
                 assertThat(fixture.log()).doesNotContain(leak);
             }
             if (expected != TokenRejection.TOKEN_TOO_LARGE) { // refused on size before it is hashed
-                assertThat(audit).containsEntry("token_sha256", JobGate.sha256(sent.token()));
+                assertThat(audit).containsEntry("token_sha256", Text.sha256Hex(sent.token()));
             }
         }
     }
