@@ -1,6 +1,7 @@
 package io.kitevend.testing;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,6 +20,10 @@ import java.util.Map;
 public final class SampleEvents {
     public static final Path DIRECTORY = Emulators.repoRoot().resolve("events");
     public static final String PLACEHOLDER = "PLACEHOLDER_TOKEN";
+
+    /** Made once: building the runtime's serializer costs far more than reading one event with it. */
+    private static final PojoSerializer<APIGatewayV2HTTPEvent> SERIALIZER =
+            LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, SampleEvents.class.getClassLoader());
 
     private SampleEvents() {}
 
@@ -42,9 +47,7 @@ public final class SampleEvents {
 
     private static APIGatewayV2HTTPEvent deserialize(String json) {
         try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
-            return LambdaEventSerializers.serializerFor(
-                            APIGatewayV2HTTPEvent.class, SampleEvents.class.getClassLoader())
-                    .fromJson(in);
+            return SERIALIZER.fromJson(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
