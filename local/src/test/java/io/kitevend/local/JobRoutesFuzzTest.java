@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.AuditStore;
 import io.kitevend.binding.BindingRules;
@@ -24,9 +27,12 @@ import io.kitevend.testing.TestKeys;
 import io.kitevend.testing.TokenMinter;
 import io.kitevend.testing.TokenMutator;
 import io.kitevend.testing.VendFixture;
+import io.kitevend.token.TokenPolicy;
 import io.kitevend.vend.VendService;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,12 +55,19 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The size is a setting, so the same test makes the long run of the note: {@code
  * -Dkitevend.fuzz.tokens=1000000 -Dkitevend.fuzz.threads=2} ({@code kitevend.fuzz.seed} changes the
- * sequence; each thread runs the seed plus its number).
+ * sequence; each thread runs the seed plus its number; {@code -Dkitevend.fuzz.key=ec} signs with the
+ * ES256 test key, which is much faster to sign with than RS256; {@code
+ * -Dkitevend.fuzz.progress=FILE} writes the counts so far to FILE as the run goes).
  */
 class JobRoutesFuzzTest {
     private static final long TOKENS = Long.getLong("kitevend.fuzz.tokens", 3000);
     private static final long SEED = Long.getLong("kitevend.fuzz.seed", 20_261_129L);
     private static final int THREADS = Integer.getInteger("kitevend.fuzz.threads", 1);
+    private static final String KEY = System.getProperty("kitevend.fuzz.key", "rsa");
+    /** A file the counts so far are written to after each chunk, for a long run; none by default. */
+    private static final String PROGRESS = System.getProperty("kitevend.fuzz.progress");
+
+    private static final long CHUNK = 1000;
 
     /**
      * Audit records by request id, as the table keeps them. The fuzz takes each record when it checks
@@ -78,7 +91,8 @@ class JobRoutesFuzzTest {
 
     @Test
     void noInvalidTokenIsAcceptedNoInputGivesA5xxAndEveryRequestIsAudited() throws Exception {
-        var key = TestKeys.rsa();
+        // RS256 as Buildkite signs; ES256 signs some ten times faster, for long runs.
+        JWK key = KEY.equals("ec") ? TestKeys.ec() : TestKeys.rsa();
         try (JwksServer jwks = new JwksServer(key)) {
             TokenMinter minter = new TokenMinter(key, jwks.issuer(), VendFixture.AUDIENCE);
             Clock clock = Clock.systemUTC();
@@ -91,7 +105,9 @@ class JobRoutesFuzzTest {
             RecordsById audit = new RecordsById();
             var ports = JobPorts.inMemory(
                     new JobSettings(
-                            VendFixture.policy(jwks),
+                            onlyAlgorithm(
+                                    VendFixture.policy(jwks),
+                                    key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256),
                             new BindingRules("/kitevend/", Set.of(), SecretsFixture.PREFIX),
                             Duration.ofSeconds(30),
                             true),
@@ -111,14 +127,30 @@ class JobRoutesFuzzTest {
             JobRouteFuzz.Findings findings = new JobRouteFuzz.Findings();
             long started = System.nanoTime();
             try (ExecutorService pool = Executors.newFixedThreadPool(THREADS)) {
-                List<Future<JobRouteFuzz.Findings>> runs = new ArrayList<>();
+                List<Future<?>> runs = new ArrayList<>();
                 for (int t = 0; t < THREADS; t++) {
                     TokenMutator mutator = new TokenMutator(minter, SEED + t);
                     long share = TOKENS / THREADS + (t < TOKENS % THREADS ? 1 : 0);
-                    runs.add(pool.submit(() -> JobRouteFuzz.run(mutator, routes, audit::take, share)));
+                    runs.add(pool.submit(() -> {
+                        // In chunks, so that a long run shows how far it got (PROGRESS).
+                        for (long done = 0; done < share; done += CHUNK) {
+                            var chunk = JobRouteFuzz.run(mutator, routes, audit::take, Math.min(CHUNK, share - done));
+                            synchronized (findings) {
+                                findings.add(chunk);
+                                if (PROGRESS != null) {
+                                    Files.writeString(
+                                            Path.of(PROGRESS),
+                                            String.format(
+                                                    "%.0f s: %s%n",
+                                                    (System.nanoTime() - started) / 1e9, findings.summary()));
+                                }
+                            }
+                        }
+                        return null;
+                    }));
                 }
                 for (var run : runs) {
-                    findings.add(run.get());
+                    run.get();
                 }
             }
             System.out.printf(
@@ -135,6 +167,22 @@ class JobRoutesFuzzTest {
             assertThat(findings.refusedAsToken).isPositive();
             assertThat(findings.refusedByBindings).isPositive();
         }
+    }
+
+    private static TokenPolicy onlyAlgorithm(TokenPolicy p, JWSAlgorithm algorithm) {
+        return new TokenPolicy(
+                p.issuer(),
+                p.jwksUrl(),
+                p.audience(),
+                p.organizations(),
+                p.organizationIds(),
+                Set.of(algorithm),
+                p.clockSkew(),
+                p.maxAge(),
+                p.jwksCacheTtl(),
+                p.jwksMinRefreshInterval(),
+                p.jwksOutageTolerance(),
+                p.jwksTimeout());
     }
 
     /** A job route through its handler: the sample event with the token and a request id of its own. */

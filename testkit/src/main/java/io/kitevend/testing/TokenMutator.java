@@ -411,6 +411,8 @@ public final class TokenMutator {
     /** A value as written in the payload, and what it is: absent or null, a string, an integer, or anything else. */
     private record Value(Object json, String text, BigInteger integer, boolean absent) {
         static final Value ABSENT = new Value(null, null, null, true);
+        private static final java.util.regex.Pattern INTEGER_LITERAL =
+                java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)");
 
         static Value string(String s) {
             return new Value(RawJson.string(s), s, null, false);
@@ -420,8 +422,16 @@ public final class TokenMutator {
             return new Value(RawJson.of(n.toString()), null, n, false);
         }
 
+        /**
+         * A value written as {@code json}: an integer literal is an integer ({@code -0} too), and
+         * {@code null} is written out, a claim present as null (which counts as absent).
+         */
         static Value other(String json) {
-            return json.equals("null") ? ABSENT : new Value(RawJson.of(json), null, null, false);
+            if (json.equals("null")) {
+                return new Value(RawJson.of(json), null, null, true);
+            }
+            BigInteger integer = INTEGER_LITERAL.matcher(json).matches() ? new BigInteger(json) : null;
+            return new Value(RawJson.of(json), null, integer, false);
         }
 
         @Override
@@ -447,7 +457,7 @@ public final class TokenMutator {
             case 7 -> Value.other(random.nextInt(1, 10) + "e" + random.nextInt(20));
             case 8 -> Value.string(Long.toString(now));
             case 9 -> Value.other(pick(List.of("true", "false", "null", "[]", "{}", "[" + now + "]")));
-            case 10 -> new Value(RawJson.of("-0"), null, BigInteger.ZERO, false);
+            case 10 -> Value.other("-0");
             default -> Value.integer(new BigInteger(70, new java.util.Random(random.nextLong())));
         };
     }
