@@ -30,7 +30,7 @@ import java.util.Map;
  * <p>The requests go in batches ({@code --batch}, at most the 100000 records the runner keeps); after
  * each batch the runner's recent audit records are read once and every answer of the batch is checked
  * with its record. A mutant an HTTP client cannot carry exactly in a header (a line break, a NUL, a
- * byte outside printable ASCII) is counted as not sendable; the in-process run sends those.
+ * tab, a byte outside printable ASCII) is counted as not sendable; the in-process run sends those.
  */
 public final class JobRouteFuzzRun {
     private static final String BINDINGS = """
@@ -196,7 +196,8 @@ public final class JobRouteFuzzRun {
         return token -> {
             for (int i = 0; i < token.length(); i++) {
                 char c = token.charAt(i);
-                if (c != '\t' && (c < 0x20 || c > 0x7E)) {
+                // The JDK's HTTP server (the runner's) reads a tab in a header value as a space.
+                if (c < 0x20 || c > 0x7E) {
                     return null;
                 }
             }
