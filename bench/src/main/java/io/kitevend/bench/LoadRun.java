@@ -562,13 +562,8 @@ public final class LoadRun {
     record AuditCheck(
             int found, int requestsWithRecord, int requestsWithId, Map<String, Integer> decisions, int totalRecords) {}
 
-    private static AuditCheck checkAudit(URI url, Vends vends) throws SetupException {
-        Set<String> ids = new HashSet<>();
-        for (String id : vends.requestId()) {
-            if (id != null) {
-                ids.add(id);
-            }
-        }
+    /** The runner's most recent audit records ({@code GET /dev/audit}), as stored. */
+    static JsonNode recentAudit(URI url) throws SetupException {
         JsonNode records;
         try {
             HttpURLConnection c = open(url);
@@ -584,6 +579,17 @@ public final class LoadRun {
         if (records == null || !records.isArray()) {
             throw new SetupException("GET /dev/audit answered without a records array");
         }
+        return records;
+    }
+
+    private static AuditCheck checkAudit(URI url, Vends vends) throws SetupException {
+        Set<String> ids = new HashSet<>();
+        for (String id : vends.requestId()) {
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        JsonNode records = recentAudit(url);
         int found = 0;
         Set<String> seen = new HashSet<>();
         Map<String, Integer> decisions = new TreeMap<>();
@@ -773,7 +779,7 @@ public final class LoadRun {
 
     // ---- HTTP ---------------------------------------------------------------------------------
 
-    record Response(int status, String text, String gatewayRequestId) {}
+    record Response(int status, String text, String gatewayRequestId, String contentType) {}
 
     private static HttpURLConnection open(URI url) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
@@ -795,7 +801,7 @@ public final class LoadRun {
             c.setRequestProperty("Content-Type", "application/json");
         }
         c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(body.length);
+        // Not in streaming mode: with it, HttpURLConnection keeps no body of a 401 (the fuzz reads those).
         try (OutputStream o = c.getOutputStream()) {
             o.write(body);
         }
@@ -813,7 +819,11 @@ public final class LoadRun {
                 bytes = in.readAllBytes();
             }
         }
-        return new Response(status, new String(bytes, StandardCharsets.UTF_8), c.getHeaderField("apigw-requestid"));
+        return new Response(
+                status,
+                new String(bytes, StandardCharsets.UTF_8),
+                c.getHeaderField("apigw-requestid"),
+                c.getContentType());
     }
 
     private static void stop(AutoCloseable ticker) throws InterruptedException {
@@ -857,24 +867,39 @@ public final class LoadRun {
         }
 
         static Runner start(Options options, PrintStream progress) throws SetupException, InterruptedException {
+            return start(options.kitevend(), options.startTimeout(), BINDINGS, dir -> List.of(), progress);
+        }
+
+        /** What a started runner is given beyond its bindings: options, and the files they name, made in its work directory. */
+        @FunctionalInterface
+        interface MoreArguments {
+            List<String> in(Path workDir) throws IOException;
+        }
+
+        /** {@code kitevend dev --port 0 --bindings <bindings>} and {@code more}, started and waited for. */
+        static Runner start(
+                Path kitevend, Duration startTimeout, String bindings, MoreArguments more, PrintStream progress)
+                throws SetupException, InterruptedException {
             Path dir;
             Process process;
             Path stderr;
             try {
                 dir = Files.createTempDirectory("kitevend-load-");
-                Path bindings = Files.writeString(dir.resolve("bindings.yaml"), BINDINGS);
+                Path bindingsFile = Files.writeString(dir.resolve("bindings.yaml"), bindings);
                 stderr = dir.resolve("runner.stderr");
+                List<String> command = new ArrayList<>(
+                        List.of(kitevend.toString(), "dev", "--port", "0", "--bindings", bindingsFile.toString()));
+                command.addAll(more.in(dir));
                 // Its stdout is the audit log, one line per request: kept in a file, not a pipe that could fill.
-                ProcessBuilder pb = new ProcessBuilder(
-                                options.kitevend().toString(), "dev", "--port", "0", "--bindings", bindings.toString())
+                ProcessBuilder pb = new ProcessBuilder(command)
                         .redirectOutput(dir.resolve("runner.stdout").toFile())
                         .redirectError(stderr.toFile());
                 progress.println("load: starting " + String.join(" ", pb.command()) + " (logs in " + dir + ")");
                 process = pb.start();
             } catch (IOException e) {
-                throw new SetupException("cannot start " + options.kitevend() + ": " + e.getMessage(), e);
+                throw new SetupException("cannot start " + kitevend + ": " + e.getMessage(), e);
             }
-            long deadline = System.nanoTime() + options.startTimeout().toNanos();
+            long deadline = System.nanoTime() + startTimeout.toNanos();
             while (System.nanoTime() < deadline) {
                 String log;
                 try {
@@ -897,8 +922,8 @@ public final class LoadRun {
                 Thread.sleep(100);
             }
             process.destroyForcibly();
-            throw new SetupException("./kitevend dev did not start listening within "
-                    + options.startTimeout().toSeconds() + " s (see " + stderr + ")");
+            throw new SetupException("./kitevend dev did not start listening within " + startTimeout.toSeconds()
+                    + " s (see " + stderr + ")");
         }
 
         URI url() {

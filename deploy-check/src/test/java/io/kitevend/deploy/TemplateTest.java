@@ -9,10 +9,12 @@ import io.kitevend.config.VendConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +97,29 @@ class TemplateTest {
             read.removeAll(NOT_FROM_TEMPLATE);
             assertThat(new TreeSet<>(declared)).as(name).isEqualTo(read);
         });
+    }
+
+    @Test
+    void theOrganizationsParameterTakesWhatTheFunctionsTakeIdPinsIncluded() {
+        String id = "0184990a-477b-4fa8-9968-496074483cee";
+        Pattern allowed = Pattern.compile(template.root
+                .path("Parameters")
+                .path("Organizations")
+                .path("AllowedPattern")
+                .asText());
+        for (String good : List.of("acme", "acme,globex", "acme=" + id, "globex,acme=" + id, "acme=" + id + ",acme")) {
+            assertThat(allowed.matcher(good).matches()).as(good).isTrue();
+            Map<String, String> env = new HashMap<>(STAND_INS);
+            env.put("AWS_REGION", "eu-west-1");
+            env.put("KITEVEND_ORGANIZATIONS", good);
+            assertThat(VendConfig.from(new Settings(env)).token().organizations())
+                    .as(good)
+                    .contains("acme");
+        }
+        for (String bad :
+                List.of("Acme", "acme=", "acme=acme-inc", "acme=" + id.toUpperCase(Locale.ROOT), "acme;globex")) {
+            assertThat(allowed.matcher(bad).matches()).as(bad).isFalse();
+        }
     }
 
     /** What a reference (!Ref, !If, !Sub) in the template resolves to in some deployment. */

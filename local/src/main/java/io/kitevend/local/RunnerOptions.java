@@ -70,7 +70,8 @@ public final class RunnerOptions {
     @Option(
             names = "--organizations",
             paramLabel = "SLUGS",
-            description = "Comma-separated organization slugs to accept. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Comma-separated organization slugs to accept, each optionally SLUG=ID to pin its organization_id. Default: ${DEFAULT-VALUE}.")
     String organizations = "acme";
 
     @Option(names = "--algorithms", description = "RS256 and/or ES256. Default: RS256.")

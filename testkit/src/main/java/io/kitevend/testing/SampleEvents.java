@@ -1,6 +1,7 @@
 package io.kitevend.testing;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.io.ByteArrayInputStream;
@@ -25,6 +26,10 @@ public final class SampleEvents {
     public static final String CORPORATE_PLACEHOLDER = "PLACEHOLDER_CORPORATE_TOKEN";
 
     private static RSAKey corporateKey;
+
+    /** Made once: building the runtime's serializer costs far more than reading one event with it. */
+    private static final PojoSerializer<APIGatewayV2HTTPEvent> SERIALIZER =
+            LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, SampleEvents.class.getClassLoader());
 
     private SampleEvents() {}
 
@@ -81,9 +86,7 @@ public final class SampleEvents {
 
     private static APIGatewayV2HTTPEvent deserialize(String json) {
         try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
-            return LambdaEventSerializers.serializerFor(
-                            APIGatewayV2HTTPEvent.class, SampleEvents.class.getClassLoader())
-                    .fromJson(in);
+            return SERIALIZER.fromJson(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

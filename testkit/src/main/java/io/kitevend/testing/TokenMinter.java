@@ -4,6 +4,9 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
@@ -11,6 +14,8 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.kitevend.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,19 +77,47 @@ public final class TokenMinter {
         return sign(claims, header -> {});
     }
 
+    /**
+     * Signs the claims as Jackson writes them, byte for byte, without a claim-set builder in
+     * between: a value may be any JSON Jackson can write (a {@code BigInteger}, a {@code
+     * com.fasterxml.jackson.databind.util.RawValue} such as {@code 1e19} or {@code "\ud800"}).
+     */
+    public String signJson(Map<String, Object> claims) {
+        return signPayload(Json.write(claims).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Signs these exact payload bytes (which need not be JSON, nor UTF-8). */
+    public String signPayload(byte[] payload) {
+        try {
+            JWSObject jws = new JWSObject(header(h -> {}), new Payload(payload));
+            jws.sign(signer());
+            return jws.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Signs with the minter's key; {@code headerChanges} may add header parameters. */
     public String sign(Map<String, Object> claims, Consumer<JWSHeader.Builder> headerChanges) {
-        JWSAlgorithm alg = key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
-        JWSHeader.Builder header =
-                new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT);
-        headerChanges.accept(header);
         try {
-            SignedJWT jwt = new SignedJWT(header.build(), toClaimsSet(claims));
-            jwt.sign(key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key));
+            SignedJWT jwt = new SignedJWT(header(headerChanges), toClaimsSet(claims));
+            jwt.sign(signer());
             return jwt.serialize();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private JWSHeader header(Consumer<JWSHeader.Builder> changes) {
+        JWSAlgorithm alg = key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
+        JWSHeader.Builder header =
+                new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT);
+        changes.accept(header);
+        return header.build();
+    }
+
+    private JWSSigner signer() throws JOSEException {
+        return key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key);
     }
 
     public String sign() {

@@ -92,9 +92,10 @@ public final class Explainer {
     }
 
     /**
-     * Explains for claims as given (not a token): the same organization allowlist and matching.
-     * A claim every real token carries that is not given is assumed ({@link AssumedClaims}), as
-     * the token of such a job would carry it, and named in the answer.
+     * Explains for claims as given (not a token): the same organization allowlist, the same pinned
+     * organization ids, and the same matching. A claim every real token carries that is not given is
+     * assumed ({@link AssumedClaims}), as the token of such a job would carry it, and named in the
+     * answer.
      */
     public Explanation explainClaims(JsonNode claims, String requested)
             throws AdminProblem, DependencyUnavailableException {
@@ -110,20 +111,34 @@ public final class Explainer {
             }
         });
         BuildkiteClaims typed = typed(job);
+        String refusal = organizationRefusal(typed);
         Explanation e = explain(typed, requested, assumed);
-        if (!organizations.contains(typed.organizationSlug())) {
-            return new Explanation(
-                    e.organization(),
-                    e.pipeline(),
-                    e.bindings(),
-                    DENY,
-                    null,
-                    TokenRejection.ORGANIZATION_NOT_ALLOWED.code(),
-                    e.matched(),
-                    e.assumedClaims(),
-                    List.of());
+        if (refusal == null) {
+            return e;
         }
-        return e;
+        return new Explanation(
+                e.organization(),
+                e.pipeline(),
+                e.bindings(),
+                DENY,
+                null,
+                refusal,
+                e.matched(),
+                e.assumedClaims(),
+                List.of());
+    }
+
+    /** The reason the vend path would refuse the job's organization (allowlist, pinned id), or null. */
+    private String organizationRefusal(BuildkiteClaims claims) {
+        if (!organizations.contains(claims.organizationSlug())) {
+            return TokenRejection.ORGANIZATION_NOT_ALLOWED.code();
+        }
+        String pinned = verifier.policy().organizationIds().get(claims.organizationSlug());
+        String id = claims.value(Binding.ORGANIZATION_ID);
+        if (pinned == null || pinned.equals(id)) {
+            return null;
+        }
+        return id == null ? TokenRejection.CLAIM_MISSING.code() : TokenRejection.ORGANIZATION_NOT_ALLOWED.code();
     }
 
     private Explanation explain(BuildkiteClaims claims, String requested, Map<String, String> assumed)
@@ -205,7 +220,8 @@ public final class Explainer {
             String name = e.getKey();
             JsonNode v = e.getValue();
             if (BuildkiteClaims.isRequestable(name) && !v.isNull()) {
-                if (!v.isValueNode()) {
+                if (!v.isTextual()) {
+                    // As in a token: a number or a boolean where a string is meant is refused.
                     throw AdminProblem.malformed("claim '" + Text.printableAscii(name, 64) + "' must be a string");
                 }
                 optional.put(name, v.asText());

@@ -1,5 +1,6 @@
 package io.kitevend.audit;
 
+import io.kitevend.text.Text;
 import io.kitevend.token.BuildkiteClaims;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The one record of one request, filled in as the request moves along and written once at the
@@ -61,6 +63,11 @@ public final class AuditRecord {
         this.kind = kind;
     }
 
+    /**
+     * The job's claims: those that say who it is, and every claim a binding can test or pin (the
+     * optional claims it asked for, {@code agent_tag:NAME} included), so that why a binding
+     * matched can be read from the record alone.
+     */
     public void claims(BuildkiteClaims c) {
         claims.put("organization_slug", c.organizationSlug());
         claims.put("pipeline_slug", c.pipelineSlug());
@@ -72,8 +79,10 @@ public final class AuditRecord {
         claims.put("job_id", c.jobId());
         claims.put("agent_id", c.agentId());
         claims.put("build_source", c.buildSource());
+        claims.put("runner_environment", c.runnerEnvironment());
         claims.put("jti", c.jti());
         claims.put("sub", c.subject());
+        new TreeMap<>(c.optional()).forEach(claims::putIfAbsent);
     }
 
     public void outcome(Decision decision, String reason, String detail, int status) {
@@ -207,7 +216,11 @@ public final class AuditRecord {
         return action;
     }
 
-    /** The record as flat, ordered fields; the shape of the log line and of the stored item. */
+    /**
+     * The record as flat, ordered fields; the shape of the log line and of the stored item. Text is
+     * made well-formed (an unpaired surrogate becomes U+FFFD), so that whatever a caller sent, the
+     * record can be written as UTF-8: a request must never lose its record to its own bad input.
+     */
     public Map<String, Object> fields() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("request_id", requestId);
@@ -241,6 +254,7 @@ public final class AuditRecord {
         m.put("after", after);
         m.put("latency_ms", latencyMillis);
         m.values().removeIf(Objects::isNull);
+        m.replaceAll((name, value) -> value instanceof String text ? Text.wellFormed(text) : value);
         return m;
     }
 }

@@ -243,6 +243,7 @@ public final class DynamoBindingStore implements BindingStore {
         item.put(NAME, AttributeValue.fromS(b.name()));
         item.put(PIPELINE_KEY, AttributeValue.fromS(pipelineKey(b)));
         item.put("pipeline", AttributeValue.fromS(b.pipeline()));
+        b.pins().forEach((claim, id) -> item.put(claim, AttributeValue.fromS(id)));
         Map<String, AttributeValue> conditions = new LinkedHashMap<>();
         b.conditions()
                 .forEach((claim, globs) -> conditions.put(
@@ -298,6 +299,8 @@ public final class DynamoBindingStore implements BindingStore {
                 .name(s(item, NAME))
                 .organization(s(item, ORGANIZATION))
                 .pipeline(s(item, "pipeline"))
+                .organizationId(s(item, Binding.ORGANIZATION_ID))
+                .pipelineId(s(item, Binding.PIPELINE_ID))
                 .conditions(conditions)
                 .roleArn(s(item, "role_arn"))
                 .maxDurationSeconds(

@@ -10,11 +10,17 @@ import java.util.Map;
  * A binding as an admin writes it and as it is stored: jobs of {@link #pipeline()} in
  * {@link #organization()}, when all {@link #conditions()} hold, may assume {@link #roleArn()}.
  * It is only data; {@link BindingCompiler} validates it and turns it into a {@link CompiledBinding}.
+ *
+ * @param organizationId when set, the job's {@code organization_id} claim must be exactly this
+ *     Buildkite id: slugs can be renamed and reused, ids cannot
+ * @param pipelineId when set, the job's {@code pipeline_id} claim must be exactly this id
  */
 public record Binding(
         String name,
         String organization,
         String pipeline,
+        String organizationId,
+        String pipelineId,
         Map<String, List<String>> conditions,
         String roleArn,
         int maxDurationSeconds,
@@ -31,6 +37,10 @@ public record Binding(
         String updatedBy) {
 
     public static final int DEFAULT_MAX_DURATION_SECONDS = 3600;
+    /** The claim (and the binding field) that pins the organization's Buildkite id. */
+    public static final String ORGANIZATION_ID = "organization_id";
+    /** The claim (and the binding field) that pins the pipeline's Buildkite id. */
+    public static final String PIPELINE_ID = "pipeline_id";
 
     /** Claims that become session tags when a binding names none. */
     public static final List<String> DEFAULT_SESSION_TAGS =
@@ -57,6 +67,8 @@ public record Binding(
                 .name(name)
                 .organization(organization)
                 .pipeline(pipeline)
+                .organizationId(organizationId)
+                .pipelineId(pipelineId)
                 .conditions(conditions)
                 .roleArn(roleArn)
                 .maxDurationSeconds(maxDurationSeconds)
@@ -73,6 +85,18 @@ public record Binding(
                 .updatedBy(updatedBy);
     }
 
+    /** The identity claims this binding pins ({@code organization_id}, {@code pipeline_id}) and their ids. */
+    public Map<String, String> pins() {
+        Map<String, String> pins = new LinkedHashMap<>();
+        if (organizationId != null) {
+            pins.put(ORGANIZATION_ID, organizationId);
+        }
+        if (pipelineId != null) {
+            pins.put(PIPELINE_ID, pipelineId);
+        }
+        return Collections.unmodifiableMap(pins);
+    }
+
     /** True when the pipeline field is a glob rather than one exact slug. */
     public boolean hasGlobPipeline() {
         return pipeline != null && Glob.isGlob(pipeline);
@@ -82,6 +106,8 @@ public record Binding(
         private String name;
         private String organization;
         private String pipeline;
+        private String organizationId;
+        private String pipelineId;
         private Map<String, List<String>> conditions = new LinkedHashMap<>();
         private String roleArn;
         private int maxDurationSeconds = DEFAULT_MAX_DURATION_SECONDS;
@@ -109,6 +135,16 @@ public record Binding(
 
         public Builder pipeline(String v) {
             pipeline = v;
+            return this;
+        }
+
+        public Builder organizationId(String v) {
+            organizationId = v;
+            return this;
+        }
+
+        public Builder pipelineId(String v) {
+            pipelineId = v;
             return this;
         }
 
@@ -197,6 +233,8 @@ public record Binding(
                     name,
                     organization,
                     pipeline,
+                    organizationId,
+                    pipelineId,
                     conditions,
                     roleArn,
                     maxDurationSeconds,

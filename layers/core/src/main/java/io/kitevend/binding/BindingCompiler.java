@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -29,6 +30,8 @@ public final class BindingCompiler {
     public static final int MAX_SESSION_TAGS = 50;
 
     public static final int MAX_DESCRIPTION_CHARS = 1_024;
+
+    private static final String EXAMPLE_ID = "0184990a-477b-4fa8-9968-496074483cee";
 
     /** Claims a condition may test (plus {@code agent_tag:NAME}). */
     public static final Set<String> CONDITION_CLAIMS = Set.of(
@@ -66,7 +69,7 @@ public final class BindingCompiler {
         binding.conditions()
                 .forEach((claim, globs) ->
                         conditions.put(claim, globs.stream().map(Glob::compile).toList()));
-        return new CompiledBinding(binding, Glob.compile(binding.pipeline()), conditions);
+        return new CompiledBinding(binding, Glob.compile(binding.pipeline()), binding.pins(), conditions);
     }
 
     public List<FieldError> validate(Binding b) {
@@ -85,6 +88,16 @@ public final class BindingCompiler {
                     "pipeline",
                     "invalid_pipeline",
                     "must be a pipeline slug or a glob of one ([a-z0-9_.-] with * and ?)"));
+        }
+        b.pins().forEach((claim, id) -> {
+            if (!Identifiers.BUILDKITE_ID.matches(id)) {
+                errors.add(new FieldError(
+                        claim, "invalid_id", "must be a Buildkite id, a lower-case UUID such as " + EXAMPLE_ID));
+            }
+        });
+        if (b.pipelineId() != null && b.hasGlobPipeline()) {
+            errors.add(new FieldError(
+                    "pipeline_id", "pinned_glob", "pins one pipeline: name it by its exact slug, not a glob"));
         }
         validateConditions(b.conditions(), errors);
         validateRole(b.roleArn(), errors);
@@ -284,7 +297,14 @@ public final class BindingCompiler {
             if (tag == null || !BuildkiteClaims.isKnownClaim(tag)) {
                 errors.add(
                         new FieldError("session_tags[" + i + "]", "unknown_claim", "is not a known Buildkite claim"));
-            } else if (!seen.add(tag)) {
+            } else if (!Identifiers.SESSION_TAG_KEY.matches(tag)) {
+                // The claim's name is the tag's key, as it is: it must be one STS takes.
+                errors.add(new FieldError(
+                        "session_tags[" + i + "]",
+                        "invalid_tag_key",
+                        "is not a session tag key STS accepts (letters, digits, spaces and _.:/=+-@, at most 128)"));
+            } else if (!seen.add(tag.toLowerCase(Locale.ROOT))) {
+                // STS compares tag keys without case.
                 errors.add(new FieldError("session_tags[" + i + "]", "duplicate_tag", "is listed twice"));
             }
         }

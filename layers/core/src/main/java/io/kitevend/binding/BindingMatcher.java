@@ -1,5 +1,6 @@
 package io.kitevend.binding;
 
+import io.kitevend.text.Text;
 import io.kitevend.token.BuildkiteClaims;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,27 +91,15 @@ public final class BindingMatcher {
             {"sub", claims.subject()}
         };
         for (String[] f : fields) {
-            if (hasControl(f[1])) {
+            if (Text.hasControls(f[1])) {
                 return f[0];
             }
         }
         for (var e : claims.optional().entrySet()) {
-            if (hasControl(e.getKey()) || hasControl(e.getValue())) {
+            if (Text.hasControls(e.getKey()) || Text.hasControls(e.getValue())) {
                 return e.getKey();
             }
         }
         return null;
-    }
-
-    public static boolean hasControl(String s) {
-        if (s == null) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.isISOControl(s.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -27,6 +27,8 @@ public final class BindingsDocument {
             "name",
             "organization",
             "pipeline",
+            Binding.ORGANIZATION_ID,
+            Binding.PIPELINE_ID,
             "conditions",
             "role_arn",
             "max_duration_seconds",
@@ -145,6 +147,8 @@ public final class BindingsDocument {
                 .name(text(node, "name", errors))
                 .organization(text(node, "organization", errors))
                 .pipeline(text(node, "pipeline", errors))
+                .organizationId(text(node, Binding.ORGANIZATION_ID, errors))
+                .pipelineId(text(node, Binding.PIPELINE_ID, errors))
                 .roleArn(text(node, "role_arn", errors))
                 .sessionPolicy(policy(node, errors))
                 .externalId(text(node, "external_id", errors))
@@ -230,6 +234,7 @@ public final class BindingsDocument {
         n.put("name", b.name());
         n.put("organization", b.organization());
         n.put("pipeline", b.pipeline());
+        b.pins().forEach(n::put);
         ObjectNode conditions = n.putObject("conditions");
         b.conditions().forEach((claim, globs) -> {
             ArrayNode list = conditions.putArray(claim);

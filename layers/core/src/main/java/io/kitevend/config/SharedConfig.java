@@ -26,10 +26,14 @@ import static io.kitevend.config.FunctionConfig.TOKEN_MAX_AGE;
 import com.nimbusds.jose.JWSAlgorithm;
 import io.kitevend.binding.BindingRules;
 import io.kitevend.text.Identifiers;
+import io.kitevend.text.Text;
 import io.kitevend.token.TokenPolicy;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -96,18 +100,55 @@ public record SharedConfig(
         return s.optional(AWS_ENDPOINT).map(v -> s.httpsUri(AWS_ENDPOINT, v, true));
     }
 
-    /** {@value FunctionConfig#ORGANIZATIONS}: at least one Buildkite organization slug. */
+    /**
+     * {@value FunctionConfig#ORGANIZATIONS}: at least one Buildkite organization slug, each
+     * optionally pinned to its id ({@code acme=0184990a-...}).
+     */
     static Set<String> organizations(Settings s, String purpose) {
-        Set<String> orgs = s.list(ORGANIZATIONS);
-        if (orgs.isEmpty()) {
+        return Collections.unmodifiableSet(organizationEntries(s, purpose).keySet());
+    }
+
+    /**
+     * The organizations of {@value FunctionConfig#ORGANIZATIONS} pinned to their Buildkite id
+     * ({@code slug=id} entries), by slug: their tokens must carry that {@code organization_id}.
+     */
+    static Map<String, String> organizationIds(Settings s) {
+        Map<String, String> pinned = new LinkedHashMap<>();
+        organizationEntries(s, SharedConfig.TOKENS_ACCEPTED).forEach((slug, id) -> {
+            if (id != null) {
+                pinned.put(slug, id);
+            }
+        });
+        return pinned;
+    }
+
+    /** Each organization's slug, and its pinned id or null. */
+    private static Map<String, String> organizationEntries(Settings s, String purpose) {
+        Set<String> entries = s.list(ORGANIZATIONS);
+        if (entries.isEmpty()) {
             throw new ConfigException(ORGANIZATIONS, "is required: the Buildkite organization slugs " + purpose);
         }
-        for (String org : orgs) {
+        Map<String, String> organizations = new LinkedHashMap<>();
+        for (String entry : entries) {
+            int equals = entry.indexOf('=');
+            String org = equals < 0 ? entry : entry.substring(0, equals).strip();
+            String id = equals < 0 ? null : entry.substring(equals + 1).strip();
             if (!Identifiers.ORGANIZATION_SLUG.matches(org)) {
                 throw new ConfigException(ORGANIZATIONS, "'" + org + "' is not an organization slug");
             }
+            if (id != null && !Identifiers.BUILDKITE_ID.matches(id)) {
+                throw new ConfigException(
+                        ORGANIZATIONS,
+                        "'" + Text.printable(id, 80) + "' (for " + org + ") is not a Buildkite organization id, "
+                                + "a lower-case UUID; write SLUG or SLUG=ID");
+            }
+            String before = organizations.get(org);
+            if (before != null && id != null && !before.equals(id)) {
+                throw new ConfigException(ORGANIZATIONS, "'" + org + "' is pinned to two different ids");
+            }
+            organizations.put(org, id != null ? id : before);
         }
-        return orgs;
+        return organizations;
     }
 
     /** A required DynamoDB table name. */
@@ -164,6 +205,7 @@ public record SharedConfig(
                 jwks,
                 audience,
                 organizations,
+                organizationIds(s),
                 algorithms,
                 skew,
                 maxAge,

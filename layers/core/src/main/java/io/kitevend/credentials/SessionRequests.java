@@ -1,13 +1,19 @@
 package io.kitevend.credentials;
 
 import io.kitevend.binding.Binding;
+import io.kitevend.text.Identifiers;
+import io.kitevend.text.Text;
 import io.kitevend.token.BuildkiteClaims;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Builds the {@link SessionRequest} for a job and a binding, with every value cut and cleaned to
- * what STS accepts, so that a claim with odd characters can never make the call fail.
+ * Builds the {@link SessionRequest} for a job and a binding, with every value made into what STS
+ * accepts, so that a claim with odd characters can never make the call fail. Session names and
+ * source identities are cleaned (they are for people reading CloudTrail); session tag values, which
+ * role policies test, are exact or visibly encoded, never merged ({@link #tagValue}).
  */
 public final class SessionRequests {
     /** How every session name kitevend gives a job's role session starts (the admin API refuses such sessions). */
@@ -15,8 +21,11 @@ public final class SessionRequests {
 
     static final int MAX_SESSION_NAME = 64;
     static final int MAX_SOURCE_IDENTITY = 64;
-    static final int MAX_TAG_KEY = 128;
     static final int MAX_TAG_VALUE = 256;
+    /** Marks a tag value that is the base64url of the claim's UTF-8 bytes. */
+    public static final String BASE64_PREFIX = "b64:";
+    /** Marks a tag value that is the hex SHA-256 of the claim's UTF-8 bytes (too long for base64). */
+    public static final String SHA256_PREFIX = "sha256:";
 
     private SessionRequests() {}
 
@@ -59,15 +68,48 @@ public final class SessionRequests {
         return "bk." + orgPart + "." + cut(pipeline, room - orgPart.length()) + tail;
     }
 
+    /**
+     * One tag per claim the binding names (keys are the claim names, which the binding's validation
+     * keeps to what STS takes); a claim the job does not carry gets no tag.
+     */
     static Map<String, String> tags(Binding binding, BuildkiteClaims claims) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (String claim : binding.sessionTags()) {
             String value = claims.value(claim);
             if (value != null) {
-                tags.put(cut(cleanTag(claim), MAX_TAG_KEY), cut(cleanTag(value), MAX_TAG_VALUE));
+                tags.put(claim, tagValue(value));
             }
         }
         return tags;
+    }
+
+    /**
+     * A claim's value as a session tag value that a role policy can rely on: two different claims
+     * never give the same tag. A value STS takes as it is (letters, digits, spaces and {@code
+     * _.:/=+-@}, at most 256 characters) and that does not start with a reserved prefix (in any
+     * case) stays exact. Any other value is marked and encoded: {@code b64:} and the unpadded
+     * base64url of its UTF-8 bytes, or, when that is longer than 256 characters, {@code sha256:}
+     * and the hex SHA-256 of its UTF-8 bytes.
+     */
+    static String tagValue(String value) {
+        if (!Text.isWellFormed(value)) {
+            // A verified claim never has one; UTF-8 would turn it into '?' and merge two values.
+            throw new IllegalArgumentException("a tag value must be well-formed UTF-16");
+        }
+        if (value.length() <= MAX_TAG_VALUE && Identifiers.SESSION_TAG_VALUE.matches(value) && !isReserved(value)) {
+            return value;
+        }
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        String encoded = BASE64_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(utf8);
+        if (encoded.length() <= MAX_TAG_VALUE) {
+            return encoded;
+        }
+        return SHA256_PREFIX + Text.sha256Hex(value);
+    }
+
+    private static boolean isReserved(String value) {
+        return value.regionMatches(true, 0, BASE64_PREFIX, 0, BASE64_PREFIX.length())
+                || value.regionMatches(true, 0, SHA256_PREFIX, 0, SHA256_PREFIX.length());
     }
 
     /** Session names and source identities allow {@code [\w+=,.@-]}. */
@@ -81,16 +123,6 @@ public final class SessionRequests {
                     || "_+=,.@-".indexOf(c) >= 0;
             out.append(ok ? c : '_');
         }
-        return out.toString();
-    }
-
-    /** Tag keys and values allow letters, digits, spaces and {@code _.:/=+-@}. */
-    static String cleanTag(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        s.codePoints().forEach(cp -> {
-            boolean ok = Character.isLetterOrDigit(cp) || Character.isSpaceChar(cp) || "_.:/=+-@".indexOf(cp) >= 0;
-            out.appendCodePoint(ok ? cp : '_');
-        });
         return out.toString();
     }
 

@@ -22,10 +22,7 @@ import io.kitevend.token.TokenPolicy;
 import io.kitevend.token.TokenRejectedException;
 import io.kitevend.token.TokenRejection;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -98,7 +95,7 @@ public final class JobGate {
      */
     public Admitted admit(HttpRequest request, AuditRecord record, boolean acceptsDuration) throws Refusal {
         Ask ask = checkShape(request, acceptsDuration);
-        record.tokenSha256(sha256(ask.token()));
+        record.tokenSha256(Text.sha256Hex(ask.token()));
         BuildkiteClaims claims = verify(ask.token());
         record.claims(claims);
         // The replay write and the bindings lookup need nothing but the claims, so a cold cache is
@@ -281,15 +278,6 @@ public final class JobGate {
                 Problem.unavailable(
                         "A service kitevend depends on is unavailable; nothing was handed out. Retry later.",
                         retryAfter));
-    }
-
-    public static String sha256(String token) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String printable(String s) {

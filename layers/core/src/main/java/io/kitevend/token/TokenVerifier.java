@@ -3,6 +3,7 @@ package io.kitevend.token;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
@@ -13,19 +14,21 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.kitevend.json.Json;
 import io.kitevend.text.Text;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,6 +38,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code jwk}, {@code x5c}) and no {@code crit}. Keys come only from the pinned issuer's JWKS.
  */
 public final class TokenVerifier {
+    /** The longest claim value kept; Buildkite's are far shorter. */
+    public static final int MAX_CLAIM_CHARS = 1024;
+    /** The longest requestable claim name ({@code agent_tag:NAME}): STS's limit on a session tag key. */
+    public static final int MAX_CLAIM_NAME_CHARS = 128;
+
+    private static final List<String> SEGMENT_NAMES = List.of("header", "payload", "signature");
+    private static final Base64.Encoder BASE64URL_ENCODER =
+            Base64.getUrlEncoder().withoutPadding();
     private static final Map<String, TokenRejection> KEY_REFERENCE_HEADERS = Map.of(
             "jwk", TokenRejection.HEADER_JWK,
             "jku", TokenRejection.HEADER_JKU,
@@ -72,48 +83,88 @@ public final class TokenVerifier {
         if (token.length() > TokenPolicy.MAX_TOKEN_BYTES) {
             throw reject(TokenRejection.TOKEN_TOO_LARGE, "token is " + token.length() + " bytes");
         }
-        JsonNode header = decodeHeader(token);
+        String[] segments = canonicalSegments(token);
+        JsonNode header = jsonObject(segments[0], "header");
         JWSAlgorithm alg = checkHeader(header);
         String kid = header.get("kid").asText();
 
-        SignedJWT jwt;
+        JWSObject jws;
         try {
-            jwt = SignedJWT.parse(token);
+            jws = JWSObject.parse(token);
         } catch (ParseException e) {
             throw reject(TokenRejection.TOKEN_MALFORMED, "not a signed JWT");
         }
         JWSVerifier verifier = verifierFor(kid, alg);
         try {
-            if (!jwt.verify(verifier)) {
-                throw reject(TokenRejection.SIGNATURE_INVALID, "signature does not verify with key " + kid);
+            if (!jws.verify(verifier)) {
+                throw reject(TokenRejection.SIGNATURE_INVALID, "signature does not verify with key " + printable(kid));
             }
         } catch (JOSEException e) {
-            throw reject(TokenRejection.SIGNATURE_INVALID, "signature check failed: " + e.getMessage());
+            throw reject(TokenRejection.SIGNATURE_INVALID, "signature check failed: " + printable(e.getMessage()));
         }
-        JWTClaimsSet claims;
-        try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw reject(TokenRejection.TOKEN_MALFORMED, "payload is not a JSON claims set");
-        }
+        // The claims are read from the signed bytes as written, with their JSON types: never
+        // through a conversion that could turn a number or a string into something else.
+        JsonNode claims = jsonObject(segments[1], "payload");
         checkStandardClaims(claims);
         return typedClaims(claims);
     }
 
-    private static JsonNode decodeHeader(String token) throws TokenRejectedException {
-        int dot = token.indexOf('.');
-        if (dot <= 0 || token.chars().filter(c -> c == '.').count() != 2) {
+    /**
+     * The three parts of a compact JWS, each canonical base64url: only the URL-safe alphabet, no
+     * padding, no length that base64 cannot produce, and unused trailing bits zero. So exactly one
+     * text stands for each token, and the token hash in the audit record is the issued token's.
+     */
+    private static String[] canonicalSegments(String token) throws TokenRejectedException {
+        String[] segments = token.split("\\.", -1);
+        if (segments.length != 3 || segments[0].isEmpty() || segments[1].isEmpty()) {
             throw reject(TokenRejection.TOKEN_MALFORMED, "not three dot-separated parts");
         }
-        try {
-            byte[] bytes = Base64.getUrlDecoder().decode(token.substring(0, dot));
-            JsonNode header = Json.readTree(new String(bytes, StandardCharsets.UTF_8));
-            if (header == null || !header.isObject()) {
-                throw reject(TokenRejection.TOKEN_MALFORMED, "header is not a JSON object");
+        for (int i = 0; i < segments.length; i++) {
+            if (!isCanonicalBase64Url(segments[i])) {
+                throw reject(
+                        TokenRejection.TOKEN_MALFORMED,
+                        "the " + SEGMENT_NAMES.get(i) + " is not canonical base64url (unpadded, URL-safe alphabet)");
             }
-            return header;
-        } catch (IllegalArgumentException | IOException e) {
-            throw reject(TokenRejection.TOKEN_MALFORMED, "header is not base64url JSON");
+        }
+        return segments;
+    }
+
+    static boolean isCanonicalBase64Url(String segment) {
+        if (segment.length() % 4 == 1) {
+            return false;
+        }
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            boolean inAlphabet =
+                    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!inAlphabet) {
+                return false;
+            }
+        }
+        // Decoding ignores the unused low bits of the last character; encoding again sets them to zero.
+        String again = BASE64URL_ENCODER.encodeToString(Base64.getUrlDecoder().decode(segment));
+        return again.equals(segment);
+    }
+
+    /** A segment's bytes as a JSON object: strict UTF-8, no duplicate member names, nothing after it. */
+    private static JsonNode jsonObject(String segment, String what) throws TokenRejectedException {
+        try {
+            byte[] bytes = Base64.getUrlDecoder().decode(segment);
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+            JsonNode node = Json.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw reject(TokenRejection.TOKEN_MALFORMED, "the " + what + " is not a JSON object");
+            }
+            return node;
+        } catch (CharacterCodingException e) {
+            throw reject(TokenRejection.TOKEN_MALFORMED, "the " + what + " is not UTF-8");
+        } catch (IOException e) {
+            throw reject(TokenRejection.TOKEN_MALFORMED, "the " + what + " is not JSON");
         }
     }
 
@@ -179,25 +230,25 @@ public final class TokenVerifier {
         }
     }
 
-    private void checkStandardClaims(JWTClaimsSet claims) throws TokenRejectedException {
+    private void checkStandardClaims(JsonNode claims) throws TokenRejectedException {
         Instant now = clock.instant();
         long skew = policy.clockSkew().toSeconds();
-        if (!policy.issuer().equals(claims.getIssuer())) {
-            throw reject(TokenRejection.ISSUER_MISMATCH, "issuer '" + printable(claims.getIssuer()) + "'");
+        JsonNode iss = claims.get("iss");
+        if (iss == null || !iss.isTextual() || !policy.issuer().equals(iss.asText())) {
+            throw reject(TokenRejection.ISSUER_MISMATCH, "issuer " + printable(String.valueOf(iss)));
         }
-        List<String> audience = claims.getAudience();
-        if (audience.size() != 1 || !policy.audience().equals(audience.get(0))) {
-            throw reject(TokenRejection.AUDIENCE_MISMATCH, "audience " + printable(String.valueOf(audience)));
+        if (!policy.audience().equals(singleAudience(claims.get("aud")))) {
+            throw reject(TokenRejection.AUDIENCE_MISMATCH, "audience " + printable(String.valueOf(claims.get("aud"))));
         }
-        Instant exp = instant(claims, "exp");
+        Instant exp = numericDate(claims, "exp", true);
+        Instant nbf = numericDate(claims, "nbf", false);
+        Instant iat = numericDate(claims, "iat", true);
         if (!now.isBefore(exp.plusSeconds(skew))) {
             throw reject(TokenRejection.EXPIRED, "expired at " + exp);
         }
-        Instant nbf = optionalInstant(claims, "nbf");
         if (nbf != null && now.plusSeconds(skew).isBefore(nbf)) {
             throw reject(TokenRejection.NOT_YET_VALID, "not valid before " + nbf);
         }
-        Instant iat = instant(claims, "iat");
         if (now.plusSeconds(skew).isBefore(iat)) {
             throw reject(TokenRejection.NOT_YET_VALID, "issued in the future at " + iat);
         }
@@ -208,39 +259,74 @@ public final class TokenVerifier {
         }
     }
 
-    private BuildkiteClaims typedClaims(JWTClaimsSet claims) throws TokenRejectedException {
+    /** {@code aud} as a string, or an array of exactly one string; null for anything else. */
+    private static String singleAudience(JsonNode aud) {
+        if (aud != null && aud.isArray() && aud.size() == 1) {
+            aud = aud.get(0);
+        }
+        return aud != null && aud.isTextual() ? aud.asText() : null;
+    }
+
+    /**
+     * A time claim: a JSON integer number of seconds since the epoch, from 0 to 2^53-1 (the
+     * integers every JSON reader holds exactly). Fractions, exponents, strings and anything larger are refused: Buildkite writes
+     * whole seconds, and a huge value must never wrap into a plausible time.
+     */
+    private static Instant numericDate(JsonNode claims, String name, boolean required) throws TokenRejectedException {
+        JsonNode v = claims.get(name);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw reject(TokenRejection.CLAIM_MISSING, "claim '" + name + "' is missing");
+            }
+            return null;
+        }
+        return Instant.ofEpochSecond(wholeNumber(v, name, "a whole number of seconds"));
+    }
+
+    /** A JSON integer from 0 to 2^53-1, or a refusal naming the claim. */
+    private static long wholeNumber(JsonNode v, String name, String what) throws TokenRejectedException {
+        if (!v.isIntegralNumber()
+                || v.bigIntegerValue().signum() < 0
+                || v.bigIntegerValue().bitLength() > 53) {
+            throw reject(
+                    TokenRejection.CLAIM_INVALID,
+                    "claim '" + name + "' is not " + what + " from 0 to 2^53-1: " + printable(v.toString()));
+        }
+        return v.longValue();
+    }
+
+    private BuildkiteClaims typedClaims(JsonNode claims) throws TokenRejectedException {
         String org = requiredString(claims, "organization_slug");
         String pipeline = requiredString(claims, "pipeline_slug");
         String sub = requiredString(claims, "sub");
         String jti = requiredString(claims, "jti");
         String jobId = requiredString(claims, "job_id");
-        Object buildNumber = claims.getClaim("build_number");
-        if (buildNumber == null) {
+        JsonNode buildNumber = claims.get("build_number");
+        if (buildNumber == null || buildNumber.isNull()) {
             throw reject(TokenRejection.CLAIM_MISSING, "claim 'build_number' is missing");
         }
-        if (!(buildNumber instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0) {
-            throw reject(TokenRejection.CLAIM_INVALID, "claim 'build_number' is not a whole number");
-        }
-        if (!policy.organizations().contains(org)) {
-            throw reject(
-                    TokenRejection.ORGANIZATION_NOT_ALLOWED, "organization '" + printable(org) + "' is not allowed");
-        }
+        long build = wholeNumber(buildNumber, "build_number", "a whole number");
         Map<String, String> optional = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : claims.getClaims().entrySet()) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = claims.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
-            if (BuildkiteClaims.isRequestable(name) && e.getValue() != null) {
-                optional.put(name, scalar(name, e.getValue()));
+            if (BuildkiteClaims.isRequestable(name)) {
+                checkedName(name);
+                String value = optionalString(claims, name);
+                if (value != null) {
+                    optional.put(name, value);
+                }
             }
         }
-        return new BuildkiteClaims(
-                claims.getIssuer(),
+        BuildkiteClaims typed = new BuildkiteClaims(
+                requiredString(claims, "iss"),
                 sub,
                 jti,
-                instant(claims, "iat"),
-                instant(claims, "exp"),
+                numericDate(claims, "iat", true),
+                numericDate(claims, "exp", true),
                 org,
                 pipeline,
-                ((Number) buildNumber).longValue(),
+                build,
                 optionalString(claims, "build_branch"),
                 optionalString(claims, "build_tag"),
                 optionalString(claims, "build_commit"),
@@ -250,19 +336,36 @@ public final class TokenVerifier {
                 optionalString(claims, "build_source"),
                 optionalString(claims, "runner_environment"),
                 optional);
+        checkOrganization(typed);
+        return typed;
     }
 
-    private static String scalar(String name, Object value) throws TokenRejectedException {
-        if (value instanceof String s) {
-            return checked(name, s);
+    /** The organization must be allowed and, when the deployment pins its id, carry that id. */
+    private void checkOrganization(BuildkiteClaims claims) throws TokenRejectedException {
+        String org = claims.organizationSlug();
+        if (!policy.organizations().contains(org)) {
+            throw reject(
+                    TokenRejection.ORGANIZATION_NOT_ALLOWED, "organization '" + printable(org) + "' is not allowed");
         }
-        if (value instanceof Number || value instanceof Boolean) {
-            return value.toString();
+        String pinned = policy.organizationIds().get(org);
+        if (pinned == null) {
+            return;
         }
-        throw reject(TokenRejection.CLAIM_INVALID, "claim '" + name + "' is not a string");
+        String id = claims.value("organization_id");
+        if (id == null) {
+            throw reject(
+                    TokenRejection.CLAIM_MISSING,
+                    "claim 'organization_id' is missing; organization '" + org + "' is pinned to its id, "
+                            + "so its jobs must request the claim (--claim organization_id)");
+        }
+        if (!pinned.equals(id)) {
+            throw reject(
+                    TokenRejection.ORGANIZATION_NOT_ALLOWED,
+                    "organization '" + org + "' has organization_id " + printable(id) + ", not the pinned " + pinned);
+        }
     }
 
-    private static String requiredString(JWTClaimsSet claims, String name) throws TokenRejectedException {
+    private static String requiredString(JsonNode claims, String name) throws TokenRejectedException {
         String value = optionalString(claims, name);
         if (value == null || value.isEmpty()) {
             throw reject(TokenRejection.CLAIM_MISSING, "claim '" + name + "' is missing");
@@ -270,43 +373,45 @@ public final class TokenVerifier {
         return value;
     }
 
-    private static String optionalString(JWTClaimsSet claims, String name) throws TokenRejectedException {
-        Object value = claims.getClaim(name);
-        if (value == null) {
+    /** A string claim, or null when it is absent or null; any other JSON type is refused. */
+    private static String optionalString(JsonNode claims, String name) throws TokenRejectedException {
+        JsonNode value = claims.get(name);
+        if (value == null || value.isNull()) {
             return null;
         }
-        if (!(value instanceof String s)) {
-            throw reject(TokenRejection.CLAIM_INVALID, "claim '" + name + "' is not a string");
+        if (!value.isTextual()) {
+            throw reject(
+                    TokenRejection.CLAIM_INVALID,
+                    "claim '" + printable(name) + "' is not a string but "
+                            + value.getNodeType().name().toLowerCase(Locale.ROOT));
         }
-        return checked(name, s);
+        return checked(name, value.asText());
     }
 
+    /** A value kitevend keeps: bounded, no control characters, and valid UTF-16 (so it can be stored). */
     private static String checked(String name, String value) throws TokenRejectedException {
-        if (value.length() > 1024) {
-            throw reject(TokenRejection.CLAIM_INVALID, "claim '" + name + "' is longer than 1024 characters");
+        if (value.length() > MAX_CLAIM_CHARS) {
+            throw reject(
+                    TokenRejection.CLAIM_INVALID,
+                    "claim '" + printable(name) + "' is longer than " + MAX_CLAIM_CHARS + " characters");
         }
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                throw reject(TokenRejection.CLAIM_INVALID, "claim '" + name + "' contains control characters");
-            }
+        if (Text.hasControls(value)) {
+            throw reject(TokenRejection.CLAIM_INVALID, "claim '" + printable(name) + "' contains control characters");
         }
-        return value;
-    }
-
-    private static Instant instant(JWTClaimsSet claims, String name) throws TokenRejectedException {
-        Instant value = optionalInstant(claims, name);
-        if (value == null) {
-            throw reject(TokenRejection.CLAIM_MISSING, "claim '" + name + "' is missing");
+        if (!Text.isWellFormed(value)) {
+            throw reject(
+                    TokenRejection.CLAIM_INVALID, "claim '" + printable(name) + "' contains an unpaired surrogate");
         }
         return value;
     }
 
-    private static Instant optionalInstant(JWTClaimsSet claims, String name) throws TokenRejectedException {
-        try {
-            Date date = claims.getDateClaim(name);
-            return date == null ? null : date.toInstant();
-        } catch (ParseException e) {
-            throw reject(TokenRejection.CLAIM_INVALID, "claim '" + name + "' is not a time");
+    /** An agent tag's claim name becomes a condition key and a session tag key: the same rules, and STS's length. */
+    private static void checkedName(String name) throws TokenRejectedException {
+        checked(name, name);
+        if (name.length() > MAX_CLAIM_NAME_CHARS) {
+            throw reject(
+                    TokenRejection.CLAIM_INVALID,
+                    "claim name '" + printable(name) + "' is longer than " + MAX_CLAIM_NAME_CHARS + " characters");
         }
     }
 

@@ -3,6 +3,7 @@ package io.kitevend.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kitevend.audit.AuditFilter;
 import io.kitevend.audit.AuditRecord;
 import io.kitevend.audit.Decision;
 import io.kitevend.testing.EmulatorAws;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,6 +51,10 @@ abstract class AuditStoreChecks {
     }
 
     private static BuildkiteClaims claims(String org, String pipeline, String jti) {
+        return claims(org, pipeline, jti, Map.of());
+    }
+
+    private static BuildkiteClaims claims(String org, String pipeline, String jti, Map<String, String> optional) {
         return new BuildkiteClaims(
                 "https://agent.buildkite.com",
                 "organization:" + org + ":pipeline:" + pipeline + ":ref:refs/heads/main:commit:abc:step:build",
@@ -66,7 +72,7 @@ abstract class AuditStoreChecks {
                 "0184990a-4782-42b5-afc1-16715b10b8ff",
                 "ui",
                 "self-hosted",
-                Map.of());
+                optional);
     }
 
     /** An allowed vend of {@code org/pipeline} at {@code time}, filled in the way the vend service does. */
@@ -224,6 +230,7 @@ abstract class AuditStoreChecks {
                         "job_id",
                         "agent_id",
                         "build_source",
+                        "runner_environment",
                         "jti",
                         "sub",
                         "token_sha256",
@@ -270,6 +277,49 @@ abstract class AuditStoreChecks {
         assertThat(items).hasSize(1);
         assertThat(items.get(0).get("decision").s()).isEqualTo("allow");
         assertThat(items.get(0).get("access_key_id").s()).isEqualTo(record.accessKeyId());
+    }
+
+    @Test
+    void everyClaimABindingConditionCanTestIsStoredAndReadBack() throws Exception {
+        AuditRecord record = allowed("acme", "deploy", T.plusMillis(300));
+        Map<String, String> optional = new LinkedHashMap<>();
+        optional.put("agent_tag:queue", "deploy");
+        optional.put("agent_tag:aws:instance-type", "m7g.large");
+        optional.put("queue_id", "01890f8e-0000-7000-8000-000000000001");
+        optional.put("queue_key", "deploy");
+        optional.put("cluster_id", "01890f8e-0000-7000-8000-000000000002");
+        optional.put("cluster_name", "Production");
+        optional.put("organization_id", "01890f8e-0000-7000-8000-000000000003");
+        optional.put("pipeline_id", "01890f8e-0000-7000-8000-000000000004");
+        record.claims(claims("acme", "deploy", UUID.randomUUID().toString(), optional));
+        store.put(record);
+
+        Map<String, AttributeValue> item = byRequestId(record.requestId()).get(0);
+        optional.forEach(
+                (claim, value) -> assertThat(item.get(claim)).as(claim).isEqualTo(AttributeValue.fromS(value)));
+        assertThat(item.get("runner_environment").s()).isEqualTo("self-hosted");
+
+        var read = store.query(new AuditFilter(T, T.plusSeconds(1), "acme", "deploy", null), null, 10);
+        assertThat(read.records())
+                .singleElement()
+                .satisfies(fields -> assertThat(fields)
+                        .containsAllEntriesOf(optional)
+                        .containsEntry("runner_environment", "self-hosted"));
+    }
+
+    @Test
+    void aRecordWithUnpairedSurrogatesIsStoredWithReplacementCharacters() throws Exception {
+        // Text from outside that is not valid UTF-16 (an escaped lone surrogate in JSON, say) must
+        // never keep a record from being stored: a denied request would lose its only trace.
+        AuditRecord record = refusedWithoutToken(T.plusMillis(400));
+        record.userAgent("agent/\uD800 1.0");
+        record.outcome(Decision.DENY, "token_malformed", "header \uDC00 is odd", 401);
+
+        store.put(record);
+
+        Map<String, AttributeValue> item = byRequestId(record.requestId()).get(0);
+        assertThat(item.get("user_agent").s()).isEqualTo("agent/\uFFFD 1.0");
+        assertThat(item.get("detail").s()).isEqualTo("header \uFFFD is odd");
     }
 
     private static <E> List<E> concat(List<? extends E> a, List<? extends E> b) {

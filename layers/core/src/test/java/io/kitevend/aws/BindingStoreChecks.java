@@ -101,6 +101,8 @@ abstract class BindingStoreChecks {
                 .name("deploy-release")
                 .organization("acme")
                 .pipeline("deploy")
+                .organizationId("0184990a-1111-4fa8-9968-496074483cee")
+                .pipelineId("0184990a-2222-4fa8-9968-496074483cee")
                 .condition("build_branch", "main", "release/*")
                 .condition("step_key", "deploy-?")
                 .condition("agent_tag:queue", "deploy")
@@ -127,6 +129,7 @@ abstract class BindingStoreChecks {
         Binding glob = full.toBuilder()
                 .name("infra-release")
                 .pipeline("infra-*")
+                .pipelineId(null)
                 .enabled(true)
                 .conditions(Map.of())
                 .sessionTags(List.of())
@@ -135,7 +138,7 @@ abstract class BindingStoreChecks {
         store.put(minimal);
         store.put(glob);
 
-        // Records compare every field: conditions, tags, policy, external id, enabled, version, times.
+        // Records compare every field: id pins, conditions, tags, policy, external id, enabled, version, times.
         assertThat(store.exactPipeline("acme", "deploy")).containsExactlyInAnyOrder(full, minimal);
         assertThat(store.globPipelines("acme")).containsExactly(glob);
     }

@@ -181,6 +181,22 @@ class BindingCompilerTest {
                         "session_tags[2]",
                         "duplicate_tag"),
                 invalid(
+                        "agent tag whose name STS does not take as a tag key",
+                        b -> b.sessionTags(List.of("pipeline_slug", "agent_tag:os#arch")),
+                        "session_tags[1]",
+                        "invalid_tag_key"),
+                invalid(
+                        "agent tags that differ only in case (STS keys are case-blind)",
+                        b -> b.sessionTags(List.of("agent_tag:OS", "agent_tag:os")),
+                        "session_tags[1]",
+                        "duplicate_tag"),
+                invalid(
+                        "pipeline id pinned on a glob pipeline",
+                        b -> b.pipeline("deploy-*").pipelineId("0184990a-477b-4fa8-9968-496074483cee"),
+                        "pipeline_id",
+                        "pinned_glob"),
+                invalid("organization id not a UUID", b -> b.organizationId("acme"), "organization_id", "invalid_id"),
+                invalid(
                         "more than 50 session tags",
                         b -> b.sessionTags(java.util.stream.IntStream.range(0, 51)
                                 .mapToObj(i -> "agent_tag:t" + i)

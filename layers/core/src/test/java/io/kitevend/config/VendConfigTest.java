@@ -241,6 +241,24 @@ class VendConfigTest {
                         "KITEVEND_ORGANIZATIONS"),
                 bad("organizations only commas", Map.of("KITEVEND_ORGANIZATIONS", " , ,"), "KITEVEND_ORGANIZATIONS"),
                 bad("organization as a glob", Map.of("KITEVEND_ORGANIZATIONS", "acme-*"), "KITEVEND_ORGANIZATIONS"),
+                bad(
+                        "organization pinned to something not an id",
+                        Map.of("KITEVEND_ORGANIZATIONS", "acme=acme-inc"),
+                        "KITEVEND_ORGANIZATIONS"),
+                bad(
+                        "organization id in upper case",
+                        Map.of("KITEVEND_ORGANIZATIONS", "acme=0184990A-477B-4FA8-9968-496074483CEE"),
+                        "KITEVEND_ORGANIZATIONS"),
+                bad(
+                        "organization pinned to nothing",
+                        Map.of("KITEVEND_ORGANIZATIONS", "acme="),
+                        "KITEVEND_ORGANIZATIONS"),
+                bad(
+                        "organization pinned to two ids",
+                        Map.of(
+                                "KITEVEND_ORGANIZATIONS",
+                                "acme=0184990a-477b-4fa8-9968-496074483cee,acme=0184990a-477b-4fa8-9968-496074483cef"),
+                        "KITEVEND_ORGANIZATIONS"),
                 bad("HS256", Map.of("KITEVEND_ALGORITHMS", "HS256"), "KITEVEND_ALGORITHMS"),
                 bad("none", Map.of("KITEVEND_ALGORITHMS", "none"), "KITEVEND_ALGORITHMS"),
                 bad("RS256 with PS256", Map.of("KITEVEND_ALGORITHMS", "RS256,PS256"), "KITEVEND_ALGORITHMS"),
@@ -386,6 +404,20 @@ class VendConfigTest {
         VendConfig c = VendConfig.from(new Settings(minimalWith(Map.of("KITEVEND_REPLAY_PROTECTION", raw))));
 
         assertThat(c.replayProtection()).isEqualTo(expected);
+    }
+
+    @Test
+    void anOrganizationMayBePinnedToItsIdAndTheSlugAloneStillWorks() {
+        String id = "0184990a-477b-4fa8-9968-496074483cee";
+        VendConfig c = VendConfig.from(
+                new Settings(minimalWith(Map.of("KITEVEND_ORGANIZATIONS", "acme = " + id + ", beta-co"))));
+
+        assertThat(c.token().organizations()).containsExactlyInAnyOrder("acme", "beta-co");
+        assertThat(c.organizations()).containsExactlyInAnyOrder("acme", "beta-co");
+        assertThat(c.token().organizationIds()).containsExactly(Map.entry("acme", id));
+        assertThat(VendConfig.from(new Settings(minimal())).token().organizationIds())
+                .as("today's form pins nothing")
+                .isEmpty();
     }
 
     @Test

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.kitevend.binding.Binding;
 import io.kitevend.testing.JobClaims;
+import io.kitevend.text.Text;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -225,10 +228,16 @@ class SessionRequestsTest {
     }
 
     @Test
-    void tagValuesAreCleaned() {
-        SessionRequest r = request(job().branch("feat/x#1"));
+    void valuesThatCleaningMergedGiveDifferentVisiblyMarkedTags() {
+        // Cleaning once made both "prod_deploy": a policy meant for one branch let the other in.
+        String hash = request(job().branch("prod#deploy")).tags().get("build_branch");
+        String bang = request(job().branch("prod!deploy")).tags().get("build_branch");
+        String underscore = request(job().branch("prod_deploy")).tags().get("build_branch");
 
-        assertThat(r.tags()).containsEntry("build_branch", "feat/x_1");
+        assertThat(hash).isEqualTo("b64:" + base64Url("prod#deploy")).isEqualTo("b64:cHJvZCNkZXBsb3k");
+        assertThat(bang).isEqualTo("b64:" + base64Url("prod!deploy"));
+        assertThat(underscore).as("a value STS takes stays exact").isEqualTo("prod_deploy");
+        assertThat(List.of(hash, bang, underscore)).doesNotHaveDuplicates();
     }
 
     @Test
@@ -239,19 +248,30 @@ class SessionRequestsTest {
     }
 
     @Test
-    void tagValuesAreCutTo256() {
-        SessionRequest r = request(job().branch("b".repeat(300)));
+    void aValueThatLooksEncodedIsEncodedItself() {
+        String encoded = request(job().branch("prod#deploy")).tags().get("build_branch");
 
-        assertThat(r.tags().get("build_branch")).isEqualTo("b".repeat(256));
+        assertThat(request(job().branch(encoded)).tags().get("build_branch"))
+                .as("a branch named like an encoded tag never meets a condition on that tag")
+                .isNotEqualTo(encoded)
+                .isEqualTo("b64:" + base64Url(encoded));
+        assertThat(request(job().branch("SHA256:abc")).tags().get("build_branch"))
+                .as("in any case")
+                .startsWith("b64:");
     }
 
     @Test
-    void cuttingATagValueNeverSplitsASurrogatePair() {
-        // U+1D49C is a letter outside the BMP: two chars, kept by cleaning.
-        String value = "a".repeat(255) + "\uD835\uDC9C" + "zz";
-        SessionRequest r = request(job().branch(value));
+    void aValueTooLongForBase64IsHashedNeverCut() {
+        String exact256 = "b".repeat(256);
+        String long300 = "b".repeat(300);
+        String longWithAstral = "a".repeat(255) + "\uD835\uDC9C" + "zz";
 
-        assertThat(r.tags().get("build_branch")).isEqualTo("a".repeat(255));
+        assertThat(request(job().branch(exact256)).tags().get("build_branch")).isEqualTo(exact256);
+        assertThat(request(job().branch(long300)).tags().get("build_branch"))
+                .isEqualTo("sha256:" + Text.sha256Hex(long300))
+                .isNotEqualTo(request(job().branch(long300 + "c")).tags().get("build_branch"));
+        assertThat(request(job().branch(longWithAstral)).tags().get("build_branch"))
+                .isEqualTo("sha256:" + Text.sha256Hex(longWithAstral));
     }
 
     @Test
@@ -272,8 +292,12 @@ class SessionRequestsTest {
             assertThat(v).matches(TAG_TEXT).hasSizeLessThanOrEqualTo(256);
         });
         assertThat(r.tags())
-                .containsEntry("build_branch", "x_y_z" + "_".repeat(12))
-                .containsEntry("agent_tag:os", "linux _arm64_");
+                .containsEntry("build_branch", "b64:" + base64Url("x!y$z%{}<>\"'`~;[]"))
+                .containsEntry("agent_tag:os", "b64:" + base64Url("linux (arm64)"));
+    }
+
+    private static String base64Url(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
     // --- duration, policy, external id ---

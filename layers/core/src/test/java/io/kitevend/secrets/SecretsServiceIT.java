@@ -68,6 +68,8 @@ import software.amazon.awssdk.services.secretsmanager.model.CreateSecretResponse
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecretsServiceIT {
     private static final String ROLE = "arn:aws:iam::123456789012:role/kitevend/deployer";
+    /** The account moto answers as. */
+    private static final String MOTO_ACCOUNT = "123456789012";
 
     /** Unique per run, so that the shared moto never holds another run's secrets under it. */
     private final String prefix = "kitevend-" + UUID.randomUUID().toString().substring(0, 8) + "/";
@@ -125,7 +127,14 @@ class SecretsServiceIT {
                 aws.settings().region(),
                 aws.settings().endpoint(),
                 VendFixture.policy(jwks),
-                new BindingRules("/kitevend/", Set.of(), prefix),
+                // Secrets of organization acme are under <prefix>acme/; ARNs of moto's account and region.
+                new BindingRules(
+                        "/kitevend/",
+                        Set.of(),
+                        prefix,
+                        "aws",
+                        aws.settings().region().id(),
+                        MOTO_ACCOUNT),
                 EmulatorAws.table("bindings"),
                 EmulatorAws.table("audit"),
                 EmulatorAws.table("replay"),
@@ -135,11 +144,11 @@ class SecretsServiceIT {
                 true);
         Tables.ensure(dynamo, vend.bindingsTable(), vend.auditTable(), vend.replayTable());
 
-        npmId = prefix + "ci/npm-token";
+        npmId = prefix + "acme/ci/npm-token";
         npmValue = value("npm");
         npmVersion = createText(npmId, npmValue).versionId();
 
-        dbId = prefix + "ci/db";
+        dbId = prefix + "acme/ci/db";
         dbUser = value("user");
         dbPassword = value("pw");
         dbVersion = createText(dbId, Json.write(Map.of("username", dbUser, "password", dbPassword)))
@@ -154,19 +163,19 @@ class SecretsServiceIT {
         signingBytes[marker.length + 2] = (byte) 0xFE;
         signingBytes[marker.length + 3] = (byte) 0x80;
         CreateSecretResponse signing = secretsManager.createSecret(
-                b -> b.name(prefix + "ci/signing").secretBinary(SdkBytes.fromByteArray(signingBytes)));
+                b -> b.name(prefix + "acme/ci/signing").secretBinary(SdkBytes.fromByteArray(signingBytes)));
         signingArn = signing.arn();
         signingVersion = signing.versionId();
         secretValues.add(Base64.getEncoder().encodeToString(signingBytes));
         secretValues.add(signingMarker);
 
         releaseValue = value("release");
-        createText(prefix + "ci/release-key", releaseValue);
+        createText(prefix + "acme/ci/release-key", releaseValue);
         otherValue = value("other");
-        createText(prefix + "ci/other-token", otherValue);
-        rotatingId = prefix + "ci/rotating";
+        createText(prefix + "acme/ci/other-token", otherValue);
+        rotatingId = prefix + "acme/ci/rotating";
         createText(rotatingId, value("rot"));
-        String deletedId = prefix + "ci/deleted";
+        String deletedId = prefix + "acme/ci/deleted";
         createText(deletedId, value("deleted"));
         secretsManager.deleteSecret(b -> b.secretId(deletedId).recoveryWindowInDays(7L));
 
@@ -178,14 +187,14 @@ class SecretsServiceIT {
                 .build());
         store.put(binding("app-release", "app")
                 .condition("build_branch", "release/*")
-                .secret("RELEASE_KEY", SecretGrant.whole(prefix + "ci/release-key"))
+                .secret("RELEASE_KEY", SecretGrant.whole(prefix + "acme/ci/release-key"))
                 .build());
         store.put(binding("other-pipeline", "other")
-                .secret("OTHER_TOKEN", SecretGrant.whole(prefix + "ci/other-token"))
+                .secret("OTHER_TOKEN", SecretGrant.whole(prefix + "acme/ci/other-token"))
                 .build());
         store.put(binding("broken-missing", "broken")
                 .secret("GOOD_TOKEN", SecretGrant.whole(npmId))
-                .secret("MISSING_TOKEN", SecretGrant.whole(prefix + "ci/does-not-exist"))
+                .secret("MISSING_TOKEN", SecretGrant.whole(prefix + "acme/ci/does-not-exist"))
                 .build());
         store.put(binding("broken-deleted", "deleted")
                 .secret("GOOD_TOKEN", SecretGrant.whole(npmId))
@@ -313,7 +322,7 @@ class SecretsServiceIT {
         assertThat(s(audit, "decision")).isEqualTo("deny");
         assertThat(s(audit, "reason")).isEqualTo("secret_not_found");
         assertThat(audit.get("status").n()).isEqualTo("404");
-        assertThat(s(audit, "detail")).contains(prefix + "ci/does-not-exist");
+        assertThat(s(audit, "detail")).contains(prefix + "acme/ci/does-not-exist");
     }
 
     @Test

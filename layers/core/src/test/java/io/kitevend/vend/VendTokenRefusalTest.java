@@ -2,6 +2,7 @@ package io.kitevend.vend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -9,20 +10,23 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
 import io.kitevend.http.HttpResponse;
-import io.kitevend.job.JobGate;
 import io.kitevend.testing.JwksServer;
 import io.kitevend.testing.TestKeys;
 import io.kitevend.testing.TokenMinter;
 import io.kitevend.testing.VendFixture;
+import io.kitevend.text.Text;
 import io.kitevend.token.TokenPolicy;
 import io.kitevend.token.TokenRejection;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,7 +212,102 @@ class VendTokenRefusalTest {
                 refused(
                         "no Authorization header",
                         TokenRejection.TOKEN_MISSING,
-                        f -> new Sent(f.service.vend(VendFixture.post(null, null)), null)));
+                        f -> new Sent(f.service.vend(VendFixture.post(null, null)), null)),
+                // Time claims: read as written, never through a conversion that can overflow (issue 12, item 5).
+                invalidClaim("nbf 1e19 (a float that overflowed to the past)", "nbf", new RawValue("1e19")),
+                invalidClaim("nbf Long.MAX", "nbf", Long.MAX_VALUE),
+                invalidClaim("iat that wraps to now in milliseconds", "iat", wrapsToSecondsFromNow(0)),
+                invalidClaim("exp that wraps to 5 minutes from now in milliseconds", "exp", wrapsToSecondsFromNow(300)),
+                invalidClaim("iat 2^53, past every plausible time", "iat", BigInteger.TWO.pow(53)),
+                invalidClaim("exp with a fraction of a second", "exp", new RawValue(now(300) + ".5")),
+                invalidClaim("exp written as 1.7e9", "exp", new RawValue("1.7e9")),
+                invalidClaim("nbf negative", "nbf", -1),
+                invalidClaim("exp as a string", "exp", Long.toString(now(300))),
+                // Claims of the wrong type or odd text (item 6).
+                invalidClaim("numeric sub", "sub", 12345),
+                invalidClaim("build_number 2^63", "build_number", BigInteger.TWO.pow(63)),
+                invalidClaim("build_number 2^53", "build_number", BigInteger.TWO.pow(53)),
+                invalidClaim("build_number 42.0", "build_number", new RawValue("42.0")),
+                invalidClaim("build_number -1", "build_number", -1),
+                invalidClaim("build_number as a string", "build_number", "42"),
+                invalidClaim("optional claim as a number", "queue_key", 5),
+                invalidClaim("optional claim as a boolean", "cluster_id", true),
+                invalidClaim("agent tag as a number", "agent_tag:size", 4),
+                invalidClaim("optional claim as an object", "queue_id", Map.of("id", "q")),
+                invalidClaim("lone high surrogate in build_branch", "build_branch", new RawValue("\"main\\ud800\"")),
+                invalidClaim("lone low surrogate in sub", "sub", new RawValue("\"\\udc00\"")),
+                invalidClaim("lone surrogate in an agent tag", "agent_tag:os", new RawValue("\"linux\\udbff\"")),
+                invalidClaim("control character in an agent tag's name", "agent_tag:o\u0007s", "linux"),
+                invalidClaim("build_source as an array", "build_source", List.of("ui")),
+                // Only canonical base64url segments (item 7).
+                malformed("'=' inserted into the signature", t -> insert(t, 2, 100, "=")),
+                malformed("a space inserted into the signature", t -> insert(t, 2, 40, " ")),
+                malformed("'+' inserted into the signature", t -> insert(t, 2, 40, "+")),
+                malformed("'/' inserted into the payload", t -> insert(t, 1, 10, "/")),
+                malformed("'.' doubled", t -> t.replaceFirst("\\.", "..")),
+                malformed("padding after the header", t -> padded(t, 0)),
+                malformed("padding after the payload", t -> padded(t, 1)),
+                malformed("padding after the signature", t -> padded(t, 2)),
+                malformed("signature with non-canonical trailing bits", t -> otherTrailingBits(t, 2)),
+                malformed("signature one character longer, with unused bits set", t -> t + "B"));
+    }
+
+    /** A signed token whose claim {@code name} is {@code value} (as Jackson writes it): refused as invalid. */
+    private static Arguments invalidClaim(String name, String claim, Object value) {
+        return refused(name, TokenRejection.CLAIM_INVALID, "'" + Text.printable(claim, 100) + "'", f -> {
+            var c = f.minter.claims();
+            c.put(claim, value);
+            return send(f, f.minter.signJson(c));
+        });
+    }
+
+    /** A good token changed after signing: refused as malformed, before any key is looked up. */
+    private static Arguments malformed(String name, UnaryOperator<String> change) {
+        return refused(name, TokenRejection.TOKEN_MALFORMED, f -> {
+            String good = f.minter.sign();
+            String changed = change.apply(good);
+            assertThat(changed).isNotEqualTo(good);
+            return send(f, changed);
+        });
+    }
+
+    private static long now(long plusSeconds) {
+        return Instant.now().getEpochSecond() + plusSeconds;
+    }
+
+    /** Seconds whose value in milliseconds overflows a long to land {@code plusSeconds} from now. */
+    private static BigInteger wrapsToSecondsFromNow(long plusSeconds) {
+        return BigInteger.TWO
+                .pow(64)
+                .add(BigInteger.valueOf(now(plusSeconds) * 1000))
+                .divide(BigInteger.valueOf(1000));
+    }
+
+    /** {@code text} inserted into part {@code part} of the token at {@code at}. */
+    private static String insert(String token, int part, int at, String text) {
+        String[] parts = token.split("\\.", -1);
+        parts[part] = parts[part].substring(0, at) + text + parts[part].substring(at);
+        return String.join(".", parts);
+    }
+
+    private static String padded(String token, int part) {
+        String[] parts = token.split("\\.", -1);
+        parts[part] = parts[part] + "=".repeat(Math.max(1, (4 - parts[part].length() % 4) % 4));
+        return String.join(".", parts);
+    }
+
+    /** The same bytes, with the unused low bits of the part's last character set (it must have some). */
+    private static String otherTrailingBits(String token, int part) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        String[] parts = token.split("\\.", -1);
+        String p = parts[part];
+        assertThat(p.length() % 4).as("a last character with unused bits").isIn(2, 3);
+        int last = alphabet.indexOf(p.charAt(p.length() - 1));
+        parts[part] = p.substring(0, p.length() - 1) + alphabet.charAt(last ^ 1);
+        assertThat(Base64.getUrlDecoder().decode(parts[part]))
+                .as("the same bytes")
+                .isEqualTo(Base64.getUrlDecoder().decode(p));
+        return String.join(".", parts);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -251,7 +350,7 @@ class VendTokenRefusalTest {
                 assertThat(fixture.log()).doesNotContain(leak);
             }
             if (expected != TokenRejection.TOKEN_TOO_LARGE) { // refused on size before it is hashed
-                assertThat(audit).containsEntry("token_sha256", JobGate.sha256(sent.token()));
+                assertThat(audit).containsEntry("token_sha256", Text.sha256Hex(sent.token()));
             }
         }
     }
