@@ -17,10 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an operator meets on day one, checked on template.yaml and the README: the stack creates in
+ * What an operator meets on day one, checked on template.yaml and the docs: the stack creates in
  * any account, the first report run can tell a missing state from a refused one, every function is
- * watched, every log group has a retention, and the README names the SAM CLI it needs and every
- * output the stack has.
+ * watched, every log group has a retention, the README names the SAM CLI it needs, and
+ * docs/operations.md every output the stack has.
  */
 class OperationsTemplateTest {
     /** The first SAM CLI release that builds each runtime (java25: aws-sam-cli #8374, released in 1.146.0). */
@@ -28,11 +28,14 @@ class OperationsTemplateTest {
 
     static Template template;
     static String readme;
+    /** Where the stack's outputs, parameters and permissions are documented. */
+    static String operations;
 
     @BeforeAll
     static void load() throws IOException {
         template = Template.load();
         readme = Files.readString(Emulators.repoRoot().resolve("README.md"));
+        operations = Files.readString(Emulators.repoRoot().resolve("docs/operations.md"));
     }
 
     @Test
@@ -153,12 +156,12 @@ class OperationsTemplateTest {
     }
 
     @Test
-    void theReadmeListsEveryOutputOfTheStack() {
-        int table = readme.indexOf("Outputs of the stack:");
-        assertThat(table).as("the README's outputs table").isPositive();
+    void theOperationsPageListsEveryOutputOfTheStack() {
+        int table = operations.indexOf("Outputs of the stack:");
+        assertThat(table).as("the outputs table of docs/operations.md").isPositive();
         Set<String> listed = new TreeSet<>();
-        Matcher row = Pattern.compile("(?m)^\\| `([A-Za-z0-9]+)` \\|").matcher(readme);
-        row.region(table, readme.indexOf("\n\n", readme.indexOf("| output |", table)));
+        Matcher row = Pattern.compile("(?m)^\\| `([A-Za-z0-9]+)` \\|").matcher(operations);
+        row.region(table, operations.indexOf("\n\n", operations.indexOf("| output |", table)));
         while (row.find()) {
             listed.add(row.group(1));
         }

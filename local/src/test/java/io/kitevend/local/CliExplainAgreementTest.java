@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The README's loop, on generated jobs (seeded): {@code ./kitevend token FLAGS} mints a job's
+ * The loop of docs/admin.md, on generated jobs (seeded): {@code ./kitevend token FLAGS} mints a job's
  * token, {@code ./kitevend explain FLAGS} explains the job described by the same flags, {@code
  * ./kitevend explain --token} explains the token, and the token is vended. All three decisions are
  * the same, whichever flags are left out: explain assumes what a real token always carries, as
@@ -72,7 +72,7 @@ class CliExplainAgreementTest {
     private static final String[] ENVIRONMENTS = {"self-hosted", "buildkite-hosted"};
     private static final String[] BINDING_NAMES = {"deploy-prod", "read-artifacts", "hosted-builds", "release-tags"};
 
-    /** The README's explain example: {@code ./kitevend explain FLAGS -o table}. */
+    /** The explain example of docs/admin.md: {@code ./kitevend explain FLAGS -o table}. */
     private static final Pattern README_EXPLAIN =
             Pattern.compile("^\\./kitevend explain (--org .+?) -o table$", Pattern.MULTILINE);
 
@@ -196,10 +196,12 @@ class CliExplainAgreementTest {
         try (LocalRunner examples = InJvmCli.quietRunner(
                 AKID + ":" + SECRET + ":" + ARN, Emulators.repoRoot().resolve("examples/bindings.yaml"))) {
             String url = examples.url().toString();
-            // The job of the README's example, as the README gives it.
-            String readme = Files.readString(Emulators.repoRoot().resolve("README.md"));
+            // The job of the page's example, as the page gives it.
+            String readme = Files.readString(Emulators.repoRoot().resolve("docs/admin.md"));
             Matcher example = README_EXPLAIN.matcher(readme);
-            assertThat(example.find()).as("the README's explain example").isTrue();
+            assertThat(example.find())
+                    .as("the explain example of docs/admin.md")
+                    .isTrue();
             List<String> flags = List.of(example.group(1).split(" "));
             assertThat(flags).contains("--org", "--pipeline").doesNotContain("--token", "--url");
             List<String> explain =

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./kitevend report} over what a running {@code ./kitevend dev} audited, as the README says to run it. */
+/** {@code ./kitevend report} over what a running {@code ./kitevend dev} audited, as docs/operations.md says to run it. */
 class ReportCliIT extends RunnerBlackBoxSuite {
     @TempDir
     Path home;
@@ -48,11 +48,11 @@ class ReportCliIT extends RunnerBlackBoxSuite {
         secrets(mint("publish", "broken"), "publish-broken");
     }
 
-    /** The {@code ./kitevend report} lines of the README's audit report section that read a dev runner. */
+    /** The {@code ./kitevend report} lines of docs/operations.md's audit report section that read a dev runner. */
     static List<List<String>> readmeReportCommands() throws Exception {
-        String readme = Files.readString(Emulators.repoRoot().resolve("README.md"));
+        String readme = Files.readString(Emulators.repoRoot().resolve("docs/operations.md"));
         int section = readme.indexOf("\n## Audit reports");
-        assertThat(section).as("the README's audit report section").isPositive();
+        assertThat(section).as("the audit report section of docs/operations.md").isPositive();
         int end = readme.indexOf("\n## ", section + 1);
         List<List<String>> commands = new ArrayList<>();
         boolean inCode = false;
@@ -75,10 +75,10 @@ class ReportCliIT extends RunnerBlackBoxSuite {
         List<Map<String, Object>> audited = auditRecords();
         List<List<String>> commands = readmeReportCommands();
         assertThat(commands)
-                .as("the README shows how to report on a dev runner")
+                .as("docs/operations.md shows how to report on a dev runner")
                 .isNotEmpty();
         for (List<String> command : commands) {
-            // As written, plus the address of this test's runner (the README's is the default port).
+            // As written, plus the address of this test's runner (the page's is the default port).
             assertThat(command.subList(0, 2)).containsExactly("./kitevend", "report");
             List<String> args = new ArrayList<>(command.subList(2, command.size()));
             args.addAll(List.of("--url", url.toString()));

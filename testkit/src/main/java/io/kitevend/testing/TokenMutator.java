@@ -25,7 +25,7 @@ import java.util.function.Function;
  * trailing bits, parts swapped or cut) is never re-signed, so it must be refused. A mutation of the
  * claims (a type changed, a huge or fractional number, odd Unicode, a claim dropped or added, the
  * JSON written another way, a duplicate or broken payload, a header parameter) is signed with the
- * issuer's real key, and must be refused or accepted as the rules of the README's "Claims kitevend
+ * issuer's real key, and must be refused or accepted as the rules of docs/api.md's "Claims kitevend
  * reads" say: {@link #verdict} is that oracle, written from the rules, not from the verifier.
  *
  * <p>Valid claims are those of {@link TokenMinter#claims()} (acme/deploy on main) with a fresh
@@ -42,7 +42,7 @@ public final class TokenMutator {
     /** One mutated token: the token, its verdict, and what was done (for a failure's message). */
     public record Mutant(String token, Verdict verdict, String mutation) {}
 
-    /** How the verifier must read a claim, from the README's table. */
+    /** How the verifier must read a claim, from the table of docs/api.md. */
     private enum Kind {
         ISSUER,
         AUDIENCE,
@@ -514,7 +514,7 @@ public final class TokenMutator {
 
     // ------------------------------------------------------------------ the oracle
 
-    /** Whether this claim with this value lets the token through, by the README's rules. */
+    /** Whether this claim with this value lets the token through, by the rules of docs/api.md. */
     private static Verdict verdict(String claim, Value v) {
         Kind kind = CLAIMS.getOrDefault(claim, Kind.STRING);
         boolean ok = switch (kind) {

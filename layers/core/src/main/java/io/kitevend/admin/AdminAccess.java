@@ -151,7 +151,7 @@ public record AdminAccess(
     /**
      * A role session named as kitevend names the sessions it vends to jobs. The IAM authorizer
      * context carries no source identity, so a session chained from a vended one under another
-     * name is not recognised here; see the README (admin roles that vended sessions cannot assume).
+     * name is not recognised here; see docs/admin.md and docs/security-model.md (admin roles that vended sessions cannot assume).
      */
     static boolean isVendedSession(String arn) {
         PrincipalPattern.Split split = PrincipalPattern.Split.of(arn);

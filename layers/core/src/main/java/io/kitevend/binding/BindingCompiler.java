@@ -226,7 +226,7 @@ public final class BindingCompiler {
                         "reserved_env_name",
                         "is reserved: a secret under this name could run code in the job, redirect its traffic or"
                                 + " overwrite its settings (AWS_*, BUILDKITE*, PATH, LD_*, NODE_OPTIONS, GIT_*, ...;"
-                                + " the list and a way around it are in the README, under Secrets)"));
+                                + " the list and a way around it are in docs/bindings.md, under Secrets)"));
             }
             String id = grant == null ? null : grant.secretId();
             if (id == null || id.isEmpty()) {

@@ -153,7 +153,7 @@ class SecretsValidationTest {
                 .singleElement()
                 .satisfies(e -> {
                     assertThat(e.code()).isEqualTo("reserved_env_name");
-                    assertThat(e.message()).contains("README");
+                    assertThat(e.message()).contains("docs/bindings.md");
                 });
     }
 

@@ -31,7 +31,7 @@ import net.jqwik.api.Tuple;
 
 /**
  * Properties of the claims a token may carry, each checked against an oracle written from the
- * rules (README, "Claims kitevend reads"), with tokens signed by the issuer's own key: a time claim
+ * rules (docs/api.md, "Claims kitevend reads"), with tokens signed by the issuer's own key: a time claim
  * or {@code build_number} is accepted only as a JSON integer from 0 to 2^53-1 (and then judged by
  * the clock), a string claim only as a bounded string without control characters or unpaired
  * surrogates, and an accepted value is kept exactly as written.
