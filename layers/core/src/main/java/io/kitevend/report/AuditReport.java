@@ -56,7 +56,7 @@ public record AuditReport(
     /**
      * Every audit record of the window is one request: a vend ({@code POST /v1/credentials}), a
      * secrets request ({@code POST /v1/secrets}) or an admin request (a change of a binding, or a
-     * read of bindings or records, or a refused attempt). {@code byKind} always has {@code vend},
+     * refused attempt; an allowed read is the kind {@code admin_read}). {@code byKind} always has {@code vend},
      * {@code secrets} and {@code admin}, then any other kind seen, in that order.
      */
     public record Totals(long records, Decisions byDecision, Map<String, Decisions> byKind) {

@@ -42,6 +42,8 @@ public final class ReportBuilder {
     public static final String KIND_VEND = "vend";
     public static final String KIND_SECRETS = "secrets";
     public static final String KIND_ADMIN = "admin";
+    /** Allowed admin reads (audit records of kind admin with reason admin_read). */
+    public static final String KIND_ADMIN_READ = "admin_read";
     /** Where records of kinds beyond {@link #MAX_KINDS} are counted. */
     public static final String OTHER_KINDS = "other_kinds";
 
@@ -113,8 +115,7 @@ public final class ReportBuilder {
     private final Map<Pair, Sight> windowPairs = new HashMap<>();
     private boolean windowPairsTruncated;
     private final List<Map<String, Object>> adminChanges = new ArrayList<>();
-    /** Admin records other than audited reads: the ones the changes list shows. */
-    private long adminChangeRecords;
+    private long adminRecords;
 
     private final LatencyHistogram latency = new LatencyHistogram();
 
@@ -248,13 +249,9 @@ public final class ReportBuilder {
             case KIND_ADMIN -> {
                 adminByAction.add(key(nonNull(string(record, "action")), DECISION_CODES[d]));
                 adminByPrincipal.add(key(nonNull(string(record, "principal")), DECISION_CODES[d]));
-                // Reads are audited too (reason admin_read); they count by action and principal, but the
-                // list shows what changed bindings or was refused, so a day of reads cannot push it out.
-                if (!AuditRecord.ADMIN_READ.equals(reason)) {
-                    adminChangeRecords++;
-                    if (adminChanges.size() < options.maxAdminChanges()) {
-                        adminChanges.add(adminEntry(record));
-                    }
+                adminRecords++;
+                if (adminChanges.size() < options.maxAdminChanges()) {
+                    adminChanges.add(adminEntry(record));
                 }
             }
             case KIND_SECRETS -> {
@@ -400,7 +397,7 @@ public final class ReportBuilder {
                         adminByAction.other(),
                         adminByPrincipal.other(),
                         List.copyOf(adminChanges),
-                        adminChangeRecords > adminChanges.size()),
+                        adminRecords > adminChanges.size()),
                 new AuditReport.Replays(
                         replays, replayKinds(), List.copyOf(replaySamples), replayByPipeline, replayPipelines.other()),
                 new Latency(
@@ -564,6 +561,11 @@ public final class ReportBuilder {
 
     private static String kind(Map<String, Object> record) {
         String kind = string(record, "kind");
+        if (KIND_ADMIN.equals(kind) && AuditRecord.ADMIN_READ.equals(string(record, "reason"))) {
+            // An allowed admin read is audited, but it changed nothing: counted as a kind of its own,
+            // so that the admin card and its changes are what changed bindings or was refused.
+            return KIND_ADMIN_READ;
+        }
         return kind == null ? KIND_VEND : kind;
     }
 

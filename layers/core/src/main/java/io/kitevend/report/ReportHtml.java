@@ -270,7 +270,7 @@ public final class ReportHtml {
         raw("</tr></tfoot></table></div>\n");
         raw("<p class=\"muted\">A request is one audited call: a <b>vend</b> (<code>POST /v1/credentials</code>), a"
                 + " <b>secrets</b> request (<code>POST /v1/secrets</code>) or an <b>admin</b> request (a change of a"
-                + " binding, a read of bindings or records, or a refused attempt). <b>Allowed</b>: credentials or"
+                + " binding, or a refused attempt; an allowed read is an <b>admin_read</b>). <b>Allowed</b>: credentials or"
                 + " secrets handed out, a binding changed or read. <b>Refused</b>: kitevend said no (the reasons are"
                 + " below). <b>Errors</b>: kitevend could not answer: a service it depends on was unavailable"
                 + " (503), or it failed (500). A <b>replay</b> is a refusal of a token used before. In the"

@@ -230,6 +230,28 @@ class ReportBuilderTest {
     }
 
     @Test
+    void anAllowedAdminReadIsAKindOfItsOwnNotAChange() {
+        ReportBuilder b = new ReportBuilder(DAY, ReportOptions.DEFAULTS, Optional.empty());
+        String[][] records = {{"allow", "admin_read"}, {"allow", "bindings_changed"}, {"deny", "forbidden"}};
+        for (int i = 0; i < records.length; i++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("request_id", "adm-" + i);
+            m.put("time", io.kitevend.audit.AuditRecord.TIME.format(at("0" + i + ":00")));
+            m.put("kind", "admin");
+            m.put("decision", records[i][0]);
+            m.put("reason", records[i][1]);
+            m.put("action", i == 0 ? "list_bindings" : "put_binding");
+            b.accept(m);
+        }
+        AuditReport r = b.finish(List.of(), TO);
+
+        assertThat(r.totals().kind("admin_read")).isEqualTo(new AuditReport.Decisions(1, 0, 0, 0));
+        assertThat(r.totals().kind("admin")).isEqualTo(new AuditReport.Decisions(1, 1, 0, 0));
+        assertThat(r.admin().changesMade()).isEqualTo(1);
+        assertThat(r.admin().changes()).extracting(c -> c.get("request_id")).containsExactly("adm-1", "adm-2");
+    }
+
+    @Test
     void adminRecordsAreListedWithoutInternalFieldsUpToTheLimit() {
         ReportOptions options = new ReportOptions(30, 14_400, 0, 100, 5, 2, 10);
         ReportBuilder b = new ReportBuilder(DAY, options, Optional.empty());
