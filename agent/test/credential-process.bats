@@ -16,11 +16,6 @@ setup_file() {
     curl -s -o /dev/null "http://127.0.0.1:$port/moto-api/" && break
     sleep 0.1
   done
-  # moto loads its DynamoDB on the first call, which on a busy machine takes longer than the
-  # runner's start-up calls allow (3 s each): make that first call here, without a time limit.
-  curl -s -o /dev/null -X POST "http://127.0.0.1:$port/" -H 'X-Amz-Target: DynamoDB_20120810.ListTables' \
-    -H 'Content-Type: application/x-amz-json-1.0' -d '{}' \
-    -H 'Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0'
   # The stand-in buildkite-agent gets its tokens from the dev issuer: on with an emulator only when asked.
   start_runner --aws-endpoint "http://127.0.0.1:$port" --region us-east-1 --dev-routes
 }

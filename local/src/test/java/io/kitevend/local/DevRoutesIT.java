@@ -2,10 +2,7 @@ package io.kitevend.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kitevend.aws.AwsClients;
-import io.kitevend.aws.Tables;
 import io.kitevend.json.Json;
-import io.kitevend.testing.EmulatorAws;
 import io.kitevend.testing.Emulators;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -103,12 +100,6 @@ class DevRoutesIT {
     @Test
     void anEmulatorRunnerHasNoDevIssuerNorDevRoutesUnlessAsked() throws Exception {
         URI moto = Emulators.moto();
-        // The runner's default tables, made here first with a batch job's patience: a fresh moto
-        // loads its DynamoDB on the first call, slower than a request's 3 s allow on a busy machine.
-        try (var dynamo =
-                new AwsClients(EmulatorAws.clients(moto).settings(), List.of(), AwsClients.Limits.BATCH).dynamo()) {
-            Tables.ensure(dynamo, "kitevend-bindings", "kitevend-audit", "kitevend-replay");
-        }
         try (RunnerProcess runner =
                 RunnerProcess.start(noAws(), "dev", "--port", "0", "--aws-endpoint", moto.toString())) {
             URI url = runner.awaitListening();
