@@ -222,11 +222,21 @@ final class ApiGatewayEvents {
         write(exchange, response.getStatusCode(), body);
     }
 
+    /**
+     * The largest single write to a response stream. The JDK server's per-connection stream grows
+     * its buffer to twice the largest write it is given and keeps it while the connection lives, so
+     * one large answer (GET /dev/audit is tens of MB) on a keep-alive connection would hold that
+     * much heap until the client hangs up; slices of this size keep it near the server's own buffer.
+     */
+    static final int WRITE_SLICE = 16 * 1024;
+
     static void write(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+                for (int off = 0; off < body.length; off += WRITE_SLICE) {
+                    out.write(body, off, Math.min(WRITE_SLICE, body.length - off));
+                }
             }
         }
         exchange.close();

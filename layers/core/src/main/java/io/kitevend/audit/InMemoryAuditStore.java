@@ -13,7 +13,7 @@ import java.util.Map;
  * constant time. Every record is also on the audit log line, which keeps them all.
  */
 public final class InMemoryAuditStore implements AuditStore, AuditQuery {
-    /** About 1.5 KB of heap per vend record, so ~75 MB when full. */
+    /** About 3 KB of heap per vend record, so ~150 MB when full ({@code bench/soak}: 152 MiB after GC). */
     public static final int DEFAULT_CAPACITY = 50_000;
 
     private final ArrayDeque<Map<String, Object>> records = new ArrayDeque<>();
