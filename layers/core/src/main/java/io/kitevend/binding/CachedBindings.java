@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -61,12 +62,65 @@ public final class CachedBindings {
      */
     public Lookup lookup(String organization, String pipeline) {
         Instant now = clock.instant();
-        return new Lookup(
-                part(
-                        "p\u0000" + organization + "\u0000" + pipeline,
-                        now,
-                        () -> store.exactPipeline(organization, pipeline)),
-                part("g\u0000" + organization, now, () -> store.globPipelines(organization)));
+        Future<List<CompiledBinding>> exact = fresh(wholeKey(organization), now) != null
+                        && fresh(exactKey(organization, pipeline), now) == null
+                ? CompletableFuture.completedFuture(List.of())
+                : part(exactKey(organization, pipeline), now, () -> store.exactPipeline(organization, pipeline));
+        return new Lookup(exact, part(globsKey(organization), now, () -> store.globPipelines(organization)));
+    }
+
+    /**
+     * The most bindings of one organization {@link #readOrganization} takes in whole: one page of
+     * the store's listing. An organization with more gets only its globs read ahead.
+     */
+    public static final int READ_AHEAD_LIMIT = 1000;
+
+    /**
+     * Reads the organization's bindings into the cache now, as requests would have read them,
+     * under the same cache time counted from now (SnapStart's afterRestore: the restore, not the
+     * first job, waits for these reads). With at most {@link #READ_AHEAD_LIMIT} bindings: every
+     * pipeline's exact ones, the globs, and the knowledge that the other pipelines have none, so a
+     * request within the cache time reads nothing; with more, only the globs. Does nothing when
+     * caching is off.
+     */
+    public void readOrganization(String organization) throws DependencyUnavailableException {
+        if (ttl.isZero()) {
+            return;
+        }
+        Instant now = clock.instant();
+        BindingPage page = store.list(organization, null, READ_AHEAD_LIMIT);
+        if (page.nextAfter() != null) {
+            Lookup.outcome(part(globsKey(organization), now, () -> store.globPipelines(organization)));
+            return;
+        }
+        List<Binding> globs = new ArrayList<>();
+        Map<String, List<Binding>> exact = new HashMap<>();
+        for (Binding b : page.bindings()) {
+            if (b.hasGlobPipeline()) {
+                globs.add(b);
+            } else {
+                exact.computeIfAbsent(b.pipeline(), p -> new ArrayList<>()).add(b);
+            }
+        }
+        loaded(globsKey(organization), now, () -> globs);
+        for (var pipeline : exact.entrySet()) {
+            loaded(exactKey(organization, pipeline.getKey()), now, pipeline::getValue);
+        }
+        // Last, so that while it holds, every pipeline entry made above holds too.
+        cache.put(wholeKey(organization), new Entry(List.of(), now.plus(ttl)));
+    }
+
+    private static String exactKey(String organization, String pipeline) {
+        return "p\u0000" + organization + "\u0000" + pipeline;
+    }
+
+    private static String globsKey(String organization) {
+        return "g\u0000" + organization;
+    }
+
+    /** Present while the organization's bindings, all of them, are in the cache. */
+    private static String wholeKey(String organization) {
+        return "o\u0000" + organization;
     }
 
     /** Forgets everything, so the next request reads the store again. */
@@ -135,9 +189,15 @@ public final class CachedBindings {
         List<Binding> load() throws DependencyUnavailableException;
     }
 
-    private Future<List<CompiledBinding>> part(String key, Instant now, Load load) {
+    /** The cached entry, if it has not expired. */
+    private Entry fresh(String key, Instant now) {
         Entry entry = cache.get(key);
-        if (entry != null && now.isBefore(entry.expires())) {
+        return entry != null && now.isBefore(entry.expires()) ? entry : null;
+    }
+
+    private Future<List<CompiledBinding>> part(String key, Instant now, Load load) {
+        Entry entry = fresh(key, now);
+        if (entry != null) {
             return CompletableFuture.completedFuture(entry.bindings());
         }
         FutureTask<List<CompiledBinding>> read = new FutureTask<>(() -> loaded(key, now, load));
