@@ -53,13 +53,23 @@ public final class AwsClients {
     }
 
     public AwsClients(AwsSettings settings, List<ExecutionInterceptor> interceptors, Limits limits) {
+        this(
+                settings,
+                interceptors,
+                limits,
+                UrlConnectionHttpClient.builder()
+                        .connectionTimeout(limits.connect())
+                        .socketTimeout(limits.attempt())
+                        .build());
+    }
+
+    /** Clients over another HTTP client: SnapStart priming's, which answers in process. */
+    public AwsClients(
+            AwsSettings settings, List<ExecutionInterceptor> interceptors, Limits limits, SdkHttpClient http) {
         this.settings = settings;
         this.interceptors = List.copyOf(interceptors);
         this.limits = limits;
-        this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(limits.connect())
-                .socketTimeout(limits.attempt())
-                .build();
+        this.http = http;
     }
 
     public AwsSettings settings() {

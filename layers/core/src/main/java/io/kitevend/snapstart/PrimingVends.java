@@ -22,7 +22,10 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.kitevend.audit.InMemoryAuditStore;
+import io.kitevend.aws.AwsClients;
+import io.kitevend.aws.AwsSettings;
+import io.kitevend.aws.DynamoAuditStore;
+import io.kitevend.aws.DynamoReplayGuard;
 import io.kitevend.aws.StsCredentialIssuer;
 import io.kitevend.binding.Binding;
 import io.kitevend.binding.BindingRules;
@@ -31,6 +34,7 @@ import io.kitevend.config.VendConfig;
 import io.kitevend.job.JobPorts;
 import io.kitevend.lambda.ApiGateway;
 import io.kitevend.replay.InMemoryReplayGuard;
+import io.kitevend.replay.ReplayGuard;
 import io.kitevend.token.SigningKeys;
 import io.kitevend.token.TokenPolicy;
 import io.kitevend.token.TokenVerifier;
@@ -49,16 +53,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
-import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
-import software.amazon.awssdk.services.sts.model.AssumedRoleUser;
-import software.amazon.awssdk.services.sts.model.Credentials;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The vend function's path on ports without side effects, for a job of a pipeline of its own
  * in the deployment's first organization. Dropped with everything it holds when priming ends.
  */
-final class PrimingVends {
+final class PrimingVends implements AutoCloseable {
     /** Priming vends a handful of throw-away tokens; its replay guard never needs more room. */
     private static final int PRIMING_VENDS = 64;
 
@@ -69,6 +74,10 @@ final class PrimingVends {
     private final Map<JWSAlgorithm, JWK> keys = new LinkedHashMap<>();
     private final VendService service;
     private final JobPorts ports;
+    private final PrimingHttp http;
+    private final Optional<RuntimeEventJson> runtimeJson = RuntimeEventJson.find();
+    private final DynamoDbClient dynamo;
+    private final StsClient sts;
 
     PrimingVends(VendConfig config, Clock clock) {
         this.policy = config.token();
@@ -93,15 +102,45 @@ final class PrimingVends {
                 .build());
         TokenVerifier verifier = new TokenVerifier(
                 policy, SigningKeys.fromJwkSet(new JWKSet(List.copyOf(keys.values())), policy), clock);
+        // The writes go through the SDK to an HTTP client that answers in process: the adapters'
+        // and the SDK's code for PutItem and AssumeRole run as on the first real vend.
+        this.http = new PrimingHttp(clock);
+        AwsClients aws = new AwsClients(
+                new AwsSettings(
+                        config.region(),
+                        Optional.of(PrimingHttp.ENDPOINT),
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAKITEVENDPRIMING0", SLUG))),
+                List.of(),
+                AwsClients.Limits.REQUEST,
+                http);
+        this.dynamo = aws.dynamo();
+        this.sts = aws.sts();
+        // The replay write's answer is always "first use"; the replayed token is refused by the
+        // in-memory guard consulted first.
+        ReplayGuard memory = new InMemoryReplayGuard(clock, Duration.ZERO, PRIMING_VENDS);
+        ReplayGuard written = new DynamoReplayGuard(dynamo, config.replayTable(), policy.clockSkew());
         this.ports = JobPorts.of(
                 config.job(),
                 verifier,
-                new InMemoryReplayGuard(clock, Duration.ZERO, PRIMING_VENDS),
+                (tokenId, expiresAt, requestId) -> memory.firstUse(tokenId, expiresAt, requestId)
+                        && written.firstUse(tokenId, expiresAt, requestId),
                 bindings,
-                new InMemoryAuditStore(),
+                new DynamoAuditStore(dynamo, config.auditTable(), config.auditRetention(), config.auditShards()),
                 clock,
                 new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
-        this.service = new VendService(ports, new StsCredentialIssuer(this::cannedAssumeRole), clock);
+        this.service = new VendService(ports, new StsCredentialIssuer(sts), clock);
+    }
+
+    /** The calls priming's in-process HTTP client answered: PutItem, AssumeRole. */
+    int[] answered() {
+        return new int[] {http.putItems(), http.assumeRoles()};
+    }
+
+    /** Closes priming's SDK clients (and the threads they started), so the snapshot holds none. */
+    @Override
+    public void close() {
+        dynamo.close();
+        sts.close();
     }
 
     /** One vend issued per algorithm, then a token for another audience and a replay refused. */
@@ -124,8 +163,13 @@ final class PrimingVends {
     }
 
     private void expect(int status, String token, String requestId) {
-        APIGatewayV2HTTPResponse response = ApiGateway.handle(
-                event(token, requestId), clock, request -> VendResponses.toHttp(service.vend(request)));
+        APIGatewayV2HTTPEvent event = event(token, requestId);
+        if (runtimeJson.isPresent()) {
+            event = runtimeJson.get().asDelivered(event);
+        }
+        APIGatewayV2HTTPResponse response =
+                ApiGateway.handle(event, clock, request -> VendResponses.toHttp(service.vend(request)));
+        runtimeJson.ifPresent(json -> json.asSent(response));
         if (response.getStatusCode() != status) {
             throw new IllegalStateException("the priming vend '" + requestId + "' answered " + response.getStatusCode()
                     + " where " + status + " was expected: " + cut(response.getBody()));
@@ -149,24 +193,6 @@ final class PrimingVends {
                                 .withSourceIp("192.0.2.1")
                                 .withUserAgent(SLUG)
                                 .build())
-                        .build())
-                .build();
-    }
-
-    /** What STS would answer, built here: nothing is sent. */
-    private AssumeRoleResponse cannedAssumeRole(AssumeRoleRequest call) {
-        String[] arn = call.roleArn().split(":", 6);
-        String role = arn[5].substring(arn[5].lastIndexOf('/') + 1);
-        return AssumeRoleResponse.builder()
-                .credentials(Credentials.builder()
-                        .accessKeyId("ASIAKITEVENDPRIMING0")
-                        .secretAccessKey(SLUG)
-                        .sessionToken(SLUG)
-                        .expiration(clock.instant().plusSeconds(call.durationSeconds()))
-                        .build())
-                .assumedRoleUser(AssumedRoleUser.builder()
-                        .assumedRoleId("AROAKITEVENDPRIMING0:" + call.roleSessionName())
-                        .arn("arn:aws:sts::" + arn[4] + ":assumed-role/" + role + "/" + call.roleSessionName())
                         .build())
                 .build();
     }

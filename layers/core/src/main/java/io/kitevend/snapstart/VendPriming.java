@@ -10,10 +10,15 @@ import io.kitevend.vend.VendResponses;
 import io.kitevend.vend.VendService;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.crac.Context;
 import org.crac.Resource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -48,9 +53,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Nothing unique or secret is kept for the snapshot: the throw-away keys, their random source,
  * the tokens and the in-memory ports are dropped when priming ends; the identifiers used are fixed
  * strings; the bindings cache is emptied and the credentials provider forgotten, so that the
- * snapshot holds no credentials. {@link #afterRestore} forgets both again, so a restored
- * environment resolves its own credentials and reads bindings on its first request. What the
- * snapshot does keep is the issuer's public keys. The JDK's own random sources (behind
+ * snapshot holds no credentials. {@link #afterRestore} forgets both again, then makes the restored
+ * environment's first reads itself ({@link #readAfterRestore}: its own credentials, its
+ * connections, the organizations' bindings), so that the first request reads no bindings. What the snapshot does keep is the issuer's public keys. The JDK's own random sources (behind
  * {@code UUID.randomUUID}, RSA blinding and TLS) are {@code NativePRNG} on Linux, which mixes every
  * output with bytes read from {@code /dev/urandom} (buffered for at most 100 ms of wall time), so
  * they do not repeat across restored environments; the vend function keeps no {@code SecureRandom}
@@ -70,6 +75,9 @@ public final class VendPriming implements Resource {
 
     /** How many times the steps run: enough for the JIT to compile the hottest code, a second or so. */
     public static final int ROUNDS = 10;
+
+    /** How long {@link #afterRestore} waits for its reads; SnapStart gives a restore's hooks 10 s. */
+    static final Duration RESTORE_READS_WAIT = Duration.ofSeconds(2);
 
     private final VendAssembly assembly;
     private final int rounds;
@@ -117,12 +125,66 @@ public final class VendPriming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         String failure = forget();
+        Map<String, String> reads = readAfterRestore();
+        boolean readsOk = reads.values().stream().allMatch("ok"::equals);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("hook", "afterRestore");
+        fields.put("reads", reads);
         logLine(
-                failure == null ? "INFO" : "WARN",
-                failure == null
-                        ? "snapstart restore: credentials and bindings cache dropped"
-                        : "snapstart restore: could not drop everything; " + failure,
-                Map.of("hook", "afterRestore"));
+                failure == null && readsOk ? "INFO" : "WARN",
+                failure != null
+                        ? "snapstart restore: could not drop everything; " + failure
+                        : readsOk
+                                ? "snapstart restore: credentials and bindings cache dropped, read again"
+                                : "snapstart restore: credentials and bindings cache dropped; some reads failed"
+                                        + " (the first request makes them)",
+                fields);
+    }
+
+    /**
+     * What {@link #afterRestore} reads in the restored environment, side by side, so that the
+     * first request does not wait for it: each organization's bindings into the cache
+     * ({@link io.kitevend.binding.CachedBindings#readOrganization}: as requests read them, under
+     * the same cache time, counted from now), a {@code GetItem} of the priming key (a second
+     * DynamoDB connection beside those reads, for a first request that still reads its pipeline's
+     * bindings while its replay write is in flight), and {@code GetCallerIdentity} (the STS
+     * connection). Together they resolve the environment's own credentials. Read-only, like
+     * priming; it waits at most {@link #RESTORE_READS_WAIT} (a read still running then finishes
+     * on its own) and never throws. Outcomes by name: {@code "ok"}, or why not.
+     */
+    Map<String, String> readAfterRestore() {
+        Map<String, Step> reads = new LinkedHashMap<>();
+        for (String organization :
+                assembly.config().token().organizations().stream().sorted().toList()) {
+            reads.put("bindings " + organization, () -> assembly.bindings().readOrganization(organization));
+        }
+        reads.put("dynamodb", this::getPrimingItem);
+        reads.put("sts", () -> assembly.sts().getCallerIdentity());
+        Map<String, FutureTask<Void>> started = new LinkedHashMap<>();
+        reads.forEach((name, read) -> {
+            FutureTask<Void> task = new FutureTask<>(() -> {
+                read.run();
+                return null;
+            });
+            Thread.ofVirtual().name("kitevend-restore-read").start(task);
+            started.put(name, task);
+        });
+        long deadline = System.nanoTime() + RESTORE_READS_WAIT.toNanos();
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        for (var read : started.entrySet()) {
+            try {
+                read.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                outcomes.put(read.getKey(), "ok");
+            } catch (ExecutionException e) {
+                outcomes.put(read.getKey(), failure(e.getCause()));
+            } catch (TimeoutException e) {
+                outcomes.put(read.getKey(), "not done within " + RESTORE_READS_WAIT.toMillis() + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                outcomes.put(read.getKey(), "interrupted");
+            }
+        }
+        return outcomes;
     }
 
     /** The last priming's report, or null before the first. */
@@ -137,8 +199,8 @@ public final class VendPriming implements Resource {
     public Report prime() {
         long started = System.nanoTime();
         Map<String, String> steps = new LinkedHashMap<>();
+        PrimingVends[] vends = {null};
         try {
-            PrimingVends[] vends = {null};
             for (int round = 1; round <= rounds; round++) {
                 int r = round;
                 step(steps, "vend", () -> {
@@ -157,6 +219,13 @@ public final class VendPriming implements Resource {
             // Outside any step: reported like a step, never thrown.
             steps.put("priming", failure(e));
         } finally {
+            if (vends[0] != null) {
+                try {
+                    vends[0].close();
+                } catch (RuntimeException e) {
+                    steps.put("close", failure(e));
+                }
+            }
             String forgotten = forget();
             if (forgotten != null) {
                 steps.put("forget", forgotten);
@@ -206,7 +275,17 @@ public final class VendPriming implements Resource {
 
     /** The read-only DynamoDB calls, through the function's client and bindings cache. */
     private void readDynamo() throws Exception {
-        // GetItem of a key no binding can have (the organization is not a slug).
+        getPrimingItem();
+        // The real lookup: two queries on the by-pipeline index, cached, then forgotten (so that the
+        // next round reads again).
+        assembly.bindings().candidates(ORGANIZATION, PIPELINE);
+        assembly.bindings().invalidate();
+        // A found binding, as the store turns its item into a binding.
+        DynamoBindingStore.fromItem(DynamoBindingStore.toItem(PrimingVends.binding(assembly.config())));
+    }
+
+    /** A {@code GetItem} of a key no binding can have (the organization is not a slug). */
+    private void getPrimingItem() {
         assembly.dynamo()
                 .getItem(b -> b.tableName(assembly.config().bindingsTable())
                         .key(Map.of(
@@ -214,12 +293,6 @@ public final class VendPriming implements Resource {
                                 AttributeValue.fromS(ORGANIZATION),
                                 DynamoBindingStore.NAME,
                                 AttributeValue.fromS(PIPELINE))));
-        // The real lookup: two queries on the by-pipeline index, cached, then forgotten (so that the
-        // next round reads again).
-        assembly.bindings().candidates(ORGANIZATION, PIPELINE);
-        assembly.bindings().invalidate();
-        // A found binding, as the store turns its item into a binding.
-        DynamoBindingStore.fromItem(DynamoBindingStore.toItem(PrimingVends.binding(assembly.config())));
     }
 
     private void logLine(String level, String message, Map<String, Object> fields) {

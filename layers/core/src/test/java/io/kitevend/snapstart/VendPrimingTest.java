@@ -130,7 +130,27 @@ class VendPrimingTest {
         assertThat(lines.get(0).get("steps").get("sts").asText()).startsWith("failed: ");
         assertThat(lines.get(0).get("rounds").asInt()).isEqualTo(VendPriming.ROUNDS);
         assertThat(lines.get(1).get("hook").asText()).isEqualTo("afterRestore");
-        assertThat(lines.get(1).get("level").asText()).isEqualTo("INFO");
+        // The restored environment's own reads failed too, and said so; the first request makes them.
+        assertThat(lines.get(1).get("level").asText()).isEqualTo("WARN");
+        JsonNode reads = lines.get(1).get("reads");
+        assertThat(reads.fieldNames()).toIterable().containsExactly("bindings acme", "dynamodb", "sts");
+        reads.forEach(outcome -> assertThat(outcome.asText()).startsWith("failed: "));
+    }
+
+    @Test
+    void thePrimingVendsWriteThroughTheSdkToAnAnswerInProcess() throws Exception {
+        VendConfig config = VendConfig.from(new Settings(environment(Map.of())));
+        try (PrimingVends vends = new PrimingVends(config, Clock.systemUTC())) {
+            vends.round(1);
+
+            int[] answered = vends.answered();
+            // One vend issued (RS256): its replay write, its AssumeRole and its audit record; the
+            // token for another audience and the replay (refused by the in-memory guard first)
+            // leave their audit records.
+            assertThat(answered[0]).as("PutItem").isEqualTo(4);
+            assertThat(answered[1]).as("AssumeRole").isEqualTo(1);
+        }
+        assertThat(calls).as("none of it through the function's own clients").isEmpty();
     }
 
     @Test

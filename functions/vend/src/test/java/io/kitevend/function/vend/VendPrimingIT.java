@@ -157,13 +157,14 @@ class VendPrimingIT {
         assertThat(priming.lastReport().steps())
                 .as("every step reached moto")
                 .allSatisfy((step, outcome) -> assertThat(outcome).as(step).isEqualTo("ok"));
-        // Each round: one GetItem, the two queries of a bindings lookup, one GetCallerIdentity.
+        // Each round: one GetItem, the two queries of a bindings lookup, one GetCallerIdentity;
+        // after the restore: the organization's bindings (one Query), one GetItem, one GetCallerIdentity.
         assertThat(calls.seen)
                 .as("the read-only calls were made, every round")
                 .containsOnly("DynamoDb:GetItem", "DynamoDb:Query", "Sts:GetCallerIdentity")
-                .hasSize(4 * VendPriming.ROUNDS);
-        assertThat(calls.seen).filteredOn("DynamoDb:Query"::equals).hasSize(2 * VendPriming.ROUNDS);
-        assertThat(calls.seen).filteredOn("Sts:GetCallerIdentity"::equals).hasSize(VendPriming.ROUNDS);
+                .hasSize(4 * VendPriming.ROUNDS + 3);
+        assertThat(calls.seen).filteredOn("DynamoDb:Query"::equals).hasSize(2 * VendPriming.ROUNDS + 1);
+        assertThat(calls.seen).filteredOn("Sts:GetCallerIdentity"::equals).hasSize(VendPriming.ROUNDS + 1);
         assertThat(calls.seen)
                 .as("and nothing else")
                 .allMatch(READ_ONLY::contains)
@@ -185,13 +186,44 @@ class VendPrimingIT {
         assertThat(credentialLookups.get()).as("the calls were signed").isEqualTo(1);
         assertThat(credentials.holdsProvider()).isFalse();
         priming.afterRestore(null);
-        assertThat(credentials.holdsProvider()).isFalse();
+        assertThat(credentialLookups.get())
+                .as("the restored environment's own reads resolved its credentials afresh")
+                .isEqualTo(2);
 
         // The pipeline priming looked up is not answered from a cache: it is read again.
         calls.seen.clear();
         assembly.bindings().candidates(VendPriming.ORGANIZATION, VendPriming.PIPELINE);
         assertThat(calls.seen).containsExactly("DynamoDb:Query", "DynamoDb:Query");
-        assertThat(credentialLookups.get()).as("credentials resolved afresh").isEqualTo(2);
+    }
+
+    @Test
+    void afterTheRestoreTheOrganizationsBindingsAreReadSoTheFirstVendReadsNone() throws Exception {
+        VendAssembly assembly = assembly();
+        VendPriming priming = new VendPriming(assembly, credentials::refresh, Clock.systemUTC(), log);
+        priming.beforeCheckpoint(null);
+        calls.seen.clear();
+
+        priming.afterRestore(null);
+
+        assertThat(calls.seen)
+                .as("read-only, like priming")
+                .containsExactlyInAnyOrder("DynamoDb:Query", "DynamoDb:GetItem", "Sts:GetCallerIdentity");
+        JsonNode restoreLine = Json.readTree(logBytes.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.contains("\"afterRestore\""))
+                .reduce((a, b) -> b)
+                .orElseThrow());
+        assertThat(restoreLine.get("level").asText()).isEqualTo("INFO");
+        assertThat(restoreLine.get("reads").get("bindings acme").asText()).isEqualTo("ok");
+        calls.seen.clear();
+
+        APIGatewayV2HTTPResponse response = vend(new VendHandler(assembly.service(), Clock.systemUTC()));
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        assertThat(Json.readTree(response.getBody()).get("Binding").asText()).isEqualTo("deploy-main");
+        assertThat(calls.seen)
+                .as("the binding came from the read-ahead: no query on the first vend")
+                .containsExactlyInAnyOrder("DynamoDb:PutItem", "Sts:AssumeRole", "DynamoDb:PutItem");
     }
 
     @Test
