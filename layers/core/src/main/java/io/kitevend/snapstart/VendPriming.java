@@ -32,10 +32,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       {@link VendService#vend}, {@link VendResponses}) on ports without side effects: tokens of a
  *       throw-away key (one per configured algorithm) through a verifier with the deployment's
  *       policy, a binding compiled with the deployment's rules in an in-memory store (read through a
- *       cold cache each round), in-memory replay guard and audit store (the audit line goes to a
- *       discarded stream), and {@link StsCredentialIssuer} answered with a canned response. Each
- *       round one vend per algorithm is issued, and a token for another audience and a replayed
- *       token are refused;</li>
+ *       cold cache each round), an in-memory replay guard, and the function's own DynamoDB replay
+ *       guard, audit store and {@link StsCredentialIssuer} over SDK clients of priming's own whose
+ *       HTTP client answers {@code PutItem} and {@code AssumeRole} in process ({@link PrimingHttp}:
+ *       nothing is sent); the audit line goes to a discarded stream, and where the Lambda runtime
+ *       provides its event serializer, events and answers go through it ({@link RuntimeEventJson}).
+ *       Each round one vend per algorithm is issued, and a token for another audience and a
+ *       replayed token are refused;</li>
  *   <li>{@code jwks}: once, the issuer's keys fetched by the function's own verifier, which keeps
  *       them for the snapshot: they are public, and a restored environment uses them under the
  *       cache's rules ({@link io.kitevend.token.SigningKeys}: younger than the cache time counted
@@ -47,7 +50,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       binding's stored form read back as the store reads it;</li>
  *   <li>{@code sts}: {@code GetCallerIdentity}, through the function's own client.</li>
  * </ul>
- * Never {@code AssumeRole}, never a write to any table. A failing step (no network, no
+ * Never {@code AssumeRole} nor a write to any table through the function's clients (priming's own never leave the process). A failing step (no network, no
  * permission) is logged and not run again: priming never fails the checkpoint.
  *
  * <p>Nothing unique or secret is kept for the snapshot: the throw-away keys, their random source,

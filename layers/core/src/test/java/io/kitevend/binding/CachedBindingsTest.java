@@ -83,15 +83,21 @@ class CachedBindingsTest {
         assertThat(store.calls).containsExactlyInAnyOrder("exact zeta/deploy", "globs zeta");
     }
 
-    @Test
-    void whatWasReadAheadLastsTheCacheTimeAndThenIsReadAgain() throws Exception {
+    /** acme's bindings seeded and read ahead; the reads made so far forgotten. */
+    private CachedBindings acmeReadAhead() throws DependencyUnavailableException {
         seed();
         CachedBindings cache = cache(TTL);
         cache.readOrganization("acme");
+        store.calls.clear();
+        return cache;
+    }
+
+    @Test
+    void whatWasReadAheadLastsTheCacheTimeAndThenIsReadAgain() throws Exception {
+        CachedBindings cache = acmeReadAhead();
         memory.put(binding("new-pipeline", "acme", "new-pipeline"));
 
         clock.advance(TTL.minusSeconds(1));
-        store.calls.clear();
         assertThat(names(cache.candidates("acme", "new-pipeline")))
                 .as("within the cache time, as any cached read: not yet seen (the globs are candidates)")
                 .containsExactly("any-release");
@@ -104,11 +110,8 @@ class CachedBindingsTest {
 
     @Test
     void invalidatingForgetsTheReadAhead() throws Exception {
-        seed();
-        CachedBindings cache = cache(TTL);
-        cache.readOrganization("acme");
+        CachedBindings cache = acmeReadAhead();
         cache.invalidate();
-        store.calls.clear();
 
         cache.candidates("acme", "nothing-here");
 
