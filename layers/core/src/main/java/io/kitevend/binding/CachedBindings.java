@@ -62,8 +62,10 @@ public final class CachedBindings {
      */
     public Lookup lookup(String organization, String pipeline) {
         Instant now = clock.instant();
+        // Read ahead with the whole organization and not among its pipelines: none of its own. (A
+        // pipeline entry there, even expired, was read on its own and is treated as such.)
         Future<List<CompiledBinding>> exact = fresh(wholeKey(organization), now) != null
-                        && fresh(exactKey(organization, pipeline), now) == null
+                        && !cache.containsKey(exactKey(organization, pipeline))
                 ? CompletableFuture.completedFuture(List.of())
                 : part(exactKey(organization, pipeline), now, () -> store.exactPipeline(organization, pipeline));
         return new Lookup(exact, part(globsKey(organization), now, () -> store.globPipelines(organization)));

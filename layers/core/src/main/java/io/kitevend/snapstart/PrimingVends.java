@@ -54,6 +54,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -75,7 +76,9 @@ final class PrimingVends implements AutoCloseable {
     private final VendService service;
     private final JobPorts ports;
     private final PrimingHttp http;
-    private final Optional<RuntimeEventJson> runtimeJson = RuntimeEventJson.find();
+    /** The Lambda runtime's event serializer, while it is there and works. */
+    private Optional<RuntimeEventJson> runtimeJson = RuntimeEventJson.find();
+
     private final DynamoDbClient dynamo;
     private final StsClient sts;
 
@@ -163,16 +166,30 @@ final class PrimingVends implements AutoCloseable {
     }
 
     private void expect(int status, String token, String requestId) {
-        APIGatewayV2HTTPEvent event = event(token, requestId);
-        if (runtimeJson.isPresent()) {
-            event = runtimeJson.get().asDelivered(event);
-        }
+        APIGatewayV2HTTPEvent built = event(token, requestId);
+        APIGatewayV2HTTPEvent event = throughRuntimeJson(json -> json.asDelivered(built), built);
         APIGatewayV2HTTPResponse response =
                 ApiGateway.handle(event, clock, request -> VendResponses.toHttp(service.vend(request)));
-        runtimeJson.ifPresent(json -> json.asSent(response));
+        throughRuntimeJson(json -> json.asSent(response), null);
         if (response.getStatusCode() != status) {
             throw new IllegalStateException("the priming vend '" + requestId + "' answered " + response.getStatusCode()
                     + " where " + status + " was expected: " + cut(response.getBody()));
+        }
+    }
+
+    /**
+     * What the runtime's serializer makes of a value, or {@code otherwise} without it. A failure
+     * there is the runtime's, not the vend path's: priming goes on without the serializer.
+     */
+    private <R> R throughRuntimeJson(Function<RuntimeEventJson, R> use, R otherwise) {
+        if (runtimeJson.isEmpty()) {
+            return otherwise;
+        }
+        try {
+            return use.apply(runtimeJson.get());
+        } catch (RuntimeException | LinkageError e) {
+            runtimeJson = Optional.empty();
+            return otherwise;
         }
     }
 

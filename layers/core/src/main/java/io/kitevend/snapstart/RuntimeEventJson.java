@@ -33,10 +33,11 @@ final class RuntimeEventJson {
         ClassLoader loader = RuntimeEventJson.class.getClassLoader();
         try {
             Class.forName(SERIALIZERS, false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
+            return Optional.of(new RuntimeEventJson(loader));
+        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+            // Not in a Lambda runtime, or one whose serializer cannot be had: nothing to warm.
             return Optional.empty();
         }
-        return Optional.of(new RuntimeEventJson(loader));
     }
 
     /** The event as the runtime would hand it to the handler: written, then read back. */

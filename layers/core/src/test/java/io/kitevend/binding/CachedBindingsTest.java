@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,6 +120,30 @@ class CachedBindingsTest {
     }
 
     @Test
+    void aPipelineReadOnItsOwnBeforeTheReadAheadIsReadAgainWhenItsOwnEntryExpires() throws Exception {
+        seed();
+        CachedBindings cache = cache(TTL);
+        CountDownLatch release = new CountDownLatch(1);
+        store.gate = release;
+        // A request's read of deploy starts, and is slow to answer.
+        CachedBindings.Lookup slow = cache.lookup("acme", "deploy");
+        store.gate = null;
+        clock.advance(Duration.ofSeconds(10));
+        cache.readOrganization("acme");
+        // The slow read lands after the read-ahead: its entry expires 10 s before the read-ahead's.
+        release.countDown();
+        slow.close();
+
+        clock.advance(TTL.minusSeconds(5));
+        store.calls.clear();
+
+        assertThat(names(cache.candidates("acme", "deploy")))
+                .as("read again, not taken as a pipeline without bindings")
+                .containsExactlyInAnyOrder("deploy-main", "deploy-extra", "any-release");
+        assertThat(store.calls).contains("exact acme/deploy");
+    }
+
+    @Test
     void anOrganizationOverTheLimitGetsOnlyItsGlobsReadAhead() throws Exception {
         for (int i = 0; i <= CachedBindings.READ_AHEAD_LIMIT; i++) {
             memory.put(binding("b" + i, "acme", "pipeline-" + i));
@@ -166,6 +191,9 @@ class CachedBindingsTest {
     /** The store, with the reads the cache makes recorded. */
     private static final class CountingStore implements BindingStore {
         final List<String> calls = new CopyOnWriteArrayList<>();
+        /** When set, the exact reads started meanwhile wait for it. */
+        volatile CountDownLatch gate;
+
         private final BindingStore store;
 
         CountingStore(BindingStore store) {
@@ -175,6 +203,14 @@ class CachedBindingsTest {
         @Override
         public List<Binding> exactPipeline(String organization, String pipeline) throws DependencyUnavailableException {
             calls.add("exact " + organization + "/" + pipeline);
+            CountDownLatch wait = gate;
+            if (wait != null) {
+                try {
+                    wait.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return store.exactPipeline(organization, pipeline);
         }
 
