@@ -76,11 +76,10 @@ final class PrimingVends implements AutoCloseable {
     private final VendService service;
     private final JobPorts ports;
     private final PrimingHttp http;
-    /** The Lambda runtime's event serializer, while it is there and works. */
-    private Optional<RuntimeEventJson> runtimeJson = RuntimeEventJson.find();
-
     private final DynamoDbClient dynamo;
     private final StsClient sts;
+    /** The Lambda runtime's event serializer, while it is there and works. */
+    private Optional<RuntimeEventJson> runtimeJson = RuntimeEventJson.find();
 
     PrimingVends(VendConfig config, Clock clock) {
         this.policy = config.token();
@@ -112,7 +111,8 @@ final class PrimingVends implements AutoCloseable {
                 new AwsSettings(
                         config.region(),
                         Optional.of(PrimingHttp.ENDPOINT),
-                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAKITEVENDPRIMING0", SLUG))),
+                        // A fixed dummy, not shaped like an AWS key: it signs requests nobody receives.
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(SLUG, SLUG))),
                 List.of(),
                 AwsClients.Limits.REQUEST,
                 http);
