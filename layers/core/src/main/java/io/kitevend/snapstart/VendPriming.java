@@ -50,15 +50,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       binding's stored form read back as the store reads it;</li>
  *   <li>{@code sts}: {@code GetCallerIdentity}, through the function's own client.</li>
  * </ul>
- * Never {@code AssumeRole} nor a write to any table through the function's clients (priming's own never leave the process). A failing step (no network, no
- * permission) is logged and not run again: priming never fails the checkpoint.
+ * Never {@code AssumeRole} nor a write to any table through the function's clients (priming's
+ * own never leave the process). A failing step (no network, no permission) is logged and not run
+ * again: priming never fails the checkpoint.
  *
  * <p>Nothing unique or secret is kept for the snapshot: the throw-away keys, their random source,
  * the tokens and the in-memory ports are dropped when priming ends; the identifiers used are fixed
  * strings; the bindings cache is emptied and the credentials provider forgotten, so that the
  * snapshot holds no credentials. {@link #afterRestore} forgets both again, then makes the restored
  * environment's first reads itself ({@link #readAfterRestore}: its own credentials, its
- * connections, the organizations' bindings), so that the first request reads no bindings. What the snapshot does keep is the issuer's public keys. The JDK's own random sources (behind
+ * connections, the organizations' bindings), so that the first request reads no bindings. What
+ * the snapshot does keep is the issuer's public keys. The JDK's own random sources (behind
  * {@code UUID.randomUUID}, RSA blinding and TLS) are {@code NativePRNG} on Linux, which mixes every
  * output with bytes read from {@code /dev/urandom} (buffered for at most 100 ms of wall time), so
  * they do not repeat across restored environments; the vend function keeps no {@code SecureRandom}
