@@ -185,22 +185,20 @@ public final class DynamoAuditStore implements AuditStore, AuditQuery {
         }
         List<Map<String, AttributeValue>> read = new ArrayList<>();
         try {
-            Map<String, AttributeValue> start = null;
-            do {
-                QueryResponse page = dynamo.query(QueryRequest.builder()
-                        .tableName(table)
-                        .indexName(BY_REQUEST_ID)
-                        .keyConditionExpression("#id = :id")
-                        .expressionAttributeNames(Map.of("#id", REQUEST_ID))
-                        .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(requestId)))
-                        .limit(limit)
-                        .exclusiveStartKey(start)
-                        .build());
+            // The SDK's paginator asks for the next page only when it is iterated to.
+            for (QueryResponse page : dynamo.queryPaginator(QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(BY_REQUEST_ID)
+                    .keyConditionExpression("#id = :id")
+                    .expressionAttributeNames(Map.of("#id", REQUEST_ID))
+                    .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(requestId)))
+                    .limit(limit)
+                    .build())) {
                 read.addAll(page.items());
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                        ? page.lastEvaluatedKey()
-                        : null;
-            } while (start != null && read.size() < limit);
+                if (read.size() >= limit) {
+                    break;
+                }
+            }
         } catch (SdkException e) {
             throw AwsErrors.unavailable("audit-store", e);
         }

@@ -13,7 +13,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Every binding of the given organizations: one paginated Query per organization on the bindings
@@ -39,21 +38,15 @@ public final class DynamoBindingReader implements BindingSource {
     public List<Binding> bindings() throws DependencyUnavailableException {
         List<Binding> out = new ArrayList<>();
         for (String organization : organizations) {
-            Map<String, AttributeValue> start = null;
-            do {
-                QueryResponse page;
-                try {
-                    page = dynamo.query(QueryRequest.builder()
-                            .tableName(table)
-                            .keyConditionExpression("#org = :org")
-                            .expressionAttributeNames(Map.of("#org", DynamoBindingStore.ORGANIZATION))
-                            .expressionAttributeValues(Map.of(":org", AttributeValue.fromS(organization)))
-                            .exclusiveStartKey(start)
-                            .build());
-                } catch (SdkException e) {
-                    throw AwsErrors.unavailable("binding-store", e);
-                }
-                for (Map<String, AttributeValue> item : page.items()) {
+            try {
+                // The SDK's paginator reads page after page as the items are iterated.
+                for (Map<String, AttributeValue> item : dynamo.queryPaginator(QueryRequest.builder()
+                                .tableName(table)
+                                .keyConditionExpression("#org = :org")
+                                .expressionAttributeNames(Map.of("#org", DynamoBindingStore.ORGANIZATION))
+                                .expressionAttributeValues(Map.of(":org", AttributeValue.fromS(organization)))
+                                .build())
+                        .items()) {
                     try {
                         out.add(DynamoBindingStore.fromItem(item));
                     } catch (RuntimeException e) {
@@ -62,10 +55,9 @@ public final class DynamoBindingReader implements BindingSource {
                                 + e.getClass().getSimpleName());
                     }
                 }
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                        ? page.lastEvaluatedKey()
-                        : null;
-            } while (start != null);
+            } catch (SdkException e) {
+                throw AwsErrors.unavailable("binding-store", e);
+            }
         }
         return out;
     }

@@ -76,22 +76,16 @@ public final class DynamoBindingStore implements BindingStore {
 
     private List<Binding> queryPipelineKey(String key) throws DependencyUnavailableException {
         List<Binding> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
         try {
-            do {
-                QueryResponse page = dynamo.query(QueryRequest.builder()
-                        .tableName(table)
-                        .indexName(BY_PIPELINE)
-                        .keyConditionExpression("#pk = :pk")
-                        .expressionAttributeNames(Map.of("#pk", PIPELINE_KEY))
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(key)))
-                        .exclusiveStartKey(start)
-                        .build());
-                page.items().forEach(item -> out.add(fromItem(item)));
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                        ? page.lastEvaluatedKey()
-                        : null;
-            } while (start != null);
+            dynamo.queryPaginator(QueryRequest.builder()
+                            .tableName(table)
+                            .indexName(BY_PIPELINE)
+                            .keyConditionExpression("#pk = :pk")
+                            .expressionAttributeNames(Map.of("#pk", PIPELINE_KEY))
+                            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(key)))
+                            .build())
+                    .items()
+                    .forEach(item -> out.add(fromItem(item)));
         } catch (SdkException e) {
             throw AwsErrors.unavailable("binding-store", e);
         }
