@@ -73,7 +73,7 @@ public record AdminAccess(
     }
 
     private Decision iam(String arn) {
-        if (arn == null || arn.isBlank() || arn.length() > MAX_PRINCIPAL || hasControl(arn)) {
+        if (arn == null || arn.isBlank() || arn.length() > MAX_PRINCIPAL || Text.hasControls(arn)) {
             return new Decision(Role.NONE, null, "the IAM authorizer context has no usable principal ARN");
         }
         if (isVendedSession(arn)) {
@@ -160,10 +160,6 @@ public record AdminAccess(
                 && segments.get(2).equals("sts")
                 && segments.get(5).equals("assumed-role")
                 && segments.get(7).startsWith(VENDED);
-    }
-
-    private static boolean hasControl(String s) {
-        return s.chars().anyMatch(Character::isISOControl);
     }
 
     private static String stripSlash(String s) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitevend.json.Json;
 import io.kitevend.text.Identifiers;
+import io.kitevend.text.Text;
 import io.kitevend.token.BuildkiteClaims;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -255,9 +256,7 @@ public final class BindingCompiler {
                                 + " (the deployment's prefix and the binding's organization)"));
             }
             if (grant.key() != null
-                    && (grant.key().isEmpty()
-                            || grant.key().length() > 256
-                            || grant.key().chars().anyMatch(Character::isISOControl))) {
+                    && (grant.key().isEmpty() || grant.key().length() > 256 || Text.hasControls(grant.key()))) {
                 errors.add(new FieldError(
                         field + ".key", "invalid_key", "must be 1 to 256 characters without control characters"));
             }
